@@ -1,0 +1,26 @@
+import type { Metadata } from "next";
+import { AuthCard } from "@/components/auth/auth-card";
+import { AcceptInvitationForm } from "@/components/auth/accept-invitation-form";
+import { ErrorAlert } from "@/components/ui/error-alert";
+import { getDb } from "@/db/client";
+import { findInvitation } from "@/lib/members/accept-invitation";
+
+export const metadata: Metadata = { title: "Accept invitation", referrer: "no-referrer" };
+export const dynamic = "force-dynamic";
+
+export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const invitation = token.length <= 200 ? await findInvitation({ db: await getDb(), token }) : null;
+  if (!invitation) {
+    return (
+      <AuthCard title="Invitation">
+        <ErrorAlert code="invitation_invalid" />
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard title="Join your organization" subtitle={<>You were invited as <strong>{invitation.email}</strong>. Choose a password to finish.</>}>
+      <AcceptInvitationForm token={token} name={invitation.name} />
+    </AuthCard>
+  );
+}

@@ -1,0 +1,8 @@
+export default function Loading() {
+  return (
+    <div role="status" aria-live="polite" className="flex items-center gap-2 text-sm text-gray-700">
+      <span aria-hidden="true" className="h-4 w-4 animate-spin rounded-full border-2 border-gray-500 border-t-transparent" />
+      Loading…
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+"use client";
+
+import { Button } from "@/components/ui/button";
+import { ErrorAlert } from "@/components/ui/error-alert";
+
+export default function ErrorPage({ reset }: { error: Error; reset: () => void }) {
+  return (
+    <main id="main" className="mx-auto max-w-lg px-6 py-24">
+      <h1 className="mb-4 text-2xl font-bold text-gray-900">Something went wrong</h1>
+      <ErrorAlert code="internal_error" />
+      <Button className="mt-4" onClick={reset}>
+        Try again
+      </Button>
+    </main>
+  );
+}

@@ -1,0 +1,32 @@
+"use client";
+
+import { setupAction } from "@/app/(auth)/actions";
+import { Button } from "@/components/ui/button";
+import { ErrorAlert } from "@/components/ui/error-alert";
+import { TextField } from "@/components/ui/input";
+import { useFormAction } from "@/components/ui/use-form-action";
+import { PASSWORD_MIN } from "@/lib/passwords/limits";
+
+export function SetupForm() {
+  const { pending, onSubmit, fieldErrors, error } = useFormAction(setupAction);
+  return (
+    <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+      {error ? <ErrorAlert code={error.code} message={error.message} /> : null}
+      <TextField label="Organization name" name="orgName" required maxLength={100} errors={fieldErrors?.orgName} />
+      <TextField label="Your name" name="name" autoComplete="name" required maxLength={100} errors={fieldErrors?.name} />
+      <TextField label="Email" name="email" type="email" autoComplete="username" required errors={fieldErrors?.email} />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint={`At least ${PASSWORD_MIN} characters.`}
+        errors={fieldErrors?.password}
+      />
+      <Button type="submit" pending={pending}>
+        Create organization
+      </Button>
+    </form>
+  );
+}

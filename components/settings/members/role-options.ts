@@ -1,0 +1,5 @@
+export const roleOptions = [
+  { value: "member", label: "Member" },
+  { value: "admin", label: "Admin" },
+  { value: "support", label: "Support" },
+] as const;

@@ -1,0 +1,32 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "@/components/ui/cn";
+
+export function SettingsNav({ items }: { items: ReadonlyArray<{ href: string; label: string }> }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Settings">
+      <ul className="flex flex-col gap-1">
+        {items.map((item) => {
+          const active = pathname === item.href || pathname.startsWith(item.href + "/");
+          return (
+            <li key={item.href}>
+              <Link
+                href={item.href}
+                aria-current={active ? "page" : undefined}
+                className={cn(
+                  "block rounded-md px-3 py-2 text-sm font-medium",
+                  active ? "bg-brand-600 text-white" : "text-gray-800 hover:bg-gray-200",
+                )}
+              >
+                {item.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

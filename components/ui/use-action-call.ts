@@ -1,0 +1,32 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import type { ActionResult } from "@/lib/actions/result";
+import { describeError, isErrorCode } from "@/lib/errors/catalogue";
+import { useToast } from "./toast";
+
+/**
+ * Calls a server action with a fixed input (a button, not a form), shows the outcome as a toast
+ * (errors with their catalogue remedy). Actions revalidate the page themselves.
+ */
+export function useActionCall<I, T>(action: (prev: ActionResult<T> | null, input: I) => Promise<ActionResult<T>>) {
+  const [pending, startTransition] = useTransition();
+  const [lastError, setLastError] = useState<ActionResult<T> | null>(null);
+  const toast = useToast();
+
+  const run = (input: I, opts: { success?: string; onSuccess?: (data: T) => void } = {}) =>
+    startTransition(async () => {
+      const result = await action(null, input);
+      if (result.ok) {
+        setLastError(null);
+        if (opts.success) toast.show({ tone: "success", title: opts.success });
+        opts.onSuccess?.(result.data);
+      } else {
+        setLastError(result);
+        const entry = describeError(isErrorCode(result.code) ? result.code : "internal_error");
+        toast.show({ tone: "error", title: result.message || entry.title, body: entry.remedy });
+      }
+    });
+
+  return { run, pending, lastError };
+}

@@ -1,0 +1,8 @@
+/** Opens and migrates the database when the server starts, so the first request does not wait. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { getDatabase } = await import("./db/client");
+  const { log } = await import("./lib/log/logger");
+  const database = await getDatabase();
+  log.info("db.ready", { engine: database.engine });
+}

@@ -1,0 +1,123 @@
+import { z } from "zod";
+import path from "node:path";
+
+/**
+ * All configuration comes from environment variables and is parsed once, here.
+ * A bad value stops start-up with a message naming the variable and what is wrong,
+ * never with a stack trace from deep inside a driver.
+ */
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgres:// or postgresql:// URL")
+  .refine((v) => {
+    try {
+      new URL(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "is not a valid URL");
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === "http:" || u.protocol === "https:") && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL without credentials")
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: postgresUrl.optional(),
+    DATA_DIR: z.string().trim().min(1).default(".data"),
+    PUBLIC_BASE_URL: httpUrl.default("http://localhost:3000"),
+    AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    LOG_QUERIES: booleanFlag,
+    OIDC_ISSUER: httpUrl.optional(),
+    OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_DISPLAY_NAME: z.string().trim().min(1).max(60).default("Single sign-on"),
+    OIDC_AUTO_PROVISION: booleanFlag,
+    OIDC_DEFAULT_ROLE: z.enum(["member", "support"]).default("member"),
+  })
+  .superRefine((env, ctx) => {
+    const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+    const set = oidc.filter((v) => v !== undefined).length;
+    if (set > 0 && set < 3) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message:
+          "single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together (set all three or none)",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof schema> & {
+  /** Absolute path of the embedded database and other local state. */
+  dataDir: string;
+  /** Single sign-on settings when all three OIDC variables are set. */
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string; autoProvision: boolean; defaultRole: "member" | "support" } | null;
+};
+
+/** Raised when configuration is invalid; its message lists every bad variable. */
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses a raw environment (pure: used by tests and by `getEnv`). Empty strings count as unset. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined && v !== "") cleaned[k] = v;
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`),
+    );
+  }
+  const env = result.data;
+  return {
+    ...env,
+    dataDir: path.resolve(env.DATA_DIR),
+    oidc:
+      env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
+        ? {
+            issuer: env.OIDC_ISSUER,
+            clientId: env.OIDC_CLIENT_ID,
+            clientSecret: env.OIDC_CLIENT_SECRET,
+            name: env.OIDC_DISPLAY_NAME,
+            autoProvision: env.OIDC_AUTO_PROVISION,
+            defaultRole: env.OIDC_DEFAULT_ROLE,
+          }
+        : null,
+  };
+}
+
+const globalForEnv = globalThis as unknown as { __scmEnv?: Env };
+
+/** The process configuration, parsed on first use and cached. */
+export function getEnv(): Env {
+  globalForEnv.__scmEnv ??= parseEnv(process.env);
+  return globalForEnv.__scmEnv;
+}
+
+/** Forgets the cached configuration (tests that change process.env). */
+export function resetEnvForTests(): void {
+  globalForEnv.__scmEnv = undefined;
+}

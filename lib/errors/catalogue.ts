@@ -1,0 +1,155 @@
+/**
+ * The one catalogue of typed errors. Actions, route handlers, the runner API, the UI and the
+ * diagnostics pages all speak these codes; a raw exception message never reaches a user.
+ * Each entry says what a person sees: a title, what happened, and what to do about it.
+ */
+export type ErrorEntry = {
+  status: number;
+  title: string;
+  explanation: string;
+  remedy: string;
+};
+
+export const errorCatalogue = {
+  /** The request body or form fields did not pass validation. */
+  validation_failed: {
+    status: 400,
+    title: "Some fields need attention",
+    explanation: "One or more values were missing, malformed or too long.",
+    remedy: "Correct the highlighted fields and submit again.",
+  },
+  /** The input was larger than any legitimate request. */
+  payload_too_large: {
+    status: 413,
+    title: "Input too large",
+    explanation: "The submitted data is larger than this form accepts.",
+    remedy: "Shorten the input and try again.",
+  },
+  /** No valid session: signed out, expired, or the user was disabled or removed. */
+  unauthenticated: {
+    status: 401,
+    title: "Sign-in required",
+    explanation: "Your session has ended or you are not signed in.",
+    remedy: "Sign in again.",
+  },
+  /** Signed in, but the role does not allow this. */
+  forbidden: {
+    status: 403,
+    title: "Not allowed",
+    explanation: "Your role in this organization does not allow this page or action.",
+    remedy: "Ask an organization admin if you need access.",
+  },
+  /** A POST to a server action came from another site. */
+  cross_site_request: {
+    status: 403,
+    title: "Request refused",
+    explanation: "The request came from another site, so it was refused to protect your account.",
+    remedy: "Open the page in this app and submit the form from there.",
+  },
+  /** The id does not exist in the actor's organization (another org's ids look the same). */
+  not_found: {
+    status: 404,
+    title: "Not found",
+    explanation: "The item does not exist or is not in your organization.",
+    remedy: "Reload the page; it may have been removed.",
+  },
+  /** Wrong email or password; deliberately does not say which. */
+  invalid_credentials: {
+    status: 401,
+    title: "Sign-in failed",
+    explanation: "The email or password is not correct.",
+    remedy: "Check both and try again, or ask an admin to send you a new invitation.",
+  },
+  /** The account exists but an admin disabled it. */
+  user_disabled: {
+    status: 403,
+    title: "Account disabled",
+    explanation: "An admin has disabled this account.",
+    remedy: "Ask an organization admin to enable it.",
+  },
+  /** First-run setup was already completed. */
+  setup_already_done: {
+    status: 409,
+    title: "Setup already completed",
+    explanation: "This installation already has an organization and an admin.",
+    remedy: "Sign in instead, or ask an existing admin to add you.",
+  },
+  /** The email address is already used by another account. */
+  email_taken: {
+    status: 409,
+    title: "Email already in use",
+    explanation: "Another account already uses this email address.",
+    remedy: "Use a different email address, or change the existing member instead.",
+  },
+  /** A group with this name already exists in the organization. */
+  group_name_taken: {
+    status: 409,
+    title: "Group name already in use",
+    explanation: "Another group in this organization has the same name.",
+    remedy: "Choose a different name.",
+  },
+  /** The change would leave the organization without an active admin. */
+  last_admin: {
+    status: 409,
+    title: "An admin is required",
+    explanation: "This change would leave the organization without an active admin.",
+    remedy: "Make another member an admin first.",
+  },
+  /** The invitation link is unknown, already used, or expired. */
+  invitation_invalid: {
+    status: 410,
+    title: "Invitation no longer valid",
+    explanation: "This invitation link was already used, was replaced by a newer one, or has expired.",
+    remedy: "Ask an admin to send you a new invitation link.",
+  },
+  /** Too many attempts in a short time. */
+  rate_limited: {
+    status: 429,
+    title: "Too many attempts",
+    explanation: "Too many requests were made in a short time.",
+    remedy: "Wait a minute and try again.",
+  },
+  /** Single sign-on rejected the account (not provisioned here, or its email is not verified). */
+  sso_account_not_allowed: {
+    status: 403,
+    title: "Single sign-on account not allowed",
+    explanation: "Your identity provider signed you in, but this account is not a member of the organization.",
+    remedy: "Ask an admin to add your email address as a member, then sign in again.",
+  },
+  /** The runner did not answer in time or has not connected recently. */
+  runner_offline: {
+    status: 503,
+    title: "Runner offline",
+    explanation: "The runner that handles this did not respond; it may be stopped or unable to reach this server.",
+    remedy: "Check that the runner process is running and can reach this server, then retry.",
+  },
+  /** The known "Failed to create provider - Aborted: operation cancelled". */
+  operation_aborted: {
+    status: 504,
+    title: "Failed to create provider - Aborted: operation cancelled",
+    explanation:
+      "The runner did not finish the operation in time, or it was cancelled. This usually happens while validating a personal access token against a slow or unreachable provider.",
+    remedy: "Switch from a personal access token to OAuth for this provider.",
+  },
+  /** Something unexpected failed; details are in the server log under the correlation id. */
+  internal_error: {
+    status: 500,
+    title: "Something went wrong",
+    explanation: "An unexpected error occurred. Nothing was changed.",
+    remedy: "Try again. If it keeps happening, contact support with the time of the error.",
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** Every code, in catalogue order (used by the docs page and tests). */
+export const errorCodes = Object.keys(errorCatalogue) as ErrorCode[];
+
+/** Looks up a code's entry. */
+export function describeError(code: ErrorCode): ErrorEntry {
+  return errorCatalogue[code];
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(errorCatalogue, value);
+}
