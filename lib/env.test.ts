@@ -72,3 +72,11 @@ describe("parseEnv", () => {
     });
   });
 });
+
+describe("E2E_SEED_SECRET", () => {
+  it("is accepted only with a loopback public URL", () => {
+    const secret = "s".repeat(32);
+    expect(parseEnv({ E2E_SEED_SECRET: secret, PUBLIC_BASE_URL: "http://localhost:3210" }).E2E_SEED_SECRET).toBe(secret);
+    expect(() => parseEnv({ E2E_SEED_SECRET: secret, PUBLIC_BASE_URL: "https://scm.example.com" })).toThrow(/loopback/);
+  });
+});

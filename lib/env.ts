@@ -52,10 +52,22 @@ const schema = z
     OIDC_DISPLAY_NAME: z.string().trim().min(1).max(60).default("Single sign-on"),
     OIDC_AUTO_PROVISION: booleanFlag,
     OIDC_DEFAULT_ROLE: z.enum(["member", "support"]).default("member"),
+    /** Enables the end-to-end tests' seeding endpoint; only ever set by the test runner. */
+    E2E_SEED_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
     const set = oidc.filter((v) => v !== undefined).length;
+    if (env.E2E_SEED_SECRET) {
+      const host = new URL(env.PUBLIC_BASE_URL).hostname;
+      if (!["localhost", "127.0.0.1", "[::1]"].includes(host)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["E2E_SEED_SECRET"],
+          message: "is for end-to-end tests on a loopback PUBLIC_BASE_URL only; unset it in any real deployment",
+        });
+      }
+    }
     if (set > 0 && set < 3) {
       ctx.addIssue({
         code: "custom",

@@ -1,0 +1,27 @@
+import crypto from "node:crypto";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { roles } from "@/db/schema";
+import { getEnv } from "@/lib/env";
+import { seedOrg } from "@/lib/testing/seed-org";
+
+const bodySchema = z.object({ name: z.string().min(1).max(100), roles: z.array(z.enum(roles)).min(1).max(10) });
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+/**
+ * End-to-end test seeding. Answers 404 unless the server was started with E2E_SEED_SECRET (which
+ * configuration refuses outside loopback) and the request carries that secret.
+ */
+export async function POST(request: Request) {
+  const secret = getEnv().E2E_SEED_SECRET;
+  const given = request.headers.get("x-e2e-seed-secret") ?? "";
+  if (!secret || !sameSecret(secret, given)) return new Response("Not Found", { status: 404 });
+  const parsed = bodySchema.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) return Response.json({ error: { code: "validation_failed" } }, { status: 400 });
+  return Response.json(await seedOrg({ db: await getDb(), ...parsed.data }));
+}

@@ -1,0 +1,90 @@
+import { expect, expectNoSeriousA11yViolations, signInOverHttp, test } from "./fixtures";
+import { MembersPage } from "./pages/members-page";
+import { SettingsShell } from "./pages/settings-shell";
+
+test("an admin adds a member and a group; the member joins by invitation and sees only Git Authentications", async ({ page, browser, org }) => {
+  const { users } = await org(["admin"]);
+  await signInOverHttp(page, users[0]!);
+  const members = new MembersPage(page);
+  await members.goto();
+
+  const email = `dev-${Date.now()}@example.test`;
+  const inviteUrl = await members.addMember({ email, name: "Dana Dev", role: "member" });
+  await expect(members.row(email)).toContainText("invited");
+
+  // Adding the same email again is a clear field error.
+  const form = page.getByRole("region", { name: "Add a member" });
+  await form.getByLabel("Email").fill(email.toUpperCase());
+  await form.getByLabel("Name").fill("Again");
+  await form.getByRole("button", { name: "Add member" }).click();
+  await expect(form.getByText("This email address is already in use")).toBeVisible();
+
+  await members.createGroup("Platform team", "Runs the platform");
+  await members.addToGroup("Platform team", email);
+  await expect(members.row(email)).toContainText("Platform team");
+
+  // The member accepts the invitation in a browser of their own.
+  const memberContext = await browser.newContext();
+  const memberPage = await memberContext.newPage();
+  await memberPage.goto(inviteUrl);
+  await expect(memberPage.getByRole("heading", { name: "Join your organization" })).toBeVisible();
+  await expectNoSeriousA11yViolations(memberPage);
+  await memberPage.getByLabel("Choose a password").fill("member passphrase 1");
+  await memberPage.getByRole("button", { name: "Join organization" }).click();
+  await expect(memberPage).toHaveURL(/\/settings\/git-authentications$/);
+  await expect(memberPage.getByRole("heading", { level: 1, name: "Git Authentications" })).toBeVisible();
+  await new SettingsShell(memberPage).expectNavItems(["Git Authentications"]);
+
+  // The link works once.
+  await memberPage.goto(inviteUrl);
+  await expect(memberPage.locator("[role=alert][data-error-code]")).toContainText("Invitation no longer valid");
+
+  // The admin sees them active now.
+  await page.reload();
+  await expect(members.row(email)).toContainText("active");
+  await memberContext.close();
+});
+
+test("role changes, disabling and removal take effect at the member's next request; the last admin is protected", async ({ page, browser, org }) => {
+  const { users } = await org(["admin", "member"]);
+  const [admin, member] = users;
+  await signInOverHttp(page, admin!);
+  const members = new MembersPage(page);
+  await members.goto();
+
+  const memberContext = await browser.newContext();
+  const memberPage = await memberContext.newPage();
+  await signInOverHttp(memberPage, member!);
+  await memberPage.goto("/settings");
+  await expect(memberPage).toHaveURL(/git-authentications/);
+
+  // Promote to support: the member's next page load shows Diagnostics only.
+  const row = members.row(member!.email);
+  await row.getByLabel(`Role of ${member!.email}`).selectOption("support");
+  await row.getByRole("button", { name: `Save role for ${member!.email}` }).click();
+  await expect(row).toContainText("support");
+  await memberPage.goto("/settings");
+  await expect(memberPage).toHaveURL(/diagnostics/);
+
+  // Disable: the member's session ends at the next request.
+  await row.getByRole("button", { name: `Disable ${member!.email}` }).click();
+  await expect(row).toContainText("disabled");
+  await memberPage.goto("/settings/diagnostics");
+  await expect(memberPage).toHaveURL(/\/login/);
+
+  // The last admin cannot demote themselves.
+  const selfRow = members.row(admin!.email);
+  await selfRow.getByLabel(`Role of ${admin!.email}`).selectOption("member");
+  await selfRow.getByRole("button", { name: `Save role for ${admin!.email}` }).click();
+  await expect(page.getByRole("status").getByText("An admin is required")).toBeVisible();
+  await page.reload();
+  await expect(members.row(admin!.email)).toContainText("admin");
+
+  // Remove the member after confirming.
+  await members.row(member!.email).getByRole("button", { name: `Remove ${member!.email}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Remove ${member!.email}?` });
+  await expect(dialog).toContainText("signed out at once");
+  await dialog.getByRole("button", { name: "Remove member" }).click();
+  await expect(members.row(member!.email)).toHaveCount(0);
+  await memberContext.close();
+});

@@ -1,0 +1,46 @@
+import { expect, type Page } from "@playwright/test";
+
+/** Settings > Members: people, invitations and groups. */
+export class MembersPage {
+  constructor(readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto("/settings/members");
+    await expect(this.page.getByRole("heading", { level: 1, name: "Members" })).toBeVisible();
+  }
+
+  /** Adds a member and returns the one-time invitation link shown. */
+  async addMember(opts: { email: string; name: string; role: "admin" | "member" | "support" }): Promise<string> {
+    const form = this.page.getByRole("region", { name: "Add a member" });
+    await form.getByLabel("Email").fill(opts.email);
+    await form.getByLabel("Name").fill(opts.name);
+    await form.getByLabel("Role").selectOption(opts.role);
+    await form.getByRole("button", { name: "Add member" }).click();
+    const link = this.page.getByLabel("Invitation link", { exact: true });
+    await expect(link).toHaveValue(/\/invite\//);
+    return link.inputValue();
+  }
+
+  row(email: string) {
+    return this.page.locator(`tr[data-member-email="${email}"]`);
+  }
+
+  async createGroup(name: string, description = "") {
+    const form = this.page.getByRole("form", { name: "Create a group" });
+    await form.getByLabel("Group name").fill(name);
+    await form.getByLabel("Description (optional)").fill(description);
+    await form.getByRole("button", { name: "Create group" }).click();
+    await expect(this.group(name)).toBeVisible();
+  }
+
+  group(name: string) {
+    return this.page.getByRole("region", { name, exact: true });
+  }
+
+  async addToGroup(group: string, email: string) {
+    const card = this.group(group);
+    await card.getByLabel(`Add a member to ${group} by email`).fill(email);
+    await card.getByRole("button", { name: "Add to group" }).click();
+    await expect(card.getByRole("list", { name: `Members of ${group}` })).toContainText(email);
+  }
+}

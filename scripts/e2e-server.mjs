@@ -1,0 +1,36 @@
+// Starts the built app for the end-to-end tests on a fresh embedded database of its own
+// (removed on exit). Builds first if there is no build yet.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const port = process.env.E2E_PORT ?? "3210";
+if (!fs.existsSync(".next/BUILD_ID")) {
+  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "scm-e2e-"));
+const child = spawn("npx", ["next", "start", "-p", port, "-H", "localhost"], {
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    NODE_ENV: "production",
+    DATA_DIR: dataDir,
+    DATABASE_URL: "",
+    PUBLIC_BASE_URL: `http://localhost:${port}`,
+    AUTH_SECRET: process.env.E2E_AUTH_SECRET,
+    E2E_SEED_SECRET: process.env.E2E_SEED_SECRET,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  },
+});
+const cleanup = () => fs.rmSync(dataDir, { recursive: true, force: true });
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    child.kill("SIGTERM");
+  });
+}
+child.on("exit", (code) => {
+  cleanup();
+  process.exit(code ?? 0);
+});
