@@ -35,8 +35,8 @@ export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
 }
 
 export const test = base.extend<{ org: (roles: Role[]) => Promise<{ orgId: string; users: SeededUser[] }> }>({
-  org: async ({ request }, use) => {
-    await use((roles) => seedOrg(request, roles));
+  org: async ({ request }, provide) => {
+    await provide((roles) => seedOrg(request, roles));
   },
 });
 

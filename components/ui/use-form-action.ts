@@ -12,7 +12,8 @@ type Action<T> = (prev: ActionResult<T> | null, input: FormData) => Promise<Acti
  */
 export function useFormAction<T>(action: Action<T>, opts: { onSuccess?: (data: T) => void; resetOnSuccess?: boolean } = {}) {
   const [state, dispatch, pending] = useActionState(action, null);
-  const formRef = useRef<HTMLFormElement>(null);
+  // The submitting form, captured in the event handler (never read during render).
+  const formRef = useRef<HTMLFormElement | null>(null);
   const handled = useRef<ActionResult<T> | null>(null);
   const { onSuccess, resetOnSuccess } = opts;
 
@@ -27,10 +28,11 @@ export function useFormAction<T>(action: Action<T>, opts: { onSuccess?: (data: T
 
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    formRef.current = event.currentTarget;
     const data = new FormData(event.currentTarget);
     startTransition(() => dispatch(data));
   };
 
   const fieldErrors = state && !state.ok ? state.fieldErrors : undefined;
-  return { state, pending, onSubmit, formRef, fieldErrors, error: state && !state.ok ? state : null };
+  return { state, pending, onSubmit, fieldErrors, error: state && !state.ok ? state : null };
 }

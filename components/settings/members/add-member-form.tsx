@@ -12,14 +12,14 @@ import { InviteLink } from "./invite-link";
 
 export function AddMemberForm() {
   const [invite, setInvite] = useState<{ email: string; inviteUrl: string; expiresAt: string } | null>(null);
-  const { pending, onSubmit, formRef, fieldErrors, error } = useFormAction(addMemberAction, { onSuccess: setInvite, resetOnSuccess: true });
+  const { pending, onSubmit, fieldErrors, error } = useFormAction(addMemberAction, { onSuccess: setInvite, resetOnSuccess: true });
   return (
     <section aria-labelledby="add-member-heading" className="rounded-lg border border-gray-300 bg-white p-4">
       <h2 id="add-member-heading" className="text-base font-semibold text-gray-900">
         Add a member
       </h2>
       <p className="mt-1 text-sm text-gray-700">They get a one-time link to choose their own password. With single sign-on they can also sign in through your identity provider.</p>
-      <form ref={formRef} onSubmit={onSubmit} className="mt-3 grid gap-3 md:grid-cols-[1fr_1fr_10rem_auto] md:items-end" noValidate>
+      <form onSubmit={onSubmit} className="mt-3 grid gap-3 md:grid-cols-[1fr_1fr_10rem_auto] md:items-end" noValidate>
         <TextField label="Email" name="email" type="email" required autoComplete="off" errors={fieldErrors?.email} />
         <TextField label="Name" name="name" required autoComplete="off" maxLength={100} errors={fieldErrors?.name} />
         <Select label="Role" name="role" options={roleOptions} defaultValue="member" errors={fieldErrors?.role} />

@@ -9,12 +9,12 @@ import { useToast } from "@/components/ui/toast";
 
 export function CreateGroupForm() {
   const toast = useToast();
-  const { pending, onSubmit, formRef, fieldErrors, error } = useFormAction(createGroupAction, {
+  const { pending, onSubmit, fieldErrors, error } = useFormAction(createGroupAction, {
     resetOnSuccess: true,
     onSuccess: () => toast.show({ tone: "success", title: "Group created" }),
   });
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 rounded-lg border border-gray-300 bg-white p-4 md:grid-cols-[1fr_2fr_auto] md:items-end" noValidate aria-label="Create a group">
+    <form onSubmit={onSubmit} className="grid gap-3 rounded-lg border border-gray-300 bg-white p-4 md:grid-cols-[1fr_2fr_auto] md:items-end" noValidate aria-label="Create a group">
       <TextField label="Group name" name="name" required maxLength={100} errors={fieldErrors?.name} />
       <TextField label="Description (optional)" name="description" maxLength={500} errors={fieldErrors?.description} />
       <Button type="submit" pending={pending}>

@@ -60,7 +60,7 @@ export function GroupCard({ group }: { group: Group }) {
       ) : (
         <p className="mt-3 text-sm text-gray-700">No members yet.</p>
       )}
-      <form ref={add.formRef} onSubmit={add.onSubmit} className="mt-3 flex flex-wrap items-end gap-2" noValidate>
+      <form onSubmit={add.onSubmit} className="mt-3 flex flex-wrap items-end gap-2" noValidate>
         <input type="hidden" name="groupId" value={group.id} />
         <TextField label={`Add a member to ${group.name} by email`} name="email" type="email" autoComplete="off" className="min-w-64 flex-1" errors={add.fieldErrors?.email} />
         <Button type="submit" variant="secondary" pending={add.pending}>
