@@ -13,9 +13,17 @@ export type DbOrTx = Db | Tx;
 
 export type Engine = "pglite" | "postgres";
 
+/** Stops a LISTEN subscription. */
+export type Unlisten = () => Promise<void>;
+
 export type Database = {
   db: Db;
   engine: Engine;
+  /**
+   * Subscribes to PostgreSQL notifications on `channel` (LISTEN/NOTIFY): on PostgreSQL through a
+   * dedicated connection, so replicas wake each other; on PGlite within this process.
+   */
+  listen: (channel: string, onPayload: (payload: string) => void) => Promise<Unlisten>;
   close: () => Promise<void>;
 };
 
@@ -61,7 +69,15 @@ export async function openDatabase(opts: {
       const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
       await run(db as never, { migrationsFolder });
     }
-    return { db, engine: "postgres", close: () => client.end({ timeout: 5 }) };
+    return {
+      db,
+      engine: "postgres",
+      listen: async (channel, onPayload) => {
+        const sub = await client.listen(channel, (payload) => onPayload(payload ?? ""));
+        return () => sub.unlisten();
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   let client = opts.pglite;
@@ -77,7 +93,12 @@ export async function openDatabase(opts: {
     await run(db as never, { migrationsFolder });
   }
   const pg = client;
-  return { db, engine: "pglite", close: () => pg.close() };
+  return {
+    db,
+    engine: "pglite",
+    listen: async (channel, onPayload) => pg.listen(channel, (payload) => onPayload(payload ?? "")),
+    close: () => pg.close(),
+  };
 }
 
 const globalForDb = globalThis as unknown as { __scmDb?: Promise<Database> };

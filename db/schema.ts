@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   index,
   integer,
   jsonb,
@@ -121,6 +122,145 @@ export const rateLimits = pgTable("rate_limits", {
   count: integer("count").notNull(),
 });
 
+export const providerEnum = pgEnum("scm_provider", ["github", "gitlab", "bitbucket", "azure_devops"]);
+export const tokenSourceEnum = pgEnum("token_source", ["oauth", "pat"]);
+export const jobStatusEnum = pgEnum("job_status", ["pending", "running", "succeeded", "failed", "cancelled"]);
+
+/**
+ * A runner: a process behind the customer's firewall that holds credentials. `publicKey` is its
+ * X25519 key (base64); `keyId` names it so sealed boxes say which key they were sealed to.
+ */
+export const runners = pgTable(
+  "runners",
+  {
+    id: id(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    publicKey: text("public_key"),
+    keyId: text("key_id"),
+    version: text("version"),
+    registeredAt: timestamp("registered_at", { withTimezone: true }),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("runners_org_name_key").on(t.orgId, sql`lower(${t.name})`)],
+);
+
+/**
+ * Runner credentials, stored only as SHA-256 hashes: `registration` tokens are one-time and
+ * expire after 24 h; an `access` token is what a registered runner presents on every call.
+ */
+export const runnerTokens = pgTable(
+  "runner_tokens",
+  {
+    id: id(),
+    runnerId: uuid("runner_id").notNull().references(() => runners.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["registration", "access"] }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("runner_tokens_hash_key").on(t.tokenHash), index("runner_tokens_runner_idx").on(t.runnerId)],
+);
+
+/** A Git provider host a runner offers, with its OAuth client (secret sealed to the runner) and PAT switch. */
+export const scmIntegrations = pgTable(
+  "scm_integrations",
+  {
+    id: id(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    runnerId: uuid("runner_id").notNull().references(() => runners.id, { onDelete: "cascade" }),
+    provider: providerEnum("provider").notNull(),
+    /** Normalized `host[:port]`, lower case. */
+    host: text("host").notNull(),
+    /** `https://host` (or `http://` for a loopback host in development and tests). */
+    baseUrl: text("base_url").notNull(),
+    oauthEnabled: boolean("oauth_enabled").notNull().default(false),
+    oauthClientId: text("oauth_client_id"),
+    oauthClientSecretSealed: text("oauth_client_secret_sealed"),
+    oauthSecretKeyId: text("oauth_secret_key_id"),
+    oauthScopes: text("oauth_scopes").array().notNull().default(sql`'{}'::text[]`),
+    patEnabled: boolean("pat_enabled").notNull().default(false),
+    patScopes: text("pat_scopes").array().notNull().default(sql`'{}'::text[]`),
+    /** Azure DevOps Services: the Entra ID issuer (tenant) URL. */
+    issuerUrl: text("issuer_url"),
+    /** Azure DevOps Server: the collection's virtual directory, e.g. `tfs`. */
+    virtualDirectory: text("virtual_directory"),
+    lastTestedAt: timestamp("last_tested_at", { withTimezone: true }),
+    lastTestOk: boolean("last_test_ok"),
+    lastTestResult: jsonb("last_test_result"),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("scm_integrations_runner_host_key").on(t.runnerId, t.host), index("scm_integrations_org_idx").on(t.orgId)],
+);
+
+/** A user's credential for one host on one runner: only ever ciphertext sealed to the runner. */
+export const hostAuthTokens = pgTable(
+  "host_auth_tokens",
+  {
+    id: id(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    runnerId: uuid("runner_id").notNull().references(() => runners.id, { onDelete: "cascade" }),
+    integrationId: uuid("integration_id").notNull().references(() => scmIntegrations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    host: text("host").notNull(),
+    source: tokenSourceEnum("source").notNull(),
+    tokenSealed: text("token_sealed").notNull(),
+    refreshTokenSealed: text("refresh_token_sealed"),
+    keyId: text("key_id").notNull(),
+    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+    subjectLogin: text("subject_login"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    generation: integer("generation").notNull().default(1),
+    needsReauthReason: text("needs_reauth_reason"),
+    lastValidatedAt: timestamp("last_validated_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("host_auth_tokens_runner_host_user_key").on(t.runnerId, t.host, t.userId),
+    index("host_auth_tokens_integration_idx").on(t.integrationId),
+    index("host_auth_tokens_user_idx").on(t.userId),
+  ],
+);
+
+/**
+ * The job channel's outbox: written in the same transaction as the change that causes it, claimed
+ * by the runner's long-poll, acknowledged with a result or a typed error, retried with backoff.
+ */
+export const runnerJobs = pgTable(
+  "runner_jobs",
+  {
+    id: id(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    runnerId: uuid("runner_id").notNull().references(() => runners.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    /** Job input; anything secret inside is a sealed box addressed to the runner. */
+    payload: jsonb("payload").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    status: jobStatusEnum("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(5),
+    nextAt: timestamp("next_at", { withTimezone: true }).notNull().defaultNow(),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    deadlineAt: timestamp("deadline_at", { withTimezone: true }),
+    progress: text("progress"),
+    result: jsonb("result"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    correlationId: text("correlation_id"),
+    createdAt: createdAt(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("runner_jobs_runner_idempotency_key").on(t.runnerId, t.idempotencyKey),
+    index("runner_jobs_claim_idx").on(t.runnerId, t.status, t.nextAt),
+  ],
+);
+
 export type Organization = typeof organizations.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
@@ -128,3 +268,9 @@ export type Invitation = typeof invitations.$inferSelect;
 export type Group = typeof groups.$inferSelect;
 export type GroupMember = typeof groupMembers.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
+export type Runner = typeof runners.$inferSelect;
+export type RunnerToken = typeof runnerTokens.$inferSelect;
+export type ScmIntegration = typeof scmIntegrations.$inferSelect;
+export type HostAuthToken = typeof hostAuthTokens.$inferSelect;
+export type RunnerJob = typeof runnerJobs.$inferSelect;
+export type ProviderIdDb = (typeof providerEnum.enumValues)[number];

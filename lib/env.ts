@@ -52,6 +52,15 @@ const schema = z
     OIDC_DISPLAY_NAME: z.string().trim().min(1).max(60).default("Single sign-on"),
     OIDC_AUTO_PROVISION: booleanFlag,
     OIDC_DEFAULT_ROLE: z.enum(["member", "support"]).default("member"),
+    /**
+     * Whether SCM integrations may point at loopback hosts over plain HTTP (the provider sandbox).
+     * Default: allowed in development and tests, refused in production.
+     */
+    SCM_ALLOW_LOOPBACK_HOSTS: z.enum(["true", "false", "1", "0"]).optional(),
+    /** How long a runner may stay silent before it shows as offline. */
+    RUNNER_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(5).max(3600).default(45),
+    /** Enables the embedded local runner's bootstrap endpoint (`npm run dev` sets it; loopback only). */
+    LOCAL_RUNNER_BOOTSTRAP_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     /** Enables the end-to-end tests' seeding endpoint; only ever set by the test runner. */
     E2E_SEED_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   })
@@ -68,6 +77,16 @@ const schema = z
         });
       }
     }
+    if (env.LOCAL_RUNNER_BOOTSTRAP_SECRET) {
+      const host = new URL(env.PUBLIC_BASE_URL).hostname;
+      if (!["localhost", "127.0.0.1", "[::1]"].includes(host)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["LOCAL_RUNNER_BOOTSTRAP_SECRET"],
+          message: "is for the embedded local runner on a loopback PUBLIC_BASE_URL only; register runners with a token instead",
+        });
+      }
+    }
     if (set > 0 && set < 3) {
       ctx.addIssue({
         code: "custom",
@@ -81,6 +100,8 @@ const schema = z
 export type Env = z.infer<typeof schema> & {
   /** Absolute path of the embedded database and other local state. */
   dataDir: string;
+  /** Whether loopback HTTP hosts are accepted for SCM integrations. */
+  allowLoopbackHosts: boolean;
   /** Single sign-on settings when all three OIDC variables are set. */
   oidc: { issuer: string; clientId: string; clientSecret: string; name: string; autoProvision: boolean; defaultRole: "member" | "support" } | null;
 };
@@ -107,6 +128,10 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   return {
     ...env,
     dataDir: path.resolve(env.DATA_DIR),
+    allowLoopbackHosts:
+      env.SCM_ALLOW_LOOPBACK_HOSTS === undefined
+        ? env.NODE_ENV !== "production"
+        : env.SCM_ALLOW_LOOPBACK_HOSTS === "true" || env.SCM_ALLOW_LOOPBACK_HOSTS === "1",
     oidc:
       env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
         ? {

@@ -18,7 +18,8 @@ export type AuditEntry = {
  */
 export async function writeAudit(
   db: DbOrTx,
-  actor: Pick<Actor, "orgId" | "userId" | "email">,
+  /** A signed-in user, or a system actor (`userId: null`, e.g. a runner registering itself). */
+  actor: Pick<Actor, "orgId" | "email"> & { userId: string | null },
   entry: AuditEntry,
 ): Promise<void> {
   await db.insert(auditLog).values({

@@ -117,6 +117,91 @@ export const errorCatalogue = {
     remedy: "Ask an admin to add your email address as a member, then sign in again.",
   },
   /** The runner did not answer in time or has not connected recently. */
+  /** The host field is not an acceptable provider host (scheme, path, credentials, SSRF bait). */
+  host_invalid: {
+    status: 400,
+    title: "Host not accepted",
+    explanation: "The host must be a public DNS name (optionally with a port) served over HTTPS, without a path, credentials, or a link-local, metadata or unspecified address.",
+    remedy: "Enter just the host name, for example github.example.com or gitlab.example.com:8443.",
+  },
+  /** A runner already has an integration for this host. */
+  host_taken: {
+    status: 409,
+    title: "Host already configured",
+    explanation: "This runner already has an integration for this host; each host is configured once per runner.",
+    remedy: "Edit the existing integration instead.",
+  },
+  /** A runner with this name already exists. */
+  runner_name_taken: {
+    status: 409,
+    title: "Runner name already in use",
+    explanation: "Another runner in this organization has the same name.",
+    remedy: "Choose a different name.",
+  },
+  /** The registration token is unknown, expired, already used or rotated. */
+  registration_token_invalid: {
+    status: 401,
+    title: "Registration token not valid",
+    explanation: "The registration token is unknown, has expired (tokens last 24 hours), was already used, or was replaced by a newer one.",
+    remedy: "In Settings > Runners, rotate the runner's registration token and register again with the new one.",
+  },
+  /** A runner API call with a missing, wrong or revoked runner access token. */
+  runner_token_invalid: {
+    status: 401,
+    title: "Runner not authorized",
+    explanation: "The runner's access token is missing, unknown, or was revoked (the runner was deleted or re-registered elsewhere).",
+    remedy: "Register the runner again with a new registration token.",
+  },
+  /** The runner has not registered yet, so nothing can be sealed to it. */
+  runner_not_registered: {
+    status: 409,
+    title: "Runner not registered yet",
+    explanation: "This runner has no public key yet, so secrets cannot be sealed to it.",
+    remedy: "Register the runner with its registration token first, then configure repository access.",
+  },
+  /** A sealed secret is malformed or sealed to a key the runner no longer has. */
+  sealed_secret_invalid: {
+    status: 400,
+    title: "Secret could not be sealed for this runner",
+    explanation: "The secret was not sealed to the runner's current key (the runner may have been re-registered while the form was open), or the data is malformed.",
+    remedy: "Reload the page and enter the secret again.",
+  },
+  /** A job result from a runner that no longer holds the job (it timed out and was handed out again). */
+  job_not_claimed: {
+    status: 409,
+    title: "Job no longer held",
+    explanation: "This runner's claim on the job expired, so its result was not accepted.",
+    remedy: "Nothing to do: the job is retried or has already finished.",
+  },
+  /** The provider host could not be reached from the runner (DNS, connection, TLS, timeout). */
+  host_unreachable: {
+    status: 502,
+    title: "Host unreachable",
+    explanation: "The runner could not connect to the provider host: the name does not resolve, the connection was refused or timed out, or TLS failed.",
+    remedy: "Check the host name and that the runner's network can reach it (proxy, firewall, VPN).",
+  },
+  /** The host answers but not with the provider's API. */
+  api_unexpected_response: {
+    status: 502,
+    title: "Not the expected provider API",
+    explanation: "The host answered, but not like the selected provider's API (wrong provider, wrong path, or a proxy page).",
+    remedy: "Check that the provider type and host are right; for Azure DevOps Server include the virtual directory.",
+  },
+  /** The token endpoint refused the OAuth client id or secret. */
+  oauth_client_invalid: {
+    status: 400,
+    title: "OAuth client credentials refused",
+    explanation: "The provider's token endpoint did not accept this client id and secret.",
+    remedy: "Copy the client id and a fresh client secret from the OAuth application at the provider and save them again.",
+  },
+  /** The provider answered with an error the runner could not map more precisely. */
+  provider_error: {
+    status: 502,
+    title: "The provider returned an error",
+    explanation: "The provider answered with an unexpected error status.",
+    remedy: "Retry in a few minutes; if it persists, check the provider's status page and the details in Diagnostics.",
+  },
+  /** The runner did not answer in time (offline, or it cannot reach this server). */
   runner_offline: {
     status: 503,
     title: "Runner offline",

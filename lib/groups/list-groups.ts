@@ -1,12 +1,17 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { groupMembers, groups, users } from "@/db/schema";
 import { assertRole, type Actor } from "../users/actor";
 
-export const GROUP_MEMBERS_SHOWN = 100;
+/** How many members each group shows on the Members page; the group's own page lists them all. */
+export const GROUP_MEMBERS_SHOWN = 10;
+
+export type GroupMemberPreview = { userId: string; email: string; name: string };
 
 /**
- * The organization's groups with their member count and first members, in one query.
+ * The organization's groups with their member count and their most recently added members (up
+ * to `GROUP_MEMBERS_SHOWN`, newest first, so a member just added shows up), in one query.
+ * Only the preview's users are read: sorting by email would read every member of every group.
  * Admins manage groups; later issues let other pages read them (agent policy).
  */
 export async function listGroups(opts: { db: DbOrTx; actor: Actor }) {
@@ -14,20 +19,20 @@ export async function listGroups(opts: { db: DbOrTx; actor: Actor }) {
   // Written with explicit qualifiers: drizzle leaves columns unqualified in single-table selects,
   // which would make "id" inside the subqueries ambiguous.
   const groupId = sql.raw(`"groups"."id"`);
-  const members = sql<{ userId: string; email: string; name: string }[]>`coalesce((
-      select json_agg(json_build_object('userId', u.id, 'email', u.email, 'name', u.name) order by lower(u.email))
+  const members = sql<GroupMemberPreview[]>`coalesce((
+      select json_agg(json_build_object('userId', u.id, 'email', u.email, 'name', u.name) order by r.created_at desc, r.user_id)
       from (
-        select ${users.id} as id, ${users.email} as email, ${users.name} as name
-        from ${groupMembers} join ${users} on ${users.id} = ${groupMembers.userId}
+        select ${groupMembers.userId} as user_id, ${groupMembers.createdAt} as created_at
+        from ${groupMembers}
         where ${groupMembers.groupId} = ${groupId}
-        order by lower(${users.email})
+        order by ${groupMembers.createdAt} desc, ${groupMembers.userId}
         limit ${GROUP_MEMBERS_SHOWN}
-      ) u
+      ) r join ${users} u on u.id = r.user_id
     ), '[]'::json)`;
   const memberCount = sql<number>`(select count(*) from ${groupMembers} where ${groupMembers.groupId} = ${groupId})`.mapWith(Number);
   return opts.db
     .select({ id: groups.id, name: groups.name, description: groups.description, memberCount, members })
     .from(groups)
-    .where(and(eq(groups.orgId, opts.actor.orgId)))
+    .where(eq(groups.orgId, opts.actor.orgId))
     .orderBy(asc(sql`lower(${groups.name})`));
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, or, sql } from "drizzle-orm";
+import { and, count, eq, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { groupMembers, groups, memberships, users } from "@/db/schema";
 import { assertRole, type Actor } from "../users/actor";
@@ -10,51 +10,84 @@ function escapeLike(q: string): string {
 }
 
 /**
- * One page of the organization's members (search by email or name), each with their groups, in
- * two queries whatever the page size: the page with an aggregated group list, and the total.
+ * One page of the organization's members (search by email or name, case-insensitive), sorted by
+ * email, each with the names of their groups: two queries without a search, one with.
+ *
+ * The page is picked in a subquery and the group names are aggregated outside it, so they are
+ * computed for the page's rows only: in the same select list the aggregate would also run for
+ * every row an OFFSET skips (10,000 times on the last page of a 10,000-member organization).
+ * Without a search the total comes from `memberships` alone (every membership has its user);
+ * with one, the search is evaluated once and `count(*) over ()` gives the total.
  */
 export async function listMembers(opts: { db: DbOrTx; actor: Actor; q?: string; page?: number }) {
   assertRole(opts.actor, "admin");
+  const orgId = opts.actor.orgId;
   const page = Math.max(1, opts.page ?? 1);
-  const pattern = opts.q ? `%${escapeLike(opts.q)}%` : undefined;
-  const where = and(
-    eq(memberships.orgId, opts.actor.orgId),
-    pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined,
-  );
+  const q = opts.q?.trim();
+  const pattern = q ? `%${escapeLike(q)}%` : undefined;
+  // `lower(x) like lower(p)` is what ILIKE means, and measurably cheaper than ILIKE on PGlite.
+  const matches = pattern ? or(sql`lower(${users.email}) like lower(${pattern})`, sql`lower(${users.name}) like lower(${pattern})`) : undefined;
+
+  const pageRows = opts.db
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: memberships.role,
+      disabledAt: users.disabledAt,
+      invited: sql<boolean>`${users.passwordHash} is null`.as("invited"),
+      lastSignInAt: users.lastSignInAt,
+      sortKey: sql<string>`lower(${users.email})`.as("sort_key"),
+      total: (pattern ? sql<number>`count(*) over ()` : sql<number>`null::bigint`).mapWith(Number).as("total"),
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), matches))
+    .orderBy(sql`lower(${users.email})`)
+    .limit(MEMBERS_PAGE_SIZE)
+    .offset((page - 1) * MEMBERS_PAGE_SIZE)
+    .as("page_rows");
+
   const groupNames = sql<string[]>`coalesce((
       select array_agg(${groups.name} order by ${groups.name})
       from ${groupMembers} join ${groups} on ${groups.id} = ${groupMembers.groupId}
-      where ${groupMembers.userId} = ${users.id} and ${groups.orgId} = ${opts.actor.orgId}
+      where ${groupMembers.userId} = ${pageRows.userId} and ${groups.orgId} = ${orgId}
     ), '{}')`;
-  const [rows, totals] = await Promise.all([
+
+  const [rows, counted] = await Promise.all([
     opts.db
       .select({
-        userId: users.id,
-        email: users.email,
-        name: users.name,
-        role: memberships.role,
-        disabledAt: users.disabledAt,
-        invited: sql<boolean>`${users.passwordHash} is null`,
-        lastSignInAt: users.lastSignInAt,
+        userId: pageRows.userId,
+        email: pageRows.email,
+        name: pageRows.name,
+        role: pageRows.role,
+        disabledAt: pageRows.disabledAt,
+        invited: pageRows.invited,
+        lastSignInAt: pageRows.lastSignInAt,
         groups: groupNames,
+        total: pageRows.total,
       })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(where)
-      .orderBy(asc(sql`lower(${users.email})`))
-      .limit(MEMBERS_PAGE_SIZE)
-      .offset((page - 1) * MEMBERS_PAGE_SIZE),
-    opts.db
-      .select({
-        total: count(),
-      })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(where),
+      .from(pageRows)
+      .orderBy(pageRows.sortKey),
+    pattern ? null : opts.db.select({ total: count() }).from(memberships).where(eq(memberships.orgId, orgId)),
   ]);
-  const total = totals[0]?.total ?? 0;
+
+  let total: number;
+  if (counted) total = counted[0]?.total ?? 0;
+  else if (rows[0]) total = Number(rows[0].total);
+  else if (page === 1) total = 0;
+  else {
+    // A page past the last match has no row to carry the total: count the matches apart.
+    const [row] = await opts.db
+      .select({ total: count() })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.orgId, orgId), matches));
+    total = row?.total ?? 0;
+  }
+
   return {
-    rows,
+    rows: rows.map(({ total: _total, ...row }) => row),
     total,
     page,
     pageCount: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)),

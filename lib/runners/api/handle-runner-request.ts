@@ -1,0 +1,99 @@
+import crypto from "node:crypto";
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { AppError, errorBody, isAppError } from "../../errors/app-error";
+import { errorCatalogue } from "../../errors/catalogue";
+import { log } from "../../log/logger";
+import { authenticateRunner, bearerToken } from "../authenticate-runner";
+import { bootstrapLocalRunner } from "../bootstrap-local-runner";
+import { completeJob, reportJobProgress } from "../jobs/complete-job";
+import { pollJobs } from "../jobs/poll-jobs";
+import { jobProgressRequestSchema, jobResultRequestSchema, MAX_POLL_WAIT_SECONDS, registerRequestSchema } from "../protocol";
+import { registerRunner } from "../register-runner";
+
+const MAX_BODY_BYTES = 256 * 1024;
+const uuid = z.string().uuid();
+
+export type RunnerApiOptions = {
+  database: Pick<Database, "db" | "listen">;
+  /** The embedded local runner's bootstrap secret, when `npm run dev` enabled it. */
+  localBootstrapSecret?: string;
+};
+
+function fail(e: AppError): Response {
+  return Response.json({ error: { ...errorBody(e).error, title: errorCatalogue[e.code].title } }, { status: e.status, headers: { "Cache-Control": "no-store" } });
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (length > MAX_BODY_BYTES) throw new AppError("payload_too_large");
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw new AppError("payload_too_large");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("validation_failed", { message: "The body is not JSON." });
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "body"] ??= []).push(issue.message);
+    throw new AppError("validation_failed", { fieldErrors });
+  }
+  return parsed.data;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = crypto.createHash("sha256").update(a).digest();
+  const y = crypto.createHash("sha256").update(b).digest();
+  return crypto.timingSafeEqual(x, y);
+}
+
+/**
+ * The runner API, framework-free (a `Request` in, a `Response` out) so the Next.js route and the
+ * integration tests serve the very same code. `path` is what follows `/api/runner/v1/`.
+ */
+export async function handleRunnerRequest(request: Request, path: string[], opts: RunnerApiOptions): Promise<Response> {
+  const { db } = opts.database;
+  const route = `${request.method} /${path.join("/")}`;
+  try {
+    if (route === "POST /register") {
+      const body = parse(registerRequestSchema, await readJson(request));
+      return Response.json(await registerRunner({ db, request: body }), { status: 201, headers: { "Cache-Control": "no-store" } });
+    }
+    if (route === "POST /local-bootstrap") {
+      const given = request.headers.get("x-local-runner-secret") ?? "";
+      if (!opts.localBootstrapSecret || !sameSecret(opts.localBootstrapSecret, given)) throw new AppError("not_found");
+      return Response.json(await bootstrapLocalRunner({ db }), { headers: { "Cache-Control": "no-store" } });
+    }
+    const runner = await authenticateRunner({ db, token: bearerToken(request.headers.get("authorization")) });
+    if (route === "GET /jobs") {
+      const wait = Number(new URL(request.url).searchParams.get("wait") ?? "0");
+      const waitSeconds = Number.isFinite(wait) ? Math.min(Math.max(wait, 0), MAX_POLL_WAIT_SECONDS) : 0;
+      const jobs = await pollJobs({ database: opts.database, runnerId: runner.id, waitSeconds, signal: request.signal });
+      return Response.json({ jobs }, { headers: { "Cache-Control": "no-store" } });
+    }
+    if (request.method === "POST" && path.length === 3 && path[0] === "jobs" && (path[2] === "result" || path[2] === "progress")) {
+      const jobId = path[1]!;
+      if (!uuid.safeParse(jobId).success) throw new AppError("not_found");
+      if (path[2] === "result") {
+        const body = parse(jobResultRequestSchema, await readJson(request));
+        return Response.json({ ok: true, ...(await completeJob({ db, runnerId: runner.id, jobId, body })) });
+      }
+      const body = parse(jobProgressRequestSchema, await readJson(request));
+      await reportJobProgress({ db, runnerId: runner.id, jobId, attempt: body.attempt, stage: body.stage });
+      return Response.json({ ok: true });
+    }
+    if (route === "GET /me") {
+      return Response.json({ runnerId: runner.id, name: runner.name, keyId: runner.keyId });
+    }
+    throw new AppError("not_found");
+  } catch (e) {
+    if (isAppError(e)) return fail(e);
+    log.error("runner_api.failed", { route: route.replace(/[0-9a-f-]{36}/g, ":id"), error: e instanceof Error ? e.message : String(e) });
+    return fail(new AppError("internal_error"));
+  }
+}

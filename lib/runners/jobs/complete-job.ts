@@ -1,0 +1,64 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { runnerJobs } from "@/db/schema";
+import { AppError } from "../../errors/app-error";
+import { isErrorCode } from "../../errors/catalogue";
+import type { JobResultRequest } from "../protocol";
+import { retryDelayMs } from "./backoff";
+import { JOB_DONE_CHANNEL } from "./job-notifier";
+
+/**
+ * Records a runner's answer to a job it holds. Only the runner the job belongs to, on the attempt
+ * it currently holds, can answer (an answer from an attempt whose lease expired is refused with
+ * `job_not_claimed`, so a job is never finished twice). A retryable failure goes back to the queue
+ * with backoff until its attempts run out; anything else finishes the job. Waiters are notified.
+ */
+export async function completeJob(opts: { db: Db; runnerId: string; jobId: string; body: JobResultRequest }): Promise<{ status: "succeeded" | "failed" | "pending" }> {
+  return opts.db.transaction(async (tx) => {
+    const [job] = await tx
+      .select({ id: runnerJobs.id, status: runnerJobs.status, attempts: runnerJobs.attempts, maxAttempts: runnerJobs.maxAttempts })
+      .from(runnerJobs)
+      .where(and(eq(runnerJobs.id, opts.jobId), eq(runnerJobs.runnerId, opts.runnerId)))
+      .for("update");
+    // Another runner's job looks exactly like a job that does not exist.
+    if (!job) throw new AppError("not_found");
+    if (job.status !== "running" || job.attempts !== opts.body.attempt) throw new AppError("job_not_claimed");
+    let status: "succeeded" | "failed" | "pending";
+    if (opts.body.outcome === "succeeded") {
+      status = "succeeded";
+      await tx
+        .update(runnerJobs)
+        .set({ status, result: (opts.body.result ?? null) as object, finishedAt: sql`now()`, leaseExpiresAt: null, errorCode: null, errorMessage: null })
+        .where(eq(runnerJobs.id, job.id));
+    } else {
+      const { error } = opts.body;
+      const code = isErrorCode(error.code) ? error.code : "provider_error";
+      const retry = error.retryable && job.attempts < job.maxAttempts;
+      status = retry ? "pending" : "failed";
+      await tx
+        .update(runnerJobs)
+        .set({
+          status,
+          errorCode: code,
+          errorMessage: error.message.slice(0, 500),
+          result: error.fieldErrors || error.detail ? { fieldErrors: error.fieldErrors ?? null, detail: error.detail ?? null } : null,
+          leaseExpiresAt: null,
+          nextAt: retry ? new Date(Date.now() + retryDelayMs(job.attempts)) : undefined,
+          finishedAt: retry ? null : sql`now()`,
+        })
+        .where(eq(runnerJobs.id, job.id));
+    }
+    if (status !== "pending") await tx.execute(sql`select pg_notify(${JOB_DONE_CHANNEL}, ${job.id})`);
+    return { status };
+  });
+}
+
+/** Records which stage a job is at, for progress shown while people wait. */
+export async function reportJobProgress(opts: { db: Db; runnerId: string; jobId: string; attempt: number; stage: string }): Promise<void> {
+  const updated = await opts.db
+    .update(runnerJobs)
+    .set({ progress: opts.stage })
+    .where(and(eq(runnerJobs.id, opts.jobId), eq(runnerJobs.runnerId, opts.runnerId), eq(runnerJobs.status, "running"), eq(runnerJobs.attempts, opts.attempt)))
+    .returning({ id: runnerJobs.id });
+  if (updated.length === 0) throw new AppError("job_not_claimed");
+}

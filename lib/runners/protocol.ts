@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { providerIds } from "../providers/types";
+
+/**
+ * The runner API (`/api/runner/v1`): the contract between the management plane and runners.
+ * Runners connect out; everything the plane asks of them is a job they long-poll for.
+ *
+ *   POST /register                 { registrationToken, publicKey, version }        → RegisterResponse
+ *   GET  /jobs?wait=SECONDS        Authorization: Bearer <access token>              → { jobs: RunnerJobMessage[] }
+ *   POST /jobs/{id}/progress       { attempt, stage }                                → { ok: true }
+ *   POST /jobs/{id}/result         JobResultRequest                                  → { ok: true }
+ *
+ * Errors answer `{ error: { code, title, message } }` with the catalogue's status.
+ */
+export const RUNNER_API_PATH = "/api/runner/v1";
+/** Longest a long-poll is held; runners ask for less and the plane caps it. */
+export const MAX_POLL_WAIT_SECONDS = 30;
+/** How long a runner holds a claimed job before it is handed out again. */
+export const JOB_LEASE_SECONDS = 60;
+
+export const publicKeySchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9+/]{43}=$/, "must be a base64 X25519 public key (32 bytes)");
+
+export const registerRequestSchema = z.object({
+  registrationToken: z.string().trim().min(20).max(200),
+  publicKey: publicKeySchema,
+  version: z.string().trim().min(1).max(64),
+});
+export type RegisterRequest = z.infer<typeof registerRequestSchema>;
+
+export type RegisterResponse = {
+  runnerId: string;
+  name: string;
+  accessToken: string;
+  keyId: string;
+  fingerprint: string;
+};
+
+/** A job as the runner receives it. Secrets inside `payload` are sealed boxes for this runner. */
+export type RunnerJobMessage = {
+  id: string;
+  kind: JobKind;
+  payload: unknown;
+  idempotencyKey: string;
+  attempt: number;
+  /** ISO time after which the plane gives the job to someone else (or retries it). */
+  leaseExpiresAt: string;
+  /** ISO time after which nobody waits for the result any more. */
+  deadlineAt: string | null;
+  correlationId: string | null;
+};
+
+export const jobErrorSchema = z.object({
+  code: z.string().min(1).max(64),
+  message: z.string().max(2000).default(""),
+  /** A transient failure the plane retries with backoff; otherwise the job fails at once. */
+  retryable: z.boolean().default(false),
+  fieldErrors: z.record(z.string(), z.array(z.string().max(500)).max(10)).optional(),
+  /** Redacted provider detail for Diagnostics (status, provider error code). */
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type JobError = z.infer<typeof jobErrorSchema>;
+
+export const jobResultRequestSchema = z.discriminatedUnion("outcome", [
+  z.object({ attempt: z.number().int().min(1), outcome: z.literal("succeeded"), result: z.unknown() }),
+  z.object({ attempt: z.number().int().min(1), outcome: z.literal("failed"), error: jobErrorSchema }),
+]);
+export type JobResultRequest = z.infer<typeof jobResultRequestSchema>;
+
+export const jobProgressRequestSchema = z.object({
+  attempt: z.number().int().min(1),
+  stage: z.string().min(1).max(64),
+});
+
+export const jobKinds = ["integration.test"] as const;
+export type JobKind = (typeof jobKinds)[number];
+
+/** `integration.test` (Save & Test): can the runner reach the host, the API, and the token endpoint? */
+export const integrationTestPayloadSchema = z.object({
+  integrationId: z.string().uuid(),
+  provider: z.enum(providerIds),
+  host: z.string(),
+  baseUrl: z.string().url(),
+  issuerUrl: z.string().url().nullable(),
+  virtualDirectory: z.string().nullable(),
+  oauth: z
+    .object({
+      clientId: z.string(),
+      /** Sealed with purpose `oauth_client_secret`, this runner and this host. */
+      clientSecretSealed: z.string(),
+    })
+    .nullable(),
+  patEnabled: z.boolean(),
+});
+export type IntegrationTestPayload = z.infer<typeof integrationTestPayloadSchema>;
+
+export const integrationCheckIds = ["reachable", "api", "oauth_client"] as const;
+export type IntegrationCheck = {
+  id: (typeof integrationCheckIds)[number];
+  ok: boolean;
+  /** Catalogue code when not ok (`host_unreachable`, `api_unexpected_response`, `oauth_client_invalid`, ...). */
+  code?: string;
+  /** The form field the failure belongs to. */
+  field?: "host" | "oauthClientId" | "oauthClientSecret" | "virtualDirectory" | "issuerUrl";
+  message?: string;
+  durationMs: number;
+};
+export type IntegrationTestResult = { checks: IntegrationCheck[] };
