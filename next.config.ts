@@ -3,6 +3,8 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres"],
   poweredByHeader: false,
+  // Benchmarks build into their own directory so they never race a test build.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Types are checked once by `npm run typecheck` (part of `npm test`), not again by every build.
   typescript: { ignoreBuildErrors: true },
   experimental: {

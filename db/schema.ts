@@ -261,6 +261,56 @@ export const runnerJobs = pgTable(
   ],
 );
 
+/**
+ * One OAuth authorization in flight: the state (stored hashed) binds the callback to this user and
+ * integration for 10 minutes, once. The PKCE verifier is sealed to the runner that will exchange the code.
+ */
+export const oauthAttempts = pgTable(
+  "oauth_attempts",
+  {
+    id: id(),
+    stateHash: text("state_hash").notNull(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    integrationId: uuid("integration_id").notNull().references(() => scmIntegrations.id, { onDelete: "cascade" }),
+    pkceVerifierSealed: text("pkce_verifier_sealed").notNull(),
+    returnTo: text("return_to").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    jobId: uuid("job_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("oauth_attempts_state_hash_key").on(t.stateHash), index("oauth_attempts_user_idx").on(t.userId)],
+);
+
+export const environmentStatusEnum = pgEnum("environment_status", ["creating", "ready", "failed", "needs_authorization"]);
+
+/** A working copy of a repository on a runner, cloned with its owner's credentials. */
+export const environments = pgTable(
+  "environments",
+  {
+    id: id(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    ownerId: uuid("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    runnerId: uuid("runner_id").notNull().references(() => runners.id, { onDelete: "cascade" }),
+    integrationId: uuid("integration_id").references(() => scmIntegrations.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    repoUrl: text("repo_url").notNull(),
+    host: text("host").notNull(),
+    /** `owner/name` (GitLab: `group/subgroup/name`; Azure DevOps: `org/project/_git/name`). */
+    repoPath: text("repo_path").notNull(),
+    branch: text("branch"),
+    status: environmentStatusEnum("status").notNull().default("creating"),
+    progress: text("progress"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    jobId: uuid("job_id"),
+    createdAt: createdAt(),
+    readyAt: timestamp("ready_at", { withTimezone: true }),
+  },
+  (t) => [index("environments_owner_idx").on(t.ownerId), index("environments_org_idx").on(t.orgId)],
+);
+
 export type Organization = typeof organizations.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
@@ -274,3 +324,5 @@ export type ScmIntegration = typeof scmIntegrations.$inferSelect;
 export type HostAuthToken = typeof hostAuthTokens.$inferSelect;
 export type RunnerJob = typeof runnerJobs.$inferSelect;
 export type ProviderIdDb = (typeof providerEnum.enumValues)[number];
+export type OAuthAttempt = typeof oauthAttempts.$inferSelect;
+export type Environment = typeof environments.$inferSelect;

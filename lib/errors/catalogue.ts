@@ -116,6 +116,118 @@ export const errorCatalogue = {
     explanation: "Your identity provider signed you in, but this account is not a member of the organization.",
     remedy: "Ask an admin to add your email address as a member, then sign in again.",
   },
+  /** The OAuth `state` is unknown, expired, used, or belongs to another user or integration. */
+  oauth_state_invalid: {
+    status: 400,
+    title: "Authorization link expired or not yours",
+    explanation: "The authorization could not be matched to a request you started in the last 10 minutes (it was already used, expired, or started by another account or for another integration).",
+    remedy: "Start the connection again from Settings > Git Authentications.",
+  },
+  /** The person declined the authorization at the provider. */
+  oauth_access_denied: {
+    status: 400,
+    title: "Authorization declined",
+    explanation: "The provider reports that access was not granted.",
+    remedy: "Connect again and choose Authorize at the provider.",
+  },
+  /** The provider refused the callback URL: the OAuth app is registered with another one. */
+  redirect_uri_mismatch: {
+    status: 400,
+    title: "Callback URL not registered at the provider",
+    explanation: "The provider refused the callback URL because the OAuth application is registered with a different one.",
+    remedy: "An admin must set the OAuth application's callback URL to the exact URL shown in Settings > Runners for this integration.",
+  },
+  /** The provider answered the authorization with another OAuth error. */
+  oauth_provider_error: {
+    status: 400,
+    title: "The provider refused the authorization",
+    explanation: "The provider ended the authorization with an error.",
+    remedy: "Try again; if it persists, an admin should check the OAuth application's settings at the provider.",
+  },
+  /** The method (OAuth or PAT) is not enabled for this integration. */
+  auth_method_disabled: {
+    status: 403,
+    title: "This sign-in method is not enabled",
+    explanation: "An admin has not enabled this authentication method for this provider host.",
+    remedy: "Use another method offered on the page, or ask an admin to enable this one in Settings > Runners.",
+  },
+  /** The provider does not accept the personal access token. */
+  pat_invalid: {
+    status: 400,
+    title: "Token not accepted",
+    explanation: "The provider did not accept this token: it is wrong, was revoked, or belongs to another host.",
+    remedy: "Create a new token with the link on the form and paste it in full.",
+  },
+  /** The token has expired. */
+  pat_expired: {
+    status: 400,
+    title: "Token expired",
+    explanation: "The provider reports that this token has expired.",
+    remedy: "Create a new token (or regenerate this one) and connect again.",
+  },
+  /** The token lacks scopes the product needs. */
+  pat_missing_scopes: {
+    status: 400,
+    title: "Token is missing scopes",
+    explanation: "The token works, but it lacks permissions needed to clone, push or act for you.",
+    remedy: "Create a token with the scopes listed (the link on the form prefills them) and connect again.",
+  },
+  /** The organization enforces SAML SSO and the token is not authorized for it. */
+  sso_authorization_required: {
+    status: 403,
+    title: "Single sign-on authorization required",
+    explanation: "The organization on the provider uses SAML single sign-on, and this token has not been authorized for it.",
+    remedy: "At the provider, open the token's settings and choose Configure SSO > Authorize for the organization, then try again.",
+  },
+  /** A credential type the product does not use (Bitbucket app passwords, Azure DevOps all-organization PATs). */
+  unsupported_credential_type: {
+    status: 400,
+    title: "This kind of credential is not supported",
+    explanation: "The credential works, but it is of a kind this product does not accept (Bitbucket app passwords are retired in favour of API tokens; Azure DevOps tokens must be scoped to one organization).",
+    remedy: "Create the kind of token the form links to and connect again.",
+  },
+  /** The user's credential for this host is expired, revoked or sealed to an old runner key. */
+  credential_needs_reauth: {
+    status: 409,
+    title: "Reconnect your account",
+    explanation: "Your connection to this provider no longer works: the token expired or was revoked, the admin changed the sign-in methods, or the runner's key was rotated.",
+    remedy: "Reconnect in Settings > Git Authentications.",
+  },
+  /** The user has no credential for the repository's host on this runner. */
+  not_authorized_for_host: {
+    status: 409,
+    title: "Connect your account first",
+    explanation: "You have not connected an account for this provider host on this runner yet.",
+    remedy: "Connect with one of the methods offered, then continue.",
+  },
+  /** The repository URL is malformed, has credentials in it, or is not an HTTPS clone URL. */
+  repo_url_invalid: {
+    status: 400,
+    title: "Repository URL not accepted",
+    explanation: "Enter the repository's HTTPS address, without credentials, e.g. https://github.com/acme/app.",
+    remedy: "Copy the HTTPS clone URL from the provider and paste it without a user name or token.",
+  },
+  /** No integration on the runner for the repository's host. */
+  no_integration_for_host: {
+    status: 400,
+    title: "This runner does not offer that host",
+    explanation: "The chosen runner has no integration for the repository's host.",
+    remedy: "Choose another runner, or ask an admin to configure repository access for this host.",
+  },
+  /** The repository does not exist or the owner's account cannot read it. */
+  repository_not_found: {
+    status: 404,
+    title: "Repository not found or not accessible",
+    explanation: "The provider says the repository does not exist, or your connected account cannot read it.",
+    remedy: "Check the URL, and that your account on the provider has access to the repository.",
+  },
+  /** A refreshed credential was saved over a generation that another refresh already replaced. */
+  credential_generation_conflict: {
+    status: 409,
+    title: "Credential was refreshed concurrently",
+    explanation: "Another refresh of the same credential finished first.",
+    remedy: "Nothing to do: the runner uses the newer credential.",
+  },
   /** The runner did not answer in time or has not connected recently. */
   /** The host field is not an acceptable provider host (scheme, path, credentials, SSRF bait). */
   host_invalid: {
@@ -222,6 +334,13 @@ export const errorCatalogue = {
     title: "Something went wrong",
     explanation: "An unexpected error occurred. Nothing was changed.",
     remedy: "Try again. If it keeps happening, contact support with the time of the error.",
+  },
+  /** The plane sent a job kind this runner's version does not implement. */
+  runner_job_unsupported: {
+    status: 501,
+    title: "Runner too old for this operation",
+    explanation: "The runner does not know how to do this operation; it runs an older version than the management plane.",
+    remedy: "Update the runner to the management plane's version and restart it, then retry.",
   },
 } as const satisfies Record<string, ErrorEntry>;
 

@@ -9,6 +9,12 @@ import { providerIds } from "../providers/types";
  *   GET  /jobs?wait=SECONDS        Authorization: Bearer <access token>              → { jobs: RunnerJobMessage[] }
  *   POST /jobs/{id}/progress       { attempt, stage }                                → { ok: true }
  *   POST /jobs/{id}/result         JobResultRequest                                  → { ok: true }
+ *   GET  /credentials?userId&host  a user's sealed credential for a host               → CredentialMessage
+ *   POST /credentials/{id}/rotate  a refreshed credential over its generation (CAS)    → { generation }
+ *   POST /credentials/{id}/needs-reauth  a refresh failed for good                     → { ok: true }
+ *
+ * Job kinds and payloads: `integration.test` here; `oauth.exchange`, `pat.validate`,
+ * `token.revoke`, `environment.create` in lib/git-auth/job-payloads.ts.
  *
  * Errors answer `{ error: { code, title, message } }` with the catalogue's status.
  */
@@ -74,7 +80,7 @@ export const jobProgressRequestSchema = z.object({
   stage: z.string().min(1).max(64),
 });
 
-export const jobKinds = ["integration.test"] as const;
+export const jobKinds = ["integration.test", "oauth.exchange", "pat.validate", "token.revoke", "environment.create"] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 /** `integration.test` (Save & Test): can the runner reach the host, the API, and the token endpoint? */

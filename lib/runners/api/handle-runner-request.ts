@@ -10,14 +10,19 @@ import { completeJob, reportJobProgress } from "../jobs/complete-job";
 import { pollJobs } from "../jobs/poll-jobs";
 import { jobProgressRequestSchema, jobResultRequestSchema, MAX_POLL_WAIT_SECONDS, registerRequestSchema } from "../protocol";
 import { registerRunner } from "../register-runner";
+import { credentialNeedsReauthRequestSchema, rotateCredentialRequestSchema } from "../../git-auth/job-payloads";
+import { getCredentialForRunner, markCredentialNeedsReauth, rotateCredential } from "../../git-auth/runner-credentials";
 
 const MAX_BODY_BYTES = 256 * 1024;
 const uuid = z.string().uuid();
+const credentialQuerySchema = z.object({ userId: z.string().uuid(), host: z.string().min(1).max(260) });
 
 export type RunnerApiOptions = {
   database: Pick<Database, "db" | "listen">;
   /** The embedded local runner's bootstrap secret, when `npm run dev` enabled it. */
   localBootstrapSecret?: string;
+  /** How long a runner holds a job it is handed; default `JOB_LEASE_SECONDS` (tests shorten it). */
+  leaseSeconds?: number;
 };
 
 function fail(e: AppError): Response {
@@ -73,7 +78,7 @@ export async function handleRunnerRequest(request: Request, path: string[], opts
     if (route === "GET /jobs") {
       const wait = Number(new URL(request.url).searchParams.get("wait") ?? "0");
       const waitSeconds = Number.isFinite(wait) ? Math.min(Math.max(wait, 0), MAX_POLL_WAIT_SECONDS) : 0;
-      const jobs = await pollJobs({ database: opts.database, runnerId: runner.id, waitSeconds, signal: request.signal });
+      const jobs = await pollJobs({ database: opts.database, runnerId: runner.id, waitSeconds, signal: request.signal, leaseSeconds: opts.leaseSeconds });
       return Response.json({ jobs }, { headers: { "Cache-Control": "no-store" } });
     }
     if (request.method === "POST" && path.length === 3 && path[0] === "jobs" && (path[2] === "result" || path[2] === "progress")) {
@@ -85,6 +90,22 @@ export async function handleRunnerRequest(request: Request, path: string[], opts
       }
       const body = parse(jobProgressRequestSchema, await readJson(request));
       await reportJobProgress({ db, runnerId: runner.id, jobId, attempt: body.attempt, stage: body.stage });
+      return Response.json({ ok: true });
+    }
+    if (route === "GET /credentials") {
+      const params = new URL(request.url).searchParams;
+      const query = parse(credentialQuerySchema, { userId: params.get("userId"), host: params.get("host") });
+      return Response.json(await getCredentialForRunner({ db, runner, ...query }), { headers: { "Cache-Control": "no-store" } });
+    }
+    if (request.method === "POST" && path.length === 3 && path[0] === "credentials" && (path[2] === "rotate" || path[2] === "needs-reauth")) {
+      const credentialId = path[1]!;
+      if (!uuid.safeParse(credentialId).success) throw new AppError("not_found");
+      if (path[2] === "rotate") {
+        const body = parse(rotateCredentialRequestSchema, await readJson(request));
+        return Response.json(await rotateCredential({ db, runner, credentialId, body }));
+      }
+      const body = parse(credentialNeedsReauthRequestSchema, await readJson(request));
+      await markCredentialNeedsReauth({ db, runner, credentialId, body });
       return Response.json({ ok: true });
     }
     if (route === "GET /me") {

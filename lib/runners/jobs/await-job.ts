@@ -15,9 +15,11 @@ export type JobView = {
   deadlineAt: Date | null;
   createdAt: Date;
   finishedAt: Date | null;
+  /** Only when asked for (`withPayload`): plane-side ownership checks. */
+  payload?: unknown;
 };
 
-function view(job: RunnerJob): JobView {
+function view(job: RunnerJob, withPayload = false): JobView {
   return {
     id: job.id,
     kind: job.kind,
@@ -30,6 +32,7 @@ function view(job: RunnerJob): JobView {
     deadlineAt: job.deadlineAt,
     createdAt: job.createdAt,
     finishedAt: job.finishedAt,
+    ...(withPayload ? { payload: job.payload } : {}),
   };
 }
 
@@ -38,7 +41,7 @@ function view(job: RunnerJob): JobView {
  * with `runner_offline` when no runner ever picked it up and `operation_aborted` when one did but
  * did not finish: whoever asks gets the honest reason, even if the runner never comes back.
  */
-export async function readJob(opts: { db: DbOrTx; orgId: string; jobId: string }): Promise<JobView | null> {
+export async function readJob(opts: { db: DbOrTx; orgId: string; jobId: string; withPayload?: boolean }): Promise<JobView | null> {
   const [job] = await opts.db.select().from(runnerJobs).where(and(eq(runnerJobs.orgId, opts.orgId), eq(runnerJobs.id, opts.jobId)));
   if (!job) return null;
   if ((job.status === "pending" || job.status === "running") && job.deadlineAt && job.deadlineAt.getTime() <= Date.now()) {
@@ -53,9 +56,9 @@ export async function readJob(opts: { db: DbOrTx; orgId: string; jobId: string }
       })
       .where(and(eq(runnerJobs.id, job.id), inArray(runnerJobs.status, ["pending", "running"])))
       .returning();
-    return view(cancelled ?? job);
+    return view(cancelled ?? job, opts.withPayload);
   }
-  return view(job);
+  return view(job, opts.withPayload);
 }
 
 /**

@@ -6,6 +6,7 @@ import { isErrorCode } from "../../errors/catalogue";
 import type { JobResultRequest } from "../protocol";
 import { retryDelayMs } from "./backoff";
 import { JOB_DONE_CHANNEL } from "./job-notifier";
+import { applyJobResult } from "./result-handlers";
 
 /**
  * Records a runner's answer to a job it holds. Only the runner the job belongs to, on the attempt
@@ -16,7 +17,7 @@ import { JOB_DONE_CHANNEL } from "./job-notifier";
 export async function completeJob(opts: { db: Db; runnerId: string; jobId: string; body: JobResultRequest }): Promise<{ status: "succeeded" | "failed" | "pending" }> {
   return opts.db.transaction(async (tx) => {
     const [job] = await tx
-      .select({ id: runnerJobs.id, status: runnerJobs.status, attempts: runnerJobs.attempts, maxAttempts: runnerJobs.maxAttempts })
+      .select()
       .from(runnerJobs)
       .where(and(eq(runnerJobs.id, opts.jobId), eq(runnerJobs.runnerId, opts.runnerId)))
       .for("update");
@@ -24,7 +25,14 @@ export async function completeJob(opts: { db: Db; runnerId: string; jobId: strin
     if (!job) throw new AppError("not_found");
     if (job.status !== "running" || job.attempts !== opts.body.attempt) throw new AppError("job_not_claimed");
     let status: "succeeded" | "failed" | "pending";
-    if (opts.body.outcome === "succeeded") {
+    const handled = opts.body.outcome === "succeeded" ? await applyJobResult(tx, job, opts.body.result) : null;
+    if (handled && !handled.ok) {
+      status = "failed";
+      await tx
+        .update(runnerJobs)
+        .set({ status, errorCode: handled.code, errorMessage: handled.message, finishedAt: sql`now()`, leaseExpiresAt: null })
+        .where(eq(runnerJobs.id, job.id));
+    } else if (opts.body.outcome === "succeeded") {
       status = "succeeded";
       await tx
         .update(runnerJobs)

@@ -1,0 +1,55 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { environments, runners, scmIntegrations } from "@/db/schema";
+import { AppError } from "../errors/app-error";
+import { findUsableCredential } from "../git-auth/find-usable-credential";
+import { integrationRef } from "../git-auth/integration-ref";
+import type { EnvironmentCreatePayload } from "../git-auth/job-payloads";
+import { enqueueJob } from "../runners/jobs/enqueue-job";
+import type { Actor } from "../users/actor";
+import { parseRepoUrl } from "./parse-repo-url";
+
+export type CreateEnvironmentOutcome =
+  | { kind: "created"; environmentId: string; jobId: string }
+  /** The owner must connect an account for the host first; the page offers the enabled methods. */
+  | { kind: "needs_authorization"; integrationId: string; host: string; provider: string; oauth: boolean; pat: boolean };
+
+/**
+ * Creates an environment: a clone of `repoUrl` on the runner, made with the owner's credentials.
+ * The environment row and its `environment.create` job commit together. When the owner has no
+ * usable credential for the host, nothing is created and the outcome says which methods to offer.
+ */
+export async function createEnvironment(opts: { db: Db; actor: Actor; runnerId: string; repoUrl: string; branch?: string; allowLoopback: boolean }): Promise<CreateEnvironmentOutcome> {
+  const parsed = parseRepoUrl(opts.repoUrl, { allowLoopback: opts.allowLoopback });
+  if (!parsed.ok) throw new AppError("repo_url_invalid", { fieldErrors: { repoUrl: [parsed.reason] } });
+  const [runner] = await opts.db.select({ id: runners.id }).from(runners).where(and(eq(runners.orgId, opts.actor.orgId), eq(runners.id, opts.runnerId)));
+  if (!runner) throw new AppError("not_found", { fieldErrors: { runnerId: ["Unknown runner"] } });
+  const [integration] = await opts.db
+    .select()
+    .from(scmIntegrations)
+    .where(and(eq(scmIntegrations.runnerId, runner.id), eq(scmIntegrations.host, parsed.host)));
+  if (!integration) throw new AppError("no_integration_for_host", { fieldErrors: { repoUrl: [`This runner has no integration for ${parsed.host}.`] } });
+  const credential = await findUsableCredential({ db: opts.db, runnerId: runner.id, host: parsed.host, userId: opts.actor.userId });
+  if (!credential) {
+    return { kind: "needs_authorization", integrationId: integration.id, host: integration.host, provider: integration.provider, oauth: integration.oauthEnabled, pat: integration.patEnabled };
+  }
+  return opts.db.transaction(async (tx) => {
+    const name = parsed.repoPath.split("/").pop() ?? parsed.repoPath;
+    const [environment] = await tx
+      .insert(environments)
+      .values({ orgId: opts.actor.orgId, ownerId: opts.actor.userId, runnerId: runner.id, integrationId: integration.id, name, repoUrl: parsed.url, host: parsed.host, repoPath: parsed.repoPath, branch: opts.branch ?? null })
+      .returning({ id: environments.id });
+    if (!environment) throw new Error("insert returned no row");
+    const payload: EnvironmentCreatePayload = {
+      environmentId: environment.id,
+      ownerId: opts.actor.userId,
+      integration: integrationRef(integration),
+      repoUrl: parsed.url,
+      repoPath: parsed.repoPath,
+      branch: opts.branch ?? null,
+    };
+    const { job } = await enqueueJob(tx, { orgId: opts.actor.orgId, runnerId: runner.id, kind: "environment.create", payload, idempotencyKey: `environment:${environment.id}`, maxAttempts: 3 });
+    await tx.update(environments).set({ jobId: job.id }).where(eq(environments.id, environment.id));
+    return { kind: "created" as const, environmentId: environment.id, jobId: job.id };
+  });
+}

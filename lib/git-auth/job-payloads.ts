@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { providerIds } from "../providers/types";
+
+/**
+ * Payloads and results of the jobs that connect, use and disconnect users' credentials. Every
+ * secret in them is a sealed box for the runner; the runner checks each box's context.
+ */
+export const integrationRefSchema = z.object({
+  integrationId: z.string().uuid(),
+  provider: z.enum(providerIds),
+  host: z.string(),
+  baseUrl: z.string().url(),
+  issuerUrl: z.string().url().nullable(),
+  virtualDirectory: z.string().nullable(),
+  oauthClientId: z.string().nullable(),
+  /** Sealed `oauth_client_secret` for this runner and host. */
+  oauthClientSecretSealed: z.string().nullable(),
+  patScopes: z.array(z.string()),
+  oauthScopes: z.array(z.string()),
+});
+export type IntegrationRef = z.infer<typeof integrationRefSchema>;
+
+/** `oauth.exchange`: trade the authorization code (sealed) for tokens, with the PKCE verifier (sealed). */
+export const oauthExchangePayloadSchema = z.object({
+  integration: integrationRefSchema,
+  userId: z.string().uuid(),
+  codeSealed: z.string(),
+  verifierSealed: z.string(),
+  redirectUri: z.string().url(),
+  generation: z.number().int().min(1),
+});
+export type OAuthExchangePayload = z.infer<typeof oauthExchangePayloadSchema>;
+
+/** `pat.validate`: check a personal access token (sealed in the browser) and re-seal it with its full context. */
+export const patValidatePayloadSchema = z.object({
+  integration: integrationRefSchema,
+  userId: z.string().uuid(),
+  patSealed: z.string(),
+  /** Bitbucket API tokens are used with the account's email. */
+  username: z.string().max(320).nullable(),
+  generation: z.number().int().min(1),
+});
+export type PatValidatePayload = z.infer<typeof patValidatePayloadSchema>;
+
+/** `token.revoke`: revoke a disconnected credential at the provider, where the provider allows it. */
+export const tokenRevokePayloadSchema = z.object({
+  integration: integrationRefSchema,
+  userId: z.string().uuid(),
+  source: z.enum(["oauth", "pat"]),
+  tokenSealed: z.string(),
+  refreshTokenSealed: z.string().nullable(),
+  generation: z.number().int().min(1),
+});
+export type TokenRevokePayload = z.infer<typeof tokenRevokePayloadSchema>;
+
+/** `environment.create`: clone a repository into a new environment with the owner's credentials. */
+export const environmentCreatePayloadSchema = z.object({
+  environmentId: z.string().uuid(),
+  ownerId: z.string().uuid(),
+  integration: integrationRefSchema,
+  repoUrl: z.string().url(),
+  repoPath: z.string(),
+  branch: z.string().nullable(),
+});
+export type EnvironmentCreatePayload = z.infer<typeof environmentCreatePayloadSchema>;
+
+/**
+ * What `oauth.exchange` and `pat.validate` return: the credential sealed by the runner to its own
+ * key (context: `access_token` / `refresh_token`, runner, integration, user, generation) and what
+ * the provider said about it.
+ */
+export const credentialResultSchema = z.object({
+  tokenSealed: z.string(),
+  refreshTokenSealed: z.string().nullable(),
+  keyId: z.string(),
+  scopes: z.array(z.string()).max(100),
+  subjectLogin: z.string().max(200),
+  expiresAt: z.string().datetime().nullable(),
+  generation: z.number().int().min(1),
+});
+export type CredentialResult = z.infer<typeof credentialResultSchema>;
+
+export const tokenRevokeResultSchema = z.object({
+  revoked: z.boolean(),
+  /** Where the person revokes it by hand when the provider has no API for it. */
+  manualUrl: z.string().url().nullable(),
+});
+export type TokenRevokeResult = z.infer<typeof tokenRevokeResultSchema>;
+
+export const environmentCreateResultSchema = z.object({
+  branch: z.string(),
+  headSha: z.string(),
+});
+
+/** What the runner API hands a runner when it needs a user's credential (GET /credentials). */
+export type CredentialMessage = {
+  id: string;
+  userId: string;
+  host: string;
+  source: "oauth" | "pat";
+  tokenSealed: string;
+  refreshTokenSealed: string | null;
+  keyId: string;
+  scopes: string[];
+  subjectLogin: string | null;
+  expiresAt: string | null;
+  generation: number;
+  integration: IntegrationRef;
+};
+
+/** POST /credentials/{id}/rotate: a refreshed credential, accepted only over the generation it replaces. */
+export const rotateCredentialRequestSchema = z.object({
+  expectedGeneration: z.number().int().min(1),
+  tokenSealed: z.string().min(1).max(20_000),
+  refreshTokenSealed: z.string().max(20_000).nullable(),
+  expiresAt: z.string().datetime().nullable(),
+  scopes: z.array(z.string()).max(100).optional(),
+});
+
+/** POST /credentials/{id}/needs-reauth: refreshing failed for good (revoked, expired refresh token). */
+export const credentialNeedsReauthRequestSchema = z.object({
+  generation: z.number().int().min(1),
+  reason: z.enum(["refresh_failed", "revoked", "expired", "runner_key_rotated"]),
+});
