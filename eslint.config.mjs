@@ -8,6 +8,11 @@ const config = [
     ignores: [".next/**", ".next-*/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "sandbox/github-openapi.generated.json"],
   },
   {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["warn", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
+    },
+  },
+  {
     files: ["lib/**/*.ts"],
     ignores: ["lib/auth/**", "lib/actions/**"],
     rules: {

@@ -311,6 +311,46 @@ export const environments = pgTable(
   (t) => [index("environments_owner_idx").on(t.ownerId), index("environments_org_idx").on(t.orgId)],
 );
 
+export const scmToolsModeEnum = pgEnum("scm_tools_mode", ["enabled", "groups", "disabled"]);
+
+/**
+ * The organization's policy for agents' SCM tools (provider API calls). No row means the default:
+ * enabled for everyone with every capability.
+ */
+export const agentPolicies = pgTable("agent_policies", {
+  orgId: uuid("org_id").primaryKey().references(() => organizations.id, { onDelete: "cascade" }),
+  mode: scmToolsModeEnum("mode").notNull().default("enabled"),
+  allowedGroupIds: uuid("allowed_group_ids").array().notNull().default(sql`'{}'::uuid[]`),
+  pullRequests: boolean("pull_requests").notNull().default(true),
+  issues: boolean("issues").notNull().default(true),
+  reviewComments: boolean("review_comments").notNull().default(true),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+});
+
+/** One agent tool call: who, where, what, and how it ended (never a token or a provider body). */
+export const agentActivity = pgTable(
+  "agent_activity",
+  {
+    id: id(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    environmentId: uuid("environment_id").references(() => environments.id, { onDelete: "set null" }),
+    ownerId: uuid("owner_id").references(() => users.id, { onDelete: "set null" }),
+    runnerId: uuid("runner_id").references(() => runners.id, { onDelete: "set null" }),
+    tool: text("tool").notNull(),
+    capability: text("capability").notNull(),
+    provider: text("provider"),
+    host: text("host"),
+    repository: text("repository"),
+    outcome: text("outcome", { enum: ["pending", "succeeded", "failed", "refused"] }).notNull(),
+    errorCode: text("error_code"),
+    resultUrl: text("result_url"),
+    durationMs: integer("duration_ms"),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("agent_activity_org_at_idx").on(t.orgId, t.at), index("agent_activity_owner_at_idx").on(t.ownerId, t.at)],
+);
+
 export type Organization = typeof organizations.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
@@ -326,3 +366,5 @@ export type RunnerJob = typeof runnerJobs.$inferSelect;
 export type ProviderIdDb = (typeof providerEnum.enumValues)[number];
 export type OAuthAttempt = typeof oauthAttempts.$inferSelect;
 export type Environment = typeof environments.$inferSelect;
+export type AgentPolicy = typeof agentPolicies.$inferSelect;
+export type AgentActivity = typeof agentActivity.$inferSelect;

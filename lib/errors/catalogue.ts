@@ -228,6 +228,48 @@ export const errorCatalogue = {
     explanation: "Another refresh of the same credential finished first.",
     remedy: "Nothing to do: the runner uses the newer credential.",
   },
+  /** The organization switched agents' SCM tools off. */
+  scm_tools_disabled: {
+    status: 403,
+    title: "Agent SCM tools are disabled",
+    explanation: "Your organization has turned off agents' use of the provider's API. Agents can still clone, commit and push with git.",
+    remedy: "Ask an admin to enable SCM tools in Settings > Agents if your work needs them.",
+  },
+  /** The policy restricts SCM tools to groups the owner is not in, or the capability is off. */
+  scm_tools_not_allowed: {
+    status: 403,
+    title: "Agent SCM tool not allowed",
+    explanation: "The organization's policy does not allow this tool for this environment's owner (restricted to certain groups, or this capability is turned off).",
+    remedy: "Ask an admin to add you to an allowed group or enable this capability in Settings > Agents.",
+  },
+  /** The provider has no agent tools (Bitbucket Cloud, Azure DevOps). */
+  scm_tools_not_supported: {
+    status: 400,
+    title: "Not supported for this provider",
+    explanation: "Agent SCM tools (pull requests, issues, reviews) are available for GitHub and GitLab only. Git itself (clone, commit, push) keeps working.",
+    remedy: "Open the pull request or issue in the provider's web interface.",
+  },
+  /** The provider refused the call for lack of repository permission. */
+  repository_permission_denied: {
+    status: 403,
+    title: "Repository permission denied",
+    explanation: "The provider refused the call: the environment owner's account does not have the permission this needs on the repository.",
+    remedy: "Ask a maintainer of the repository for the needed access, or use a repository you can write to.",
+  },
+  /** The agent tools token is missing, wrong, or of another environment. */
+  environment_token_invalid: {
+    status: 401,
+    title: "Environment token not valid",
+    explanation: "The tool call did not carry this environment's agent token.",
+    remedy: "Use the token the runner gave this environment's agent; tokens of other environments do not work.",
+  },
+  /** The repository named is on another host than the environment's. */
+  repository_host_mismatch: {
+    status: 400,
+    title: "Repository on another host",
+    explanation: "Agent tools act only on the environment's own provider host.",
+    remedy: "Name a repository on the environment's host, or create an environment for the other host.",
+  },
   /** The runner did not answer in time or has not connected recently. */
   /** The host field is not an acceptable provider host (scheme, path, credentials, SSRF bait). */
   host_invalid: {

@@ -12,6 +12,8 @@ import { providerIds } from "../providers/types";
  *   GET  /credentials?userId&host  a user's sealed credential for a host               → CredentialMessage
  *   POST /credentials/{id}/rotate  a refreshed credential over its generation (CAS)    → { generation }
  *   POST /credentials/{id}/needs-reauth  a refresh failed for good                     → { ok: true }
+ *   POST /agent-calls              { environmentId, tool, repository? } policy check    → ToolCallDecision
+ *   POST /agent-calls/{id}/finish  { outcome, errorCode?, resultUrl?, durationMs? }     → { ok: true }
  *
  * Job kinds and payloads: `integration.test` here; `oauth.exchange`, `pat.validate`,
  * `token.revoke`, `environment.create` in lib/git-auth/job-payloads.ts.

@@ -10,6 +10,7 @@ import { completeJob, reportJobProgress } from "../jobs/complete-job";
 import { pollJobs } from "../jobs/poll-jobs";
 import { jobProgressRequestSchema, jobResultRequestSchema, MAX_POLL_WAIT_SECONDS, registerRequestSchema } from "../protocol";
 import { registerRunner } from "../register-runner";
+import { authorizeToolCall, authorizeToolCallSchema, finishToolCall, finishToolCallSchema } from "../../agents/authorize-tool-call";
 import { credentialNeedsReauthRequestSchema, rotateCredentialRequestSchema } from "../../git-auth/job-payloads";
 import { getCredentialForRunner, markCredentialNeedsReauth, rotateCredential } from "../../git-auth/runner-credentials";
 
@@ -106,6 +107,17 @@ export async function handleRunnerRequest(request: Request, path: string[], opts
       }
       const body = parse(credentialNeedsReauthRequestSchema, await readJson(request));
       await markCredentialNeedsReauth({ db, runner, credentialId, body });
+      return Response.json({ ok: true });
+    }
+    if (route === "POST /agent-calls") {
+      const body = parse(authorizeToolCallSchema, await readJson(request));
+      return Response.json(await authorizeToolCall({ db, runner, input: body }), { headers: { "Cache-Control": "no-store" } });
+    }
+    if (request.method === "POST" && path.length === 3 && path[0] === "agent-calls" && path[2] === "finish") {
+      const callId = path[1]!;
+      if (!uuid.safeParse(callId).success) throw new AppError("not_found");
+      const body = parse(finishToolCallSchema, await readJson(request));
+      await finishToolCall({ db, runner, callId, input: body });
       return Response.json({ ok: true });
     }
     if (route === "GET /me") {

@@ -1,0 +1,94 @@
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { agentActivity, environments, scmIntegrations } from "@/db/schema";
+import { AppError } from "../errors/app-error";
+import type { ErrorCode } from "../errors/catalogue";
+import { findUsableCredential } from "../git-auth/find-usable-credential";
+import { getProvider, type ProviderId } from "../providers";
+import type { AuthenticatedRunner } from "../runners/authenticate-runner";
+import { toolCapabilities, type ToolName } from "./capabilities";
+import { evaluateAgentPolicy } from "./get-agent-policy";
+
+export const authorizeToolCallSchema = z.object({
+  environmentId: z.string().uuid(),
+  tool: z.enum(Object.keys(toolCapabilities) as [ToolName, ...ToolName[]]),
+  /** `owner/name` (GitLab: `group/sub/name`) the call acts on; defaults to the environment's repository. */
+  repository: z.string().min(1).max(300).optional(),
+});
+
+export const finishToolCallSchema = z.object({
+  outcome: z.enum(["succeeded", "failed"]),
+  errorCode: z.string().max(64).nullable().optional(),
+  resultUrl: z.string().url().max(2000).nullable().optional(),
+  durationMs: z.number().int().min(0).max(3_600_000).optional(),
+});
+
+export type ToolCallDecision =
+  | { allowed: true; callId: string; ownerId: string; host: string; provider: ProviderId; repository: string; credentialId: string }
+  | { allowed: false; callId: string; code: ErrorCode };
+
+/**
+ * Decides, for one agent tool call, whether it may go to the provider, and records it in the
+ * activity log either way. In order: the environment must be this runner's; the provider must have
+ * agent tools (`scm_tools_not_supported`); the policy must allow the capability for the owner
+ * (`scm_tools_disabled` / `scm_tools_not_allowed`); the owner must still be connected
+ * (`credential_needs_reauth`). Evaluated on every call, so a policy change applies at the next one.
+ */
+export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRunner; input: z.infer<typeof authorizeToolCallSchema> }): Promise<ToolCallDecision> {
+  const [env] = await opts.db
+    .select()
+    .from(environments)
+    .where(and(eq(environments.id, opts.input.environmentId), eq(environments.runnerId, opts.runner.id), eq(environments.orgId, opts.runner.orgId)));
+  if (!env) throw new AppError("not_found");
+  const { integrationId } = env;
+  const provider = integrationId ? await providerOf(opts.db, integrationId) : null;
+  const repository = opts.input.repository ?? env.repoPath;
+  const capability = toolCapabilities[opts.input.tool];
+  let code: ErrorCode | null = null;
+  let credentialId: string | null = null;
+  if (!provider || !getProvider(provider).capabilities.agentTools) code = "scm_tools_not_supported";
+  if (!code) {
+    const decision = await evaluateAgentPolicy({ db: opts.db, orgId: env.orgId, userId: env.ownerId, capability });
+    if (!decision.allowed) code = decision.code;
+  }
+  if (!code) {
+    const credential = await findUsableCredential({ db: opts.db, runnerId: env.runnerId, host: env.host, userId: env.ownerId });
+    if (!credential) code = "credential_needs_reauth";
+    else credentialId = credential.id;
+  }
+  const [row] = await opts.db
+    .insert(agentActivity)
+    .values({
+      orgId: env.orgId,
+      environmentId: env.id,
+      ownerId: env.ownerId,
+      runnerId: env.runnerId,
+      tool: opts.input.tool,
+      capability,
+      provider,
+      host: env.host,
+      repository,
+      outcome: code ? "refused" : "pending",
+      errorCode: code,
+    })
+    .returning({ id: agentActivity.id });
+  if (!row) throw new Error("insert returned no row");
+  if (code || !provider || !credentialId) return { allowed: false, callId: row.id, code: code ?? "internal_error" };
+  return { allowed: true, callId: row.id, ownerId: env.ownerId, host: env.host, provider, repository, credentialId };
+}
+
+async function providerOf(db: Db, integrationId: string): Promise<ProviderId | null> {
+  const [row] = await db.select({ provider: scmIntegrations.provider }).from(scmIntegrations).where(eq(scmIntegrations.id, integrationId));
+  return row?.provider ?? null;
+}
+
+/** Records how an allowed call ended (the provider's answer mapped to a code, and the resulting URL). */
+export async function finishToolCall(opts: { db: Db; runner: AuthenticatedRunner; callId: string; input: z.infer<typeof finishToolCallSchema> }): Promise<void> {
+  const updated = await opts.db
+    .update(agentActivity)
+    .set({ outcome: opts.input.outcome, errorCode: opts.input.errorCode ?? null, resultUrl: opts.input.resultUrl ?? null, durationMs: opts.input.durationMs ?? sql`(extract(epoch from now() - ${agentActivity.at}) * 1000)::int` })
+    .where(and(eq(agentActivity.id, opts.callId), eq(agentActivity.runnerId, opts.runner.id), eq(agentActivity.outcome, "pending")))
+    .returning({ id: agentActivity.id });
+  if (updated.length === 0) throw new AppError("not_found");
+}
