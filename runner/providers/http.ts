@@ -1,0 +1,194 @@
+import { ProviderError, safeIdentifier } from "./provider-error";
+
+/** Longest one provider request may take unless the caller says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Provider answers are read up to this size: enough for any identity or error body. */
+const MAX_BODY_BYTES = 256 * 1024;
+const USER_AGENT = "scm-runner";
+
+/** A provider's HTTP answer, read and parsed. */
+export type HttpAnswer = {
+  status: number;
+  headers: Headers;
+  contentType: string;
+  /** The parsed body: JSON, or an object of a form-encoded body; undefined otherwise. */
+  body: unknown;
+};
+
+export type SendInit = {
+  method?: "GET" | "POST" | "DELETE";
+  headers?: Record<string, string>;
+  /** A form (sent urlencoded) or a JSON value. */
+  form?: Record<string, string>;
+  json?: unknown;
+  timeoutMs?: number;
+};
+
+async function readLimited(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      if (size >= MAX_BODY_BYTES) break;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString("utf8");
+}
+
+function parseBody(text: string, contentType: string): unknown {
+  if (!text) return undefined;
+  if (contentType.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(text));
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The errno-style code of a failed fetch (undici wraps the socket error as `cause`). */
+function networkCode(e: unknown): string {
+  for (let cur: unknown = e, depth = 0; cur && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "ABORT_ERR") return code;
+  }
+  return "NETWORK";
+}
+
+/**
+ * One request to a provider. Never follows redirects (a sign-in redirect is an answer, and
+ * following could leave the host with credentials), reads a bounded body, and bounds the request
+ * by `timeoutMs` and the caller's `signal`. No answer at all (DNS, refused, reset, TLS, timeout)
+ * is `host_unreachable`, retryable; when the caller's signal fires, its reason is thrown as is,
+ * so a job's deadline ends the job as aborted rather than as a provider failure.
+ */
+export async function send(url: string, init: SendInit, signal: AbortSignal): Promise<HttpAnswer> {
+  const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const headers: Record<string, string> = { "user-agent": USER_AGENT, ...init.headers };
+  let body: string | undefined;
+  if (init.form) {
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    body = new URLSearchParams(init.form).toString();
+  } else if (init.json !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(init.json);
+  }
+  signal.throwIfAborted();
+  try {
+    const response = await fetch(url, { method: init.method ?? "GET", headers, body, redirect: "manual", signal: AbortSignal.any([signal, timeout]) });
+    const contentType = (response.headers.get("content-type") ?? "").toLowerCase();
+    const text = await readLimited(response);
+    return { status: response.status, headers: response.headers, contentType, body: parseBody(text, contentType) };
+  } catch (e) {
+    if (signal.aborted) throw signal.reason;
+    const host = hostOf(url);
+    if (timeout.aborted) {
+      throw new ProviderError("host_unreachable", `${host} did not answer within ${Math.ceil(timeoutMs / 1000)} s.`, {
+        retryable: true,
+        detail: { providerError: "TIMEOUT" },
+      });
+    }
+    const code = networkCode(e);
+    throw new ProviderError("host_unreachable", `The runner could not connect to ${host} (${code}).`, {
+      retryable: true,
+      detail: { providerError: safeIdentifier(code) },
+    });
+  }
+}
+
+/** A JSON object body, or null. */
+export function objectBody(answer: HttpAnswer): Record<string, unknown> | null {
+  const body = answer.body;
+  return body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+}
+
+/** HTTP Basic credentials. */
+export function basicAuth(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
+}
+
+/** Seconds to wait from `Retry-After` (seconds or an HTTP date) or a reset time (epoch seconds). */
+export function retryAfterSeconds(headers: Headers, now = Date.now()): number | undefined {
+  const retryAfter = headers.get("retry-after");
+  if (retryAfter) {
+    if (/^\d+$/.test(retryAfter.trim())) return Number(retryAfter.trim());
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.max(0, Math.ceil((at - now) / 1000));
+  }
+  const reset = headers.get("x-ratelimit-reset") ?? headers.get("ratelimit-reset");
+  if (reset && /^\d+$/.test(reset.trim())) {
+    const value = Number(reset.trim());
+    // Small values are "seconds from now" (IETF RateLimit draft); large ones are epoch seconds.
+    return value > 1_000_000_000 ? Math.max(0, value - Math.floor(now / 1000)) : value;
+  }
+  return undefined;
+}
+
+/**
+ * A rate-limit answer: 429 anywhere, or 403 with an exhausted quota or a Retry-After (GitHub's
+ * primary and secondary limits use 403).
+ */
+export function isRateLimited(answer: HttpAnswer): boolean {
+  if (answer.status === 429) return true;
+  if (answer.status !== 403) return false;
+  const remaining = answer.headers.get("x-ratelimit-remaining") ?? answer.headers.get("ratelimit-remaining");
+  return remaining?.trim() === "0" || answer.headers.has("retry-after");
+}
+
+/**
+ * The failures every provider shares: rate limits and server errors (both retryable). Returns
+ * null when the answer needs the provider's own reading.
+ */
+export function commonFailure(answer: HttpAnswer, host: string, providerError: string | null = null): ProviderError | null {
+  if (isRateLimited(answer)) {
+    const wait = retryAfterSeconds(answer.headers);
+    const when = wait === undefined ? "later" : `in ${wait} s`;
+    return new ProviderError("rate_limited", `${host} is rate-limiting this account; the runner will try again ${when}.`, {
+      retryable: true,
+      detail: { status: answer.status, providerError, ...(wait === undefined ? {} : { retryAfterSeconds: wait }) },
+    });
+  }
+  if (answer.status >= 500) {
+    return new ProviderError("provider_error", `${host} answered with a server error (HTTP ${answer.status}).`, {
+      retryable: true,
+      detail: { status: answer.status, providerError },
+    });
+  }
+  return null;
+}
+
+/** The answer is not the provider's API at all (an HTML page, a proxy, a wrong path). */
+export function unexpectedAnswer(answer: HttpAnswer, host: string, providerError: string | null = null): ProviderError {
+  const type = answer.contentType.split(";")[0]?.trim() || "no content type";
+  return new ProviderError("api_unexpected_response", `${host} answered HTTP ${answer.status} (${type}), not like the provider's API.`, {
+    detail: { status: answer.status, providerError },
+  });
+}
+
+/** The host part of a URL, for messages. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "the provider";
+  }
+}
+
+/**
+ * Refuses a token that cannot be a token (empty, spaces, control or non-ASCII characters) before
+ * it is put in a header, where fetch would fail in a way that looks like a network error.
+ */
+export function assertTokenShape(token: string, field = "token"): void {
+  if (!/^[\x21-\x7e]{1,4096}$/.test(token)) {
+    const message = token.trim() === "" ? "Paste the token." : "This is not a token: it contains spaces or characters no token has.";
+    throw new ProviderError("pat_invalid", message, { fieldErrors: { [field]: [message] } });
+  }
+}

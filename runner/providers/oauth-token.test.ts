@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { classifyTokenError, parseTokenBody, readTokenError } from "./oauth-token";
+
+describe("token endpoint error mapping", () => {
+  it.each([
+    ["authorization_code", "incorrect_client_credentials", null, "oauth_client_invalid", false],
+    ["authorization_code", "invalid_client", "AADSTS7000215", "oauth_client_invalid", false],
+    ["authorization_code", "unauthorized_client", "AADSTS700016", "oauth_client_invalid", false],
+    ["authorization_code", "redirect_uri_mismatch", null, "redirect_uri_mismatch", false],
+    ["authorization_code", "invalid_grant", "AADSTS500112", "redirect_uri_mismatch", false],
+    ["authorization_code", "bad_verification_code", null, "oauth_provider_error", false],
+    ["authorization_code", "invalid_grant", null, "oauth_provider_error", false],
+    ["authorization_code", "unsupported_grant_type", null, "oauth_provider_error", false],
+    ["authorization_code", "temporarily_unavailable", null, "provider_error", true],
+    ["refresh_token", "invalid_grant", "AADSTS700082", "credential_needs_reauth", false],
+    ["refresh_token", "bad_refresh_token", null, "credential_needs_reauth", false],
+    ["refresh_token", "interaction_required", "AADSTS50076", "credential_needs_reauth", false],
+    ["refresh_token", "incorrect_client_credentials", null, "oauth_client_invalid", false],
+    ["refresh_token", "server_error", null, "provider_error", true],
+    ["refresh_token", "invalid_request", null, "provider_error", false],
+  ] as const)("%s: %s (%s) → %s", (grant, error, subcode, code, retryable) => {
+    expect(classifyTokenError(grant, { error, subcode })).toMatchObject({ code, retryable });
+  });
+
+  it("reads Entra's AADSTS number from error_codes or the description, and ignores odd error values", () => {
+    expect(readTokenError({ error: "invalid_grant", error_codes: [70008] })).toEqual({ error: "invalid_grant", subcode: "AADSTS70008" });
+    expect(readTokenError({ error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." })).toEqual({
+      error: "invalid_client",
+      subcode: "AADSTS7000215",
+    });
+    expect(readTokenError({ error: "gho_EchoedSecretValue" })).toEqual({ error: null, subcode: null });
+    expect(readTokenError(null)).toEqual({ error: null, subcode: null });
+  });
+});
+
+describe("token answers", () => {
+  const now = Date.parse("2026-01-01T00:00:00Z");
+
+  it("reads GitHub's comma-separated scopes, GitLab's spaces and Bitbucket's `scopes`, and expires_in", () => {
+    expect(parseTokenBody({ access_token: "a", scope: "repo,read:user", token_type: "bearer" }, now)).toEqual({ accessToken: "a", refreshToken: null, expiresAt: null, scopes: ["repo", "read:user"] });
+    expect(parseTokenBody({ access_token: "a", refresh_token: "r", expires_in: 7200, scope: "api read_user" }, now)).toEqual({
+      accessToken: "a",
+      refreshToken: "r",
+      expiresAt: "2026-01-01T02:00:00.000Z",
+      scopes: ["api", "read_user"],
+    });
+    expect(parseTokenBody({ access_token: "a", scopes: "account repository:write", expires_in: "3599" }, now)?.scopes).toEqual(["account", "repository:write"]);
+  });
+
+  it("finds no tokens in an error answer", () => {
+    expect(parseTokenBody({ error: "bad_verification_code" })).toBeNull();
+    expect(parseTokenBody({ access_token: "" })).toBeNull();
+    expect(parseTokenBody(null)).toBeNull();
+  });
+});

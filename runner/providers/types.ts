@@ -1,0 +1,127 @@
+import type { ErrorCode } from "@/lib/errors/catalogue";
+import type { ProviderEndpoints, ProviderId } from "@/lib/providers";
+
+/** How a credential was obtained: an OAuth authorization or a personal access token. */
+export type CredentialSource = "oauth" | "pat";
+
+/**
+ * The integration's URLs (from `getProvider(id).endpoints(...)`), plus what only the runner needs.
+ */
+export type ClientEndpoints = ProviderEndpoints & {
+  /**
+   * Azure DevOps Services: the profile endpoint on app.vssps.visualstudio.com, which only a PAT
+   * valid for all accessible organizations can read. Derived for dev.azure.com when omitted; an
+   * offline stand-in passes its own.
+   */
+  profileUrl?: string | null;
+};
+
+/** What every provider call takes. */
+export type CallOptions = {
+  endpoints: ClientEndpoints;
+  /** The job's deadline or cancellation. When it fires, the call rejects with the signal's reason. */
+  signal: AbortSignal;
+  /** Longest one HTTP request may take (default 10 s); a request that runs out is `host_unreachable`. */
+  timeoutMs?: number;
+};
+
+export type ExchangeCodeOptions = CallOptions & {
+  clientId: string;
+  clientSecret: string;
+  code: string;
+  /** The PKCE S256 verifier the authorization was started with. */
+  verifier: string;
+  redirectUri: string;
+  /** Scopes to request again at the token endpoint (Microsoft Entra ID wants them); others ignore it. */
+  scopes?: string[];
+};
+
+export type RefreshTokenOptions = CallOptions & {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  scopes?: string[];
+};
+
+/** Tokens from a token endpoint. `expiresAt` is an ISO time, null when the token does not expire. */
+export type OAuthTokens = {
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: string | null;
+  scopes: string[];
+};
+
+/**
+ * A refresh's outcome. `rotated`: the provider issued a new refresh token and the old one is dead
+ * (or must be discarded), so the new one has to be saved before the access token is used.
+ */
+export type RefreshedTokens = OAuthTokens & { rotated: boolean };
+
+export type IdentifyOptions = CallOptions & {
+  token: string;
+  source: CredentialSource;
+  /** Bitbucket API tokens: the Atlassian account email they are used with. */
+  username?: string | null;
+  /** Azure DevOps Services: the organization a PAT is scoped to (dev.azure.com/{organization}). */
+  organization?: string | null;
+};
+
+/**
+ * Who a token belongs to, as the provider says. `scopes` is null when the provider does not
+ * report them for this kind of token (GitHub fine-grained PATs and App tokens, Azure DevOps PATs).
+ */
+export type Identity = {
+  login: string;
+  scopes: string[] | null;
+  expiresAt: string | null;
+};
+
+export type ValidatePatOptions = CallOptions & {
+  token: string;
+  username?: string | null;
+  organization?: string | null;
+  /** Scopes the product needs (the integration's PAT scopes). */
+  requiredScopes: string[];
+  /**
+   * A repository (`owner/name`, as in its URL path) the token must reach, when one is known (the
+   * first-environment prompt): catches SAML SSO and fine-grained tokens without access to it.
+   */
+  repository?: string | null;
+};
+
+export type RevokeTokenOptions = CallOptions & {
+  clientId: string | null;
+  clientSecret: string | null;
+  token: string;
+  source: CredentialSource;
+};
+
+/**
+ * Whether the provider-side token is gone. When it is not, `manualUrl` is where the person revokes
+ * it by hand and `reason` says why it could not be done here.
+ */
+export type RevokeResult = {
+  revoked: boolean;
+  manualUrl: string | null;
+  reason?: ErrorCode;
+};
+
+/** What git sends over HTTPS (through the credential helper, never in a URL). */
+export type GitCredentials = { username: string; password: string };
+
+/** One provider's runner-side operations on users' credentials. */
+export interface ProviderClient {
+  id: ProviderId;
+  /** Trades an authorization code (with its PKCE verifier) for tokens. */
+  exchangeCode(opts: ExchangeCodeOptions): Promise<OAuthTokens>;
+  /** Trades a refresh token for new tokens; permanent refusals are `credential_needs_reauth`. */
+  refreshToken(opts: RefreshTokenOptions): Promise<RefreshedTokens>;
+  /** Reads the token owner's login, and the scopes and expiry where the provider reports them. */
+  identify(opts: IdentifyOptions): Promise<Identity>;
+  /** Checks a personal access token: identity, kind, scopes, expiry. */
+  validatePat(opts: ValidatePatOptions): Promise<Identity>;
+  /** Revokes a token at the provider where it has an API for it. */
+  revokeToken(opts: RevokeTokenOptions): Promise<RevokeResult>;
+  /** The user name and password git uses with this token. */
+  gitCredentials(source: CredentialSource, login: string | null, token: string): GitCredentials;
+}
