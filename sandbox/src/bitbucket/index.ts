@@ -100,6 +100,15 @@ export async function startBitbucket(
       faults,
       handle: async (ctx) => {
         if (await handleGit(ctx, env)) return;
+        // The API is also served under the web host's /2.0, so a product configured with this
+        // one host (as with a single base URL) reaches it; api.bitbucket.org-style stays available.
+        if (ctx.path === "/2.0" || ctx.path.startsWith("/2.0/")) {
+          const apiMatch = api.match(ctx.method, ctx.path);
+          if (apiMatch.kind !== "found") return bbError(ctx, 404, "Resource not found", { detail: NO_API });
+          ctx.params = apiMatch.params;
+          await apiMatch.handler(ctx);
+          return;
+        }
         const match = web.match(ctx.method, ctx.path);
         if (match.kind !== "found") return ctx.html(404, errorPage("Resource not found", "That link has no power here."));
         ctx.params = match.params;
