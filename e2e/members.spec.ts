@@ -2,7 +2,7 @@ import { expect, expectNoSeriousA11yViolations, signInOverHttp, test } from "./f
 import { MembersPage } from "./pages/members-page";
 import { SettingsShell } from "./pages/settings-shell";
 
-test("an admin adds a member and a group; the member joins by invitation and sees only Git Authentications", async ({ page, browser, org }) => {
+test("an admin adds a member and a group; the member joins by invitation and sees only Git Authentications and Agents", async ({ page, browser, org }) => {
   const { users } = await org(["admin"]);
   await signInOverHttp(page, users[0]!);
   const members = new MembersPage(page);
@@ -33,7 +33,7 @@ test("an admin adds a member and a group; the member joins by invitation and see
   await memberPage.getByRole("button", { name: "Join organization" }).click();
   await expect(memberPage).toHaveURL(/\/settings\/git-authentications$/);
   await expect(memberPage.getByRole("heading", { level: 1, name: "Git Authentications" })).toBeVisible();
-  await new SettingsShell(memberPage).expectNavItems(["Git Authentications"]);
+  await new SettingsShell(memberPage).expectNavItems(["Git Authentications", "Agents"]);
 
   // The link works once.
   await memberPage.goto(inviteUrl);
@@ -87,4 +87,61 @@ test("role changes, disabling and removal take effect at the member's next reque
   await dialog.getByRole("button", { name: "Remove member" }).click();
   await expect(members.row(member!.email)).toHaveCount(0);
   await memberContext.close();
+});
+
+test("a group's own page lists every member, adds and removes them, deletes the group, and is for admins only", async ({ page, browser, org }) => {
+  test.slow(); // eleven additions, one at a time
+  const { users } = await org(["admin", ...Array.from({ length: 9 }, () => "member" as const)]);
+  const [admin, member] = users;
+  await signInOverHttp(page, admin!);
+  const members = new MembersPage(page);
+  await members.goto();
+  await members.createGroup("Reviewers", "Review changes");
+  // An invited person makes 11 members: more than a group's card shows.
+  const invitee = `rev-${Date.now()}@example.test`;
+  await members.addMember({ email: invitee, name: "Rita Reviewer", role: "member" });
+
+  const group = await members.openGroup("Reviewers");
+  await expect(page.getByRole("heading", { name: "No members in this group yet" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  const emails = [...users.map((u) => u.email), invitee];
+  for (const email of emails) await group.add("Reviewers", email);
+  await expect(group.membersHeading()).toContainText("(11)");
+  await expectNoSeriousA11yViolations(page);
+
+  // The card shows the ten most recently added and links to the rest.
+  await page.getByRole("link", { name: "← Members" }).click();
+  const card = members.group("Reviewers");
+  const preview = card.getByRole("list", { name: "Members of Reviewers" });
+  await expect(preview).toContainText(invitee);
+  await expect(preview).not.toContainText(admin!.email);
+  await card.getByRole("link", { name: /and 1 more/ }).click();
+  await group.expectOpen("Reviewers");
+  await expect(group.row(admin!.email)).toBeVisible();
+
+  await group.remove("Reviewers", member!.email);
+  await expect(group.membersHeading()).toContainText("(10)");
+  await page.reload();
+  await expect(group.row(member!.email)).toHaveCount(0);
+
+  // Not for members; an unknown group is "not found".
+  const groupUrl = page.url();
+  const memberContext = await browser.newContext();
+  const memberPage = await memberContext.newPage();
+  await signInOverHttp(memberPage, member!);
+  const refused = await memberPage.goto(groupUrl);
+  expect(refused?.status()).toBe(403);
+  await memberContext.close();
+  await page.goto("/settings/members/groups/00000000-0000-4000-8000-000000000000");
+  await expect(page.getByRole("heading", { level: 1, name: "Group not found" })).toBeVisible();
+  await page.goBack();
+
+  // Deleting the group from its page returns to Members.
+  await group.expectOpen("Reviewers");
+  await page.getByRole("button", { name: "Delete group Reviewers" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete the group Reviewers?" });
+  await expect(dialog).toContainText("10 members stay in the organization");
+  await dialog.getByRole("button", { name: "Delete group" }).click();
+  await expect(page).toHaveURL(/\/settings\/members$/);
+  await expect(members.group("Reviewers")).toHaveCount(0);
 });

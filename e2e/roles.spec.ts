@@ -2,16 +2,19 @@ import { expect, signInOverHttp, test } from "./fixtures";
 import { SettingsShell } from "./pages/settings-shell";
 
 const forbiddenFor = {
-  member: ["/settings/runners", "/settings/agents", "/settings/members", "/settings/diagnostics"],
+  member: ["/settings/runners", "/settings/members", "/settings/diagnostics"],
   support: ["/settings/runners", "/settings/agents", "/settings/members", "/settings/git-authentications"],
 } as const;
 
-test("a member sees only Git Authentications and is refused elsewhere with a 403 page", async ({ page, org }) => {
+test("a member sees only Git Authentications and Agents (read-only) and is refused elsewhere with a 403 page", async ({ page, org }) => {
   const { users } = await org(["admin", "member"]);
   await signInOverHttp(page, users[1]!);
   await page.goto("/settings");
   await expect(page).toHaveURL(/\/settings\/git-authentications$/);
-  await new SettingsShell(page).expectNavItems(["Git Authentications"]);
+  await new SettingsShell(page).expectNavItems(["Git Authentications", "Agents"]);
+  await page.goto("/settings/agents");
+  await expect(page.getByRole("heading", { name: "What applies to you" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save policy" })).toHaveCount(0);
   for (const path of forbiddenFor.member) {
     const res = await page.goto(path);
     expect(res?.status(), path).toBe(403);

@@ -20,7 +20,8 @@ export const authorizeToolCallSchema = z.object({
 export const finishToolCallSchema = z.object({
   outcome: z.enum(["succeeded", "failed"]),
   errorCode: z.string().max(64).nullable().optional(),
-  resultUrl: z.string().url().max(2000).nullable().optional(),
+  /** The pull request, issue or comment the call made; http(s) only, since the activity list links to it. */
+  resultUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
   durationMs: z.number().int().min(0).max(3_600_000).optional(),
 });
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { agentPolicies, groupMembers, groups } from "@/db/schema";
+import { agentPolicies, groupMembers, groups, users } from "@/db/schema";
 import type { Capability } from "./capabilities";
 
 export type AgentPolicyView = {
@@ -8,12 +8,21 @@ export type AgentPolicyView = {
   allowedGroups: { id: string; name: string }[];
   capabilities: Record<Capability, boolean>;
   updatedAt: Date | null;
+  /** Who saved the policy last; null for the default, or once that user was removed. */
+  updatedBy: { name: string; email: string } | null;
 };
+
+export type AgentPolicyDecision = { allowed: true } | { allowed: false; code: "scm_tools_disabled" | "scm_tools_not_allowed" };
 
 /** The organization's agent SCM-tools policy (the default when none was saved: enabled, every capability). */
 export async function readAgentPolicy(opts: { db: DbOrTx; orgId: string }): Promise<AgentPolicyView> {
-  const [row] = await opts.db.select().from(agentPolicies).where(eq(agentPolicies.orgId, opts.orgId));
-  if (!row) return { mode: "enabled", allowedGroups: [], capabilities: { pull_requests: true, issues: true, review_comments: true }, updatedAt: null };
+  const [found] = await opts.db
+    .select({ row: agentPolicies, updaterName: users.name, updaterEmail: users.email })
+    .from(agentPolicies)
+    .leftJoin(users, eq(users.id, agentPolicies.updatedBy))
+    .where(eq(agentPolicies.orgId, opts.orgId));
+  if (!found) return { mode: "enabled", allowedGroups: [], capabilities: { pull_requests: true, issues: true, review_comments: true }, updatedAt: null, updatedBy: null };
+  const { row } = found;
   const allowedGroups =
     row.allowedGroupIds.length > 0
       ? await opts.db
@@ -26,7 +35,32 @@ export async function readAgentPolicy(opts: { db: DbOrTx; orgId: string }): Prom
     allowedGroups,
     capabilities: { pull_requests: row.pullRequests, issues: row.issues, review_comments: row.reviewComments },
     updatedAt: row.updatedAt,
+    updatedBy: found.updaterEmail ? { name: found.updaterName ?? found.updaterEmail, email: found.updaterEmail } : null,
   };
+}
+
+/**
+ * The policy's answer for one capability, given whether the user is in one of the allowed groups.
+ * Pure, so the runner-facing check and the page that tells members what applies to them cannot
+ * disagree. `capability` null asks about the tools as a whole.
+ */
+export function decideAgentPolicy(policy: Pick<AgentPolicyView, "mode" | "allowedGroups" | "capabilities">, inAllowedGroup: boolean, capability: Capability | null): AgentPolicyDecision {
+  if (policy.mode === "disabled") return { allowed: false, code: "scm_tools_disabled" };
+  if (capability && !policy.capabilities[capability]) return { allowed: false, code: "scm_tools_not_allowed" };
+  if (policy.mode === "groups" && !inAllowedGroup) return { allowed: false, code: "scm_tools_not_allowed" };
+  return { allowed: true };
+}
+
+/** Whether `userId` belongs to at least one of the policy's allowed groups (false when there are none). */
+export async function isInAllowedGroup(opts: { db: DbOrTx; userId: string; policy: Pick<AgentPolicyView, "allowedGroups"> }): Promise<boolean> {
+  const ids = opts.policy.allowedGroups.map((g) => g.id);
+  if (ids.length === 0) return false;
+  const [member] = await opts.db
+    .select({ groupId: groupMembers.groupId })
+    .from(groupMembers)
+    .where(and(eq(groupMembers.userId, opts.userId), inArray(groupMembers.groupId, ids)))
+    .limit(1);
+  return Boolean(member);
 }
 
 /**
@@ -34,19 +68,8 @@ export async function readAgentPolicy(opts: { db: DbOrTx; orgId: string }): Prom
  * typed code says why: `scm_tools_disabled` (off for everyone) or `scm_tools_not_allowed`
  * (restricted to groups the user is not in, or the capability switched off).
  */
-export async function evaluateAgentPolicy(opts: { db: DbOrTx; orgId: string; userId: string; capability: Capability | null }): Promise<{ allowed: true } | { allowed: false; code: "scm_tools_disabled" | "scm_tools_not_allowed" }> {
+export async function evaluateAgentPolicy(opts: { db: DbOrTx; orgId: string; userId: string; capability: Capability | null }): Promise<AgentPolicyDecision> {
   const policy = await readAgentPolicy(opts);
-  if (policy.mode === "disabled") return { allowed: false, code: "scm_tools_disabled" };
-  if (opts.capability && !policy.capabilities[opts.capability]) return { allowed: false, code: "scm_tools_not_allowed" };
-  if (policy.mode === "groups") {
-    const ids = policy.allowedGroups.map((g) => g.id);
-    if (ids.length === 0) return { allowed: false, code: "scm_tools_not_allowed" };
-    const [member] = await opts.db
-      .select({ groupId: groupMembers.groupId })
-      .from(groupMembers)
-      .where(and(eq(groupMembers.userId, opts.userId), inArray(groupMembers.groupId, ids)))
-      .limit(1);
-    if (!member) return { allowed: false, code: "scm_tools_not_allowed" };
-  }
-  return { allowed: true };
+  const inGroup = policy.mode === "groups" ? await isInAllowedGroup({ db: opts.db, userId: opts.userId, policy }) : false;
+  return decideAgentPolicy(policy, inGroup, opts.capability);
 }

@@ -4,7 +4,7 @@ import type { Role } from "@/db/schema";
 export const settingsSections = [
   { id: "runners", label: "Runners", href: "/settings/runners", roles: ["admin"] },
   { id: "git-authentications", label: "Git Authentications", href: "/settings/git-authentications", roles: ["admin", "member"] },
-  { id: "agents", label: "Agents", href: "/settings/agents", roles: ["admin"] },
+  { id: "agents", label: "Agents", href: "/settings/agents", roles: ["admin", "member"] },
   { id: "members", label: "Members", href: "/settings/members", roles: ["admin"] },
   { id: "diagnostics", label: "Diagnostics", href: "/settings/diagnostics", roles: ["admin", "support"] },
 ] as const satisfies ReadonlyArray<{ id: string; label: string; href: string; roles: readonly Role[] }>;
@@ -18,4 +18,20 @@ export function sectionRoles(id: SettingsSectionId): readonly Role[] {
 /** The sections a role may open, in sidebar order. */
 export function sectionsFor(role: Role) {
   return settingsSections.filter((s) => (s.roles as readonly Role[]).includes(role));
+}
+
+/** Pages outside Settings that the sidebar links to (above the settings sections), and who may open each. */
+export const workspaceSections = [
+  { id: "environments", label: "Environments", href: "/environments", roles: ["admin", "member"] },
+] as const satisfies ReadonlyArray<{ id: string; label: string; href: string; roles: readonly Role[] }>;
+
+export type WorkspaceSectionId = (typeof workspaceSections)[number]["id"];
+
+export function workspaceRoles(id: WorkspaceSectionId): readonly Role[] {
+  return workspaceSections.find((s) => s.id === id)!.roles;
+}
+
+/** The workspace pages a role may open, in sidebar order. */
+export function workspaceSectionsFor(role: Role) {
+  return workspaceSections.filter((s) => (s.roles as readonly Role[]).includes(role));
 }
