@@ -6,7 +6,8 @@ import os from "node:os";
 import path from "node:path";
 
 const port = process.env.E2E_PORT ?? "3210";
-if (!fs.existsSync(".next/BUILD_ID")) {
+// NEXT_DIST_DIR lets a run use a build directory of its own (see next.config.ts).
+if (!fs.existsSync(path.join(process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
   const build = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
@@ -22,6 +23,8 @@ const child = spawn("npx", ["next", "start", "-p", port, "-H", "localhost"], {
     AUTH_SECRET: process.env.E2E_AUTH_SECRET,
     E2E_SEED_SECRET: process.env.E2E_SEED_SECRET,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    // Integrations may point at the provider sandbox on loopback over plain HTTP.
+    SCM_ALLOW_LOOPBACK_HOSTS: "1",
   },
 });
 const cleanup = () => fs.rmSync(dataDir, { recursive: true, force: true });

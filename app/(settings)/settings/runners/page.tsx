@@ -1,22 +1,94 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageHeader } from "@/components/settings/page-header";
+import { CreateRunnerForm } from "@/components/settings/runners/create-runner-form";
+import { RunnerActions } from "@/components/settings/runners/runner-actions";
+import { liveRunnerOf } from "@/components/settings/runners/live-runner";
+import { RunnerStatusBadge } from "@/components/settings/runners/runner-status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
+import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
+import { getEnv } from "@/lib/env";
+import { listRunners } from "@/lib/runners/list-runners";
 import { sectionRoles } from "@/lib/settings/sections";
 
 export const metadata: Metadata = { title: "Runners" };
 
 export default async function RunnersPage() {
-  await requirePageActor(sectionRoles("runners"));
+  const actor = await requirePageActor(sectionRoles("runners"));
+  const env = getEnv();
+  const runners = await listRunners({ db: await getDb(), actor, offlineAfterMs: env.RUNNER_OFFLINE_AFTER_SECONDS * 1000 });
+  const renderedAt = new Date().toISOString();
   return (
     <>
       <PageHeader
         title="Runners"
-        description="Runners clone repositories into environments and hold your organization's Git credentials. Each runner has its own Git provider configuration."
+        description="Runners clone repositories into environments and hold your organization's Git credentials, sealed to their own keys. Each runner has its own Git provider configuration."
       />
-      <EmptyState title="No runners yet">
-        <p>Runner registration is not available in this version yet. Once it is, you will create a runner here, register it with a one-time token and configure which Git providers it offers.</p>
-      </EmptyState>
+      <div className="flex flex-col gap-8">
+        <CreateRunnerForm publicBaseUrl={env.PUBLIC_BASE_URL} />
+        <section aria-labelledby="runners-heading" className="flex flex-col gap-3">
+          <h2 id="runners-heading" className="text-lg font-semibold text-gray-900">
+            Your runners <span className="text-sm font-normal text-gray-700">({runners.length})</span>
+          </h2>
+          {runners.length === 0 ? (
+            <EmptyState title="No runners yet">
+              <p>Create a runner above, then register it with the one-time token on a machine that can reach both this server and your Git providers.</p>
+            </EmptyState>
+          ) : (
+            <Table caption="Runners of the organization">
+              <THead>
+                <tr>
+                  <TH>Runner</TH>
+                  <TH>Status</TH>
+                  <TH>Version</TH>
+                  <TH>Key fingerprint</TH>
+                  <TH>Integrations</TH>
+                  <TH>Connected users</TH>
+                  <TH>
+                    <span className="sr-only">Actions</span>
+                  </TH>
+                </tr>
+              </THead>
+              <TBody>
+                {runners.map((r) => (
+                  <tr key={r.id} data-runner-name={r.name}>
+                    <TD>
+                      <Link href={`/settings/runners/${r.id}`} className="whitespace-nowrap font-medium text-brand-700 underline">
+                        {r.name}
+                      </Link>
+                    </TD>
+                    <TD>
+                      <RunnerStatusBadge
+                        initial={liveRunnerOf(r)}
+                        renderedAt={renderedAt}
+                      />
+                    </TD>
+                    <TD className="text-gray-800">{r.version ?? <span className="text-gray-600">—</span>}</TD>
+                    <TD>{r.fingerprint ? <code className="text-xs text-gray-800" title={r.fingerprint}>
+                          {r.fingerprint.slice(0, 23)}…
+                        </code> : <span className="text-gray-600">—</span>}</TD>
+                    <TD className="text-gray-800">{r.integrations}</TD>
+                    <TD className="text-gray-800">{r.connectedUsers}</TD>
+                    <TD>
+                      <div className="flex flex-wrap items-center gap-2">
+                        <Link href={`/settings/runners/${r.id}`} className="rounded-md border border-gray-300 bg-white px-2.5 py-1 text-sm font-medium text-gray-900 hover:bg-gray-100">
+                          Configure<span className="sr-only"> repository access for {r.name}</span>
+                        </Link>
+                        <RunnerActions
+                          runner={{ id: r.id, name: r.name, registered: r.registeredAt !== null, integrations: r.integrations, connectedUsers: r.connectedUsers }}
+                          publicBaseUrl={env.PUBLIC_BASE_URL}
+                        />
+                      </div>
+                    </TD>
+                  </tr>
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </section>
+      </div>
     </>
   );
 }

@@ -1,0 +1,51 @@
+"use client";
+
+import { useId } from "react";
+import { CopyButton } from "@/components/ui/copy-button";
+import { formatDateTime } from "./format-time";
+
+function Command({ label, command }: { label: string; command: string }) {
+  const id = useId();
+  return (
+    <div className="flex flex-col gap-1">
+      <p id={id} className="text-xs font-medium text-gray-800">
+        {label}
+      </p>
+      <div className="flex items-start gap-2">
+        <pre tabIndex={0} aria-labelledby={id} className="min-w-0 flex-1 overflow-x-auto rounded bg-gray-900 px-3 py-2 font-mono text-xs text-white">
+          {command}
+        </pre>
+        <CopyButton value={command} label="Copy command" />
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The one-time registration token with the exact commands to register and start the runner.
+ * Shown once, right after the token is issued; only its hash is stored.
+ */
+export function RegistrationInstructions({ runnerName, token, expiresAt, publicBaseUrl }: { runnerName: string; token: string; expiresAt: string; publicBaseUrl: string }) {
+  const inputId = useId();
+  const register = `npm run runner -- register --url ${publicBaseUrl} --token ${token}`;
+  return (
+    <div className="rounded-md border border-green-700 bg-green-50 p-3 text-sm text-green-900" role="status" data-testid="registration-instructions">
+      <p className="font-medium">Registration token for {runnerName}</p>
+      <p className="mt-1">
+        Copy it now: it is shown only once, works once, and expires on {formatDateTime(expiresAt)} (24 hours). If it is lost or expires, rotate the registration token.
+      </p>
+      <div className="mt-2 flex items-center gap-2">
+        <label className="sr-only" htmlFor={inputId}>
+          Registration token
+        </label>
+        <input id={inputId} readOnly value={token} className="min-w-0 flex-1 rounded border border-gray-400 bg-white px-2 py-1 font-mono text-xs text-gray-900" onFocus={(e) => e.currentTarget.select()} />
+        <CopyButton value={token} label="Copy token" />
+      </div>
+      <div className="mt-3 flex flex-col gap-2 text-gray-900">
+        <p className="text-gray-800">On the machine that will run it, in a checkout of this project:</p>
+        <Command label="1. Register (creates the runner's key pair and exchanges the token)" command={register} />
+        <Command label="2. Start it (keep it running; it connects out to this server)" command="npm run runner -- start" />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,7 @@
+/**
+ * The OAuth redirect URI an admin registers at the provider for one integration. Built from the
+ * configured public base URL, never from request headers, so a forged Host cannot redirect codes.
+ */
+export function oauthCallbackUrl(publicBaseUrl: string, integrationId: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, "")}/api/scm/oauth/callback/${integrationId}`;
+}
