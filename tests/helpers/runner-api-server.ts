@@ -21,7 +21,7 @@ function toRequest(req: IncomingMessage, base: string, body: Buffer, signal: Abo
  * Serves the runner API (the same handler as the Next.js route) on a loopback port, for tests that
  * run a real runner process or raw HTTP against it without building the app.
  */
-export async function startRunnerApiServer(database: Pick<Database, "db" | "listen">, opts: { localBootstrapSecret?: string } = {}): Promise<RunnerApiServer> {
+export async function startRunnerApiServer(database: Pick<Database, "db" | "listen">, opts: { localBootstrapSecret?: string; leaseSeconds?: number } = {}): Promise<RunnerApiServer> {
   const sockets = new Set<import("node:net").Socket>();
   let base = "";
   const server: Server = createServer((req, res) => {
@@ -36,7 +36,7 @@ export async function startRunnerApiServer(database: Pick<Database, "db" | "list
         return;
       }
       const path = url.pathname.slice(RUNNER_API_PATH.length + 1).split("/").filter(Boolean);
-      void handleRunnerRequest(toRequest(req, base, Buffer.concat(chunks), controller.signal), path, { database, localBootstrapSecret: opts.localBootstrapSecret })
+      void handleRunnerRequest(toRequest(req, base, Buffer.concat(chunks), controller.signal), path, { database, localBootstrapSecret: opts.localBootstrapSecret, leaseSeconds: opts.leaseSeconds })
         .then(async (response) => {
           const text = await response.text();
           res.writeHead(response.status, Object.fromEntries(response.headers.entries()));

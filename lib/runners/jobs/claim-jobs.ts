@@ -48,8 +48,9 @@ export async function settleStaleJobs(db: Db, runnerId: string): Promise<void> {
  * Claims up to `limit` due jobs of one runner, oldest first: pending ones whose retry time has come
  * and leased ones whose lease ran out (their runner died mid-job). `FOR UPDATE SKIP LOCKED` lets
  * concurrent polls of the same runner share the work without handing a job out twice.
+ * `leaseSeconds` is how long the runner holds each claimed job (tests shorten it).
  */
-export async function claimJobs(db: Db, runnerId: string, limit = 10): Promise<RunnerJob[]> {
+export async function claimJobs(db: Db, runnerId: string, limit = 10, leaseSeconds = JOB_LEASE_SECONDS): Promise<RunnerJob[]> {
   const due = db
     .select({ id: runnerJobs.id })
     .from(runnerJobs)
@@ -71,7 +72,7 @@ export async function claimJobs(db: Db, runnerId: string, limit = 10): Promise<R
     .set({
       status: "running",
       attempts: sql`${runnerJobs.attempts} + 1`,
-      leaseExpiresAt: sql`now() + make_interval(secs => ${JOB_LEASE_SECONDS})`,
+      leaseExpiresAt: sql`now() + make_interval(secs => ${leaseSeconds})`,
       progress: null,
     })
     .where(inArray(runnerJobs.id, due))

@@ -1,5 +1,5 @@
 import { and, eq, inArray, min, sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import type { Database, Db } from "@/db/client";
 import { runnerJobs, runners } from "@/db/schema";
 import { MAX_POLL_WAIT_SECONDS, type RunnerJobMessage } from "../protocol";
 import { claimJobs, settleStaleJobs, toJobMessage } from "./claim-jobs";
@@ -15,13 +15,18 @@ export async function pollJobs(opts: {
   runnerId: string;
   waitSeconds: number;
   signal?: AbortSignal;
+  /** How long the runner holds each job it is handed (default `JOB_LEASE_SECONDS`). */
+  leaseSeconds?: number;
 }): Promise<RunnerJobMessage[]> {
   const { db } = opts.database;
   const notifier = jobNotifierFor(opts.database);
   const waitMs = Math.min(Math.max(opts.waitSeconds, 0), MAX_POLL_WAIT_SECONDS) * 1000;
   const until = Date.now() + waitMs;
   await db.update(runners).set({ lastSeenAt: sql`now()` }).where(eq(runners.id, opts.runnerId));
-  await settleStaleJobs(db, opts.runnerId);
+  // Every held poll runs this setup again each time it re-arms (a thousand runners: dozens a
+  // second), so the settling transaction runs only when there is something to settle.
+  let inspected: Inspection | null = await inspectJobs(db, opts.runnerId);
+  if (inspected.stale) await settleStaleJobs(db, opts.runnerId);
   await notifier.ready(JOBS_CHANNEL);
   for (;;) {
     // Start waiting before looking at the table, so a job committed in between still wakes us.
@@ -29,28 +34,45 @@ export async function pollJobs(opts: {
     const onAbort = () => stop.abort();
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     const remaining = Math.max(0, until - Date.now());
-    const nextDue = remaining > 0 ? await nextDueInMs(opts.database, opts.runnerId) : null;
-    const woken = notifier.wait(JOBS_CHANNEL, opts.runnerId, Math.min(remaining, nextDue ?? remaining), stop.signal);
-    const claimed = await claimJobs(db, opts.runnerId);
+    const woken = notifier.wait(JOBS_CHANNEL, opts.runnerId, remaining, stop.signal);
+    // Claim first: a poll woken by a new job hands it out after this one statement.
+    const claimed = await claimJobs(db, opts.runnerId, undefined, opts.leaseSeconds);
     if (claimed.length > 0 || remaining === 0 || opts.signal?.aborted) {
       stop.abort();
       opts.signal?.removeEventListener("abort", onAbort);
       return claimed.map(toJobMessage);
     }
-    const outcome = await woken;
+    // Nothing due: sleep until notified, or until a retry or an expired lease comes due.
+    const nextDue = (inspected ?? (await inspectJobs(db, opts.runnerId))).nextDueMs;
+    inspected = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const due = nextDue !== null && nextDue < remaining ? new Promise<void>((resolve) => (timer = setTimeout(resolve, nextDue))) : null;
+    await (due ? Promise.race([woken, due]) : woken);
+    clearTimeout(timer);
+    stop.abort();
     opts.signal?.removeEventListener("abort", onAbort);
-    if (outcome === "aborted") return [];
+    if (opts.signal?.aborted) return [];
   }
 }
 
-/** Milliseconds until this runner's next retry or lease expiry, if any. */
-async function nextDueInMs(database: Pick<Database, "db">, runnerId: string): Promise<number | null> {
-  const [row] = await database.db
+type Inspection = {
+  /** Milliseconds until this runner's next retry or lease expiry, if any. */
+  nextDueMs: number | null;
+  /** Whether `settleStaleJobs` has anything to do (the same conditions, read without locking). */
+  stale: boolean;
+};
+
+/** One read of the runner's open jobs: when the next one comes due, and whether any needs settling. */
+async function inspectJobs(db: Db, runnerId: string): Promise<Inspection> {
+  const [row] = await db
     .select({
       next: min(sql<Date>`case when ${runnerJobs.status} = 'pending' then ${runnerJobs.nextAt} else ${runnerJobs.leaseExpiresAt} end`),
+      stale: sql<number>`(count(*) filter (where ${runnerJobs.deadlineAt} < now() or (${runnerJobs.status} = 'running' and ${runnerJobs.leaseExpiresAt} < now() and ${runnerJobs.attempts} >= ${runnerJobs.maxAttempts})))::int`,
     })
     .from(runnerJobs)
     .where(and(eq(runnerJobs.runnerId, runnerId), inArray(runnerJobs.status, ["pending", "running"])));
-  if (!row?.next) return null;
-  return Math.max(50, new Date(row.next).getTime() - Date.now() + 20);
+  return {
+    nextDueMs: row?.next ? Math.max(50, new Date(row.next).getTime() - Date.now() + 20) : null,
+    stale: Number(row?.stale ?? 0) > 0,
+  };
 }

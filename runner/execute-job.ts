@@ -1,0 +1,127 @@
+import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
+import { log } from "@/lib/log/logger";
+import type { JobError, JobResultRequest, RunnerJobMessage } from "@/lib/runners/protocol";
+import { handlerFor } from "./jobs/registry";
+import { JobAborted, JobFailure, type AbortCause, type JobContext } from "./jobs/types";
+import { PlaneError, type PlaneClient } from "./plane-client";
+import { sleep } from "./sleep";
+
+/** A job being worked on; abort its controller with a JobAborted to stop it. */
+export type RunningJob = { job: RunnerJobMessage; controller: AbortController; done: Promise<void> };
+
+const ABORTED: Record<Exclude<AbortCause, "released">, JobError> = {
+  deadline: { code: "operation_aborted", message: "The runner stopped at the job's deadline: the provider did not answer in time.", retryable: false },
+  lease: { code: "operation_aborted", message: "The runner's hold on this job ran out before it finished.", retryable: true },
+  shutdown: { code: "operation_aborted", message: "The runner was stopped while working on this job.", retryable: true },
+};
+
+/** How many times a result is re-sent while the plane is unreachable, and the pause before each. */
+const RESULT_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000];
+
+function abortCause(signal: AbortSignal): AbortCause | null {
+  if (!signal.aborted) return null;
+  return signal.reason instanceof JobAborted ? signal.reason.why : "shutdown";
+}
+
+function toJobError(e: unknown, signal: AbortSignal, job: RunnerJobMessage): JobError | null {
+  if (e instanceof JobFailure) return e.toJobError();
+  const cause = abortCause(signal);
+  if (cause === "released") return null;
+  if (cause) return ABORTED[cause];
+  // A bug or an unforeseen failure: logged here (redacted), never sent as raw text.
+  log.error("job.crashed", { jobId: job.id, kind: job.kind, error: e instanceof Error ? e.message : String(e) });
+  return { code: "internal_error", message: "The runner failed unexpectedly while working on this job.", retryable: false };
+}
+
+/** Arms a timer that aborts the job at an ISO time of the plane's clock. */
+function abortAt(iso: string | null, clockOffsetMs: number, controller: AbortController, cause: AbortCause): () => void {
+  if (!iso) return () => {};
+  const ms = Date.parse(iso) - (Date.now() + clockOffsetMs);
+  const timer = setTimeout(() => controller.abort(new JobAborted(cause)), Math.min(Math.max(ms, 0), 2 ** 31 - 1));
+  return () => clearTimeout(timer);
+}
+
+async function report(client: PlaneClient, job: RunnerJobMessage, body: JobResultRequest): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await client.result(job.id, body);
+      return;
+    } catch (e) {
+      if (e instanceof PlaneError) {
+        // job_not_claimed: our attempt is over (deadline passed, or the lease ran out and the job
+        // went to another attempt). The plane keeps exactly one answer; ours is not it.
+        log.warn(e.code === "job_not_claimed" ? "job.result_refused" : "job.result_rejected", { jobId: job.id, attempt: job.attempt, errorCode: e.code });
+        return;
+      }
+      const delay = RESULT_RETRY_DELAYS_MS[i];
+      if (delay === undefined) {
+        log.error("job.result_lost", { jobId: job.id, attempt: job.attempt, reason: (e as Error).message });
+        return;
+      }
+      await sleep(delay);
+    }
+  }
+}
+
+/**
+ * Runs one claimed job: the handler for its kind gets an AbortSignal that fires at the job's
+ * deadline, when the lease runs out (the plane hands it to another attempt then), or when the
+ * runner stops; progress stages go to the plane as they happen; the result or a typed error is
+ * reported once, re-sent while the plane is unreachable. `waitForSlot` bounds concurrency.
+ */
+export function startJob(opts: {
+  job: RunnerJobMessage;
+  client: PlaneClient;
+  keys: RunnerKeyPair;
+  runnerId: string;
+  clockOffsetMs: number;
+  waitForSlot: (signal: AbortSignal) => Promise<() => void>;
+}): RunningJob {
+  const { job, client } = opts;
+  const controller = new AbortController();
+  const disarm = [abortAt(job.deadlineAt, opts.clockOffsetMs, controller, "deadline"), abortAt(job.leaseExpiresAt, opts.clockOffsetMs, controller, "lease")];
+
+  const done = (async () => {
+    const started = performance.now();
+    let release: (() => void) | null = null;
+    let body: JobResultRequest | null = null;
+    try {
+      release = await opts.waitForSlot(controller.signal);
+      if (controller.signal.aborted) throw controller.signal.reason;
+      log.info("job.started", { jobId: job.id, kind: job.kind, attempt: job.attempt, correlationId: job.correlationId });
+      const handler = handlerFor(job.kind);
+      if (!handler) throw new JobFailure("runner_job_unsupported", `This runner (an older version) cannot do "${job.kind}" jobs.`);
+      const ctx: JobContext = {
+        jobId: job.id,
+        attempt: job.attempt,
+        runnerId: opts.runnerId,
+        keys: opts.keys,
+        signal: controller.signal,
+        progress: async (stage) => {
+          log.info("job.stage", { jobId: job.id, stage });
+          try {
+            await client.progress(job.id, job.attempt, stage, controller.signal);
+          } catch (e) {
+            if (e instanceof PlaneError && (e.code === "job_not_claimed" || e.code === "not_found")) controller.abort(new JobAborted("released"));
+            // Anything else only costs the progress display; the job goes on.
+          }
+        },
+      };
+      const result = await handler(job.payload, ctx);
+      // A handler that finished after its signal fired may hold a partial answer: report the abort.
+      if (controller.signal.aborted) throw controller.signal.reason;
+      body = { attempt: job.attempt, outcome: "succeeded", result };
+    } catch (e) {
+      const error = toJobError(e, controller.signal, job);
+      if (error) body = { attempt: job.attempt, outcome: "failed", error };
+    } finally {
+      release?.();
+      for (const d of disarm) d();
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const outcome = body === null ? "released" : body.outcome === "succeeded" ? "succeeded" : abortCause(controller.signal) ? "aborted" : "failed";
+    log.info("job.finished", { jobId: job.id, kind: job.kind, attempt: job.attempt, outcome, errorCode: body?.outcome === "failed" ? body.error.code : undefined, durationMs });
+    if (body) await report(client, job, body);
+  })();
+  return { job, controller, done };
+}

@@ -1,0 +1,16 @@
+import type { JobKind } from "@/lib/runners/protocol";
+import { integrationTest } from "./integration-test";
+import type { JobHandler } from "./types";
+
+/**
+ * Every job kind this runner can do, one file per kind. A kind without an entry (one the plane
+ * knows and this runner does not implement yet) fails with `runner_job_unsupported`.
+ */
+export const jobHandlers: Partial<Record<JobKind, JobHandler>> = {
+  "integration.test": integrationTest,
+};
+
+/** The handler for a kind received over the wire, or null when this runner does not know it. */
+export function handlerFor(kind: string): JobHandler | null {
+  return (Object.hasOwn(jobHandlers, kind) ? jobHandlers[kind as JobKind] : undefined) ?? null;
+}

@@ -1,0 +1,61 @@
+import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
+import type { ErrorCode } from "@/lib/errors/catalogue";
+import type { JobError } from "@/lib/runners/protocol";
+
+/** What a job handler gets besides its payload. */
+export type JobContext = {
+  jobId: string;
+  attempt: number;
+  runnerId: string;
+  /** This runner's key pair, to open the sealed boxes in the payload. */
+  keys: RunnerKeyPair;
+  /** Aborted at the job's deadline, when its lease runs out, or when the runner shuts down. */
+  signal: AbortSignal;
+  /** Tells the plane which stage the job is at (shown while people wait). */
+  progress: (stage: string) => Promise<void>;
+};
+
+/** One job kind's implementation: returns the result, or throws JobFailure for a typed error. */
+export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<unknown>;
+
+/**
+ * The runner could not do the work (as opposed to the work finding a problem, which is a result).
+ * `message` is shown to people: never put a secret or a raw exception text in it.
+ */
+export class JobFailure extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly fieldErrors?: Record<string, string[]>;
+  readonly detail?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, opts: { retryable?: boolean; fieldErrors?: Record<string, string[]>; detail?: Record<string, unknown> } = {}) {
+    super(message);
+    this.name = "JobFailure";
+    this.code = code;
+    this.retryable = opts.retryable ?? false;
+    this.fieldErrors = opts.fieldErrors;
+    this.detail = opts.detail;
+  }
+
+  /** The wire form the plane records. */
+  toJobError(): JobError {
+    return {
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      ...(this.fieldErrors ? { fieldErrors: this.fieldErrors } : {}),
+      ...(this.detail ? { detail: this.detail } : {}),
+    };
+  }
+}
+
+/** Why a job's signal was aborted. */
+export type AbortCause = "deadline" | "lease" | "shutdown" | "released";
+
+/** The reason attached to a job's AbortSignal, so handlers and the executor can tell causes apart. */
+export class JobAborted extends Error {
+  constructor(readonly why: AbortCause) {
+    super(`job aborted: ${why}`);
+    this.name = "JobAborted";
+  }
+}

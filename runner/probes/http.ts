@@ -1,0 +1,82 @@
+import { describeNetworkError, type NetworkFailure } from "../net-error";
+import { USER_AGENT } from "../version";
+
+/** Longest a single provider request may take; the job's own deadline may cut it shorter. */
+export const PROBE_TIMEOUT_MS = 10_000;
+/** Provider answers are read up to this size: enough for any JSON error or status body. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** An HTTP answer (any status). */
+export type ProbeAnswer = {
+  ok: true;
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body, or undefined when the body is not JSON. */
+  json: unknown;
+  contentType: string;
+};
+
+/** An answer, or why none came. */
+export type ProbeResult = ProbeAnswer | ({ ok: false } & NetworkFailure);
+
+async function readLimited(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      if (size >= MAX_BODY_BYTES) break;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString("utf8");
+}
+
+/**
+ * One HTTP request to a provider, for Save & Test: never follows redirects (an answer is an
+ * answer; following could leave the host), reads a bounded body, and turns every failure to get an
+ * answer (DNS, refused, reset, TLS, per-request timeout) into a described NetworkFailure. When the
+ * job's `signal` aborts, its reason is thrown instead, so the job ends as aborted, not unreachable.
+ */
+export async function probe(url: string, init: { method?: "GET" | "POST"; headers?: Record<string, string>; body?: string }, signal: AbortSignal): Promise<ProbeResult> {
+  const timeout = AbortSignal.timeout(PROBE_TIMEOUT_MS);
+  try {
+    const response = await fetch(url, {
+      method: init.method ?? "GET",
+      headers: { "user-agent": USER_AGENT, ...init.headers },
+      body: init.body,
+      redirect: "manual",
+      signal: AbortSignal.any([signal, timeout]),
+    });
+    const text = await readLimited(response);
+    const contentType = response.headers.get("content-type") ?? "";
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { ok: true, status: response.status, headers: response.headers, json, contentType };
+  } catch (e) {
+    if (signal.aborted) throw signal.reason;
+    const failure = describeNetworkError(timeout.aborted ? new DOMException("timeout", "TimeoutError") : e, PROBE_TIMEOUT_MS);
+    return { ok: false, ...failure };
+  }
+}
+
+/** A JSON object body, or null. */
+export function jsonObject(answer: ProbeAnswer): Record<string, unknown> | null {
+  return answer.json && typeof answer.json === "object" && !Array.isArray(answer.json) ? (answer.json as Record<string, unknown>) : null;
+}
+
+/** "HTTP 404 (text/html)": how a wrong answer is described to the admin. */
+export function describeAnswer(answer: ProbeAnswer): string {
+  const type = answer.contentType.split(";")[0]?.trim();
+  return `HTTP ${answer.status}${type ? ` (${type})` : ""}`;
+}
