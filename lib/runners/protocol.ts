@@ -7,7 +7,7 @@ import { providerIds } from "../providers/types";
  *
  *   POST /register                 { registrationToken, publicKey, version }        → RegisterResponse
  *   GET  /jobs?wait=SECONDS        Authorization: Bearer <access token>              → { jobs: RunnerJobMessage[] }
- *   POST /jobs/{id}/progress       { attempt, stage }                                → { ok: true }
+ *   POST /jobs/{id}/progress       { attempt, stage } (renews the lease)             → { ok: true, leaseExpiresAt }
  *   POST /jobs/{id}/result         JobResultRequest                                  → { ok: true }
  *   GET  /credentials?userId&host  a user's sealed credential for a host               → CredentialMessage
  *   POST /credentials/{id}/rotate  a refreshed credential over its generation (CAS)    → { generation }

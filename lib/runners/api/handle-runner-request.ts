@@ -90,8 +90,8 @@ export async function handleRunnerRequest(request: Request, path: string[], opts
         return Response.json({ ok: true, ...(await completeJob({ db, runnerId: runner.id, jobId, body })) });
       }
       const body = parse(jobProgressRequestSchema, await readJson(request));
-      await reportJobProgress({ db, runnerId: runner.id, jobId, attempt: body.attempt, stage: body.stage });
-      return Response.json({ ok: true });
+      const lease = await reportJobProgress({ db, runnerId: runner.id, jobId, attempt: body.attempt, stage: body.stage, leaseSeconds: opts.leaseSeconds });
+      return Response.json({ ok: true, ...lease });
     }
     if (route === "GET /credentials") {
       const params = new URL(request.url).searchParams;

@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { runnerJobs } from "@/db/schema";
 import { AppError } from "../../errors/app-error";
 import { isErrorCode } from "../../errors/catalogue";
-import type { JobResultRequest } from "../protocol";
+import { JOB_LEASE_SECONDS, type JobResultRequest } from "../protocol";
 import { retryDelayMs } from "./backoff";
 import { JOB_DONE_CHANNEL } from "./job-notifier";
 import { applyJobResult } from "./result-handlers";
@@ -61,12 +61,16 @@ export async function completeJob(opts: { db: Db; runnerId: string; jobId: strin
   });
 }
 
-/** Records which stage a job is at, for progress shown while people wait. */
-export async function reportJobProgress(opts: { db: Db; runnerId: string; jobId: string; attempt: number; stage: string }): Promise<void> {
-  const updated = await opts.db
+/**
+ * Records which stage a job is at, for progress shown while people wait, and renews the lease: a
+ * runner that keeps reporting (a long clone) keeps its job; one that goes silent loses it.
+ */
+export async function reportJobProgress(opts: { db: Db; runnerId: string; jobId: string; attempt: number; stage: string; leaseSeconds?: number }): Promise<{ leaseExpiresAt: string }> {
+  const [updated] = await opts.db
     .update(runnerJobs)
-    .set({ progress: opts.stage })
+    .set({ progress: opts.stage, leaseExpiresAt: sql`now() + make_interval(secs => ${opts.leaseSeconds ?? JOB_LEASE_SECONDS})` })
     .where(and(eq(runnerJobs.id, opts.jobId), eq(runnerJobs.runnerId, opts.runnerId), eq(runnerJobs.status, "running"), eq(runnerJobs.attempts, opts.attempt)))
-    .returning({ id: runnerJobs.id });
-  if (updated.length === 0) throw new AppError("job_not_claimed");
+    .returning({ leaseExpiresAt: runnerJobs.leaseExpiresAt });
+  if (!updated?.leaseExpiresAt) throw new AppError("job_not_claimed");
+  return { leaseExpiresAt: updated.leaseExpiresAt.toISOString() };
 }
