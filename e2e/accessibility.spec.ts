@@ -1,4 +1,6 @@
 import { expect, expectNoSeriousA11yViolations, signInOverHttp, test } from "./fixtures";
+import { seedGitAuth } from "./git-auth-fixtures";
+import { RunnersPage } from "./pages/runners-page";
 
 const adminPages = ["/settings/runners", "/settings/git-authentications", "/settings/agents", "/settings/members", "/settings/diagnostics"];
 
@@ -16,9 +18,26 @@ test("axe finds no serious or critical violation on any settings page", async ({
   await page.goto("/settings/members");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("access");
   await expectNoSeriousA11yViolations(page);
+  // Members get the Agents page too, read-only.
+  await page.goto("/settings/agents");
+  await expect(page.getByRole("heading", { name: "What applies to you" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
   await page.context().clearCookies();
   await signInOverHttp(page, support!);
   await page.goto("/settings/diagnostics");
+  await expectNoSeriousA11yViolations(page);
+});
+
+test("runner pages: axe clean with the one-time token shown, on a runner and on its Add a Git provider form", async ({ page, org }) => {
+  const { users } = await org(["admin"]);
+  await signInOverHttp(page, users[0]!);
+  const runners = new RunnersPage(page);
+  await runners.goto();
+  await runners.createRunner("a11y runner");
+  await expectNoSeriousA11yViolations(page);
+  const detail = await runners.openRunner("a11y runner");
+  await expectNoSeriousA11yViolations(page);
+  await detail.addProvider();
   await expectNoSeriousA11yViolations(page);
 });
 
@@ -34,4 +53,33 @@ test("the members page works with the keyboard alone", async ({ page, org }) => 
   await page.keyboard.type("Keyboard User");
   await page.keyboard.press("Enter");
   await expect(page.getByLabel("Invitation link", { exact: true })).toHaveValue(/\/invite\//);
+});
+
+test("Git Authentications and Environments: axe clean with content, and the token dialog works with the keyboard alone", async ({ page, org, baseURL }) => {
+  const { orgId, users } = await org(["admin", "member"]);
+  const [admin, member] = users;
+  await seedGitAuth(page.request, baseURL!, {
+    orgId,
+    adminUserId: admin!.userId,
+    integrations: [
+      { provider: "github", host: "github.com", baseUrl: "https://github.com", oauth: true, pat: true },
+      { provider: "gitlab", host: "gitlab.example.com", baseUrl: "https://gitlab.example.com", oauth: false, pat: true },
+    ],
+    tokens: [{ integration: 0, userId: member!.userId, source: "oauth", login: "octocat", scopes: ["repo"], lastUsedSecondsAgo: 60 }],
+  });
+  await signInOverHttp(page, member!);
+  for (const path of ["/settings/git-authentications", "/environments", "/settings/git-authentications?integration=x&error=redirect_uri_mismatch"]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+  }
+  const opener = page.getByRole("button", { name: "Use a personal access token for gitlab.example.com" });
+  await opener.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Connect gitlab.example.com with a personal access token" });
+  await expect(dialog.getByLabel("Personal access token")).toBeFocused();
+  await expectNoSeriousA11yViolations(page);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
 });

@@ -4,10 +4,11 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
 
-export function SettingsNav({ items }: { items: ReadonlyArray<{ href: string; label: string }> }) {
+/** A sidebar list of links; the current page is marked with aria-current. */
+export function SettingsNav({ items, label = "Settings" }: { items: ReadonlyArray<{ href: string; label: string }>; label?: string }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Settings">
+    <nav aria-label={label}>
       <ul className="flex flex-col gap-1">
         {items.map((item) => {
           const active = pathname === item.href || pathname.startsWith(item.href + "/");

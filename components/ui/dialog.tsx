@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef } from "react";
+import { useEffect, useId, useRef, useSyncExternalStore } from "react";
 import { Button } from "./button";
 
 export type DialogProps = {
@@ -11,22 +11,42 @@ export type DialogProps = {
   children?: React.ReactNode;
 };
 
+const subscribeNever = () => () => {};
+
+/** False on the server and while hydrating, true from then on. */
+function useHydrated(): boolean {
+  return useSyncExternalStore(subscribeNever, () => true, () => false);
+}
+
 /**
  * A modal dialog on the native <dialog> element: the browser traps focus, Escape closes it and
- * focus returns to the element that opened it.
+ * focus returns to the element that opened it. The child marked `data-autofocus` gets focus when
+ * it opens (otherwise the first focusable one does).
+ *
+ * A closed dialog is left out of the server's HTML (it is invisible and absent from the
+ * accessibility tree, and a table with a confirmation per row would send one per row) and added
+ * in the browser right after hydration, so opening it works exactly as if it had been there.
  */
 export function Dialog({ open, onClose, title, description, children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
+  const hydrated = useHydrated();
 
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    if (open && !el.open) el.showModal();
+    if (open && !el.open) {
+      el.showModal();
+      // React handles `autoFocus` itself, before the dialog is shown (when focusing fails), and never
+      // writes the attribute the browser's own dialog focusing looks for; so mark the element with
+      // `data-autofocus` and focus it once the dialog is open.
+      el.querySelector<HTMLElement>("[data-autofocus]")?.focus();
+    }
     if (!open && el.open) el.close();
-  }, [open]);
+  }, [open, hydrated]);
 
+  if (!open && !hydrated) return null;
   return (
     <dialog
       ref={ref}
@@ -69,7 +89,7 @@ export function ConfirmDialog({
   return (
     <Dialog open={open} onClose={onClose} title={title} description={description}>
       <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose} autoFocus>
+        <Button variant="secondary" onClick={onClose} data-autofocus>
           Cancel
         </Button>
         <Button variant="danger" onClick={onConfirm} pending={pending}>

@@ -1,7 +1,7 @@
 import { useId } from "react";
 import { cn } from "./cn";
 
-export type TextFieldProps = React.InputHTMLAttributes<HTMLInputElement> & {
+export type TextFieldProps = React.ComponentProps<"input"> & {
   label: string;
   hint?: string;
   errors?: string[];

@@ -3,12 +3,15 @@
 import { createContext, useCallback, useContext, useMemo, useState } from "react";
 import { cn } from "./cn";
 
-type Toast = { id: number; tone: "success" | "error" | "info"; title: string; body?: string };
+type Toast = { id: number; tone: "success" | "error" | "info"; title: string; body?: string; link?: { href: string; label: string }; persist?: boolean };
 type ToastApi = { show: (t: Omit<Toast, "id">) => void };
 
 const ToastContext = createContext<ToastApi | null>(null);
 
-/** Announces short results ("Member added") in a polite live region; errors stay until dismissed. */
+/**
+ * Announces short results ("Member added") in a polite live region; errors, and notices marked
+ * `persist` (ones that ask the person to do something, with a link), stay until dismissed.
+ */
 export function ToastProvider({ children }: { children: React.ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const dismiss = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
@@ -16,7 +19,7 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
     (t: Omit<Toast, "id">) => {
       const id = Date.now() + Math.random();
       setToasts((all) => [...all.slice(-3), { ...t, id }]);
-      if (t.tone !== "error") setTimeout(() => dismiss(id), 6000);
+      if (t.tone !== "error" && !t.persist) setTimeout(() => dismiss(id), 6000);
     },
     [dismiss],
   );
@@ -40,6 +43,12 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
               </button>
             </div>
             {t.body ? <p className="mt-1 text-gray-700">{t.body}</p> : null}
+            {t.link ? (
+              <a href={t.link.href} target="_blank" rel="noreferrer noopener" className="mt-1 inline-block font-medium text-brand-700 underline">
+                {t.link.label}
+                <span className="sr-only"> (opens in a new tab)</span>
+              </a>
+            ) : null}
           </div>
         ))}
       </div>

@@ -14,6 +14,8 @@ export type EnvironmentView = {
   /** The clone's current stage while creating. */
   progress: string | null;
   errorCode: string | null;
+  /** The clone job, whose progress the page follows while the environment is being created. */
+  jobId: string | null;
   createdAt: Date;
 };
 
@@ -48,6 +50,7 @@ export async function listEnvironments(opts: { db: DbOrTx; actor: Actor; environ
       status: env.status === "ready" ? "ready" : failed ? "failed" : "creating",
       progress: env.status === "ready" ? null : jobProgress,
       errorCode: failed ? (env.errorCode ?? jobError) : null,
+      jobId: env.jobId,
       createdAt: env.createdAt,
     };
   });

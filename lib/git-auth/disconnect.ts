@@ -9,6 +9,7 @@ import { awaitJob } from "../runners/jobs/await-job";
 import { enqueueJob } from "../runners/jobs/enqueue-job";
 import type { Actor } from "../users/actor";
 import { integrationRef } from "./integration-ref";
+import { manualRevokeUrl, revokesAtProvider } from "./manual-revoke-url";
 import type { TokenRevokePayload } from "./job-payloads";
 
 export type DisconnectOutcome = {
@@ -38,9 +39,9 @@ export async function disconnect(opts: { database: Pick<Database, "db" | "listen
     if (!token) throw new AppError("not_found", { message: "There is no connection to disconnect." });
     const provider = getProvider(integration.provider);
     const endpoints = provider.endpoints(integration);
-    const manualUrl = token.source === "pat" ? provider.patCreationUrl(endpoints, []).split("?")[0]! : endpoints.webUrl;
+    const manualUrl = manualRevokeUrl(provider, endpoints, token.source);
     await writeAudit(tx, opts.actor, { action: "git_auth.disconnected", targetType: "integration", targetId: integration.id, targetLabel: integration.host, before: { source: token.source, login: token.subjectLogin } });
-    const canRevoke = token.source === "oauth" && provider.capabilities.revocation && integration.oauthEnabled && integration.oauthClientSecretSealed !== null;
+    const canRevoke = revokesAtProvider(provider, integration, token.source);
     if (!canRevoke) return { jobId: null, manualUrl };
     const payload: TokenRevokePayload = {
       integration: integrationRef(integration),

@@ -1,8 +1,9 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { hostAuthTokens, runners, scmIntegrations } from "@/db/schema";
-import { getProvider, type ProviderId } from "../providers";
+import { getProvider, type ProviderId, type ScopeRequirement } from "../providers";
 import type { Actor } from "../users/actor";
+import { manualRevokeUrl, revokesAtProvider } from "./manual-revoke-url";
 
 export type ConnectionState =
   | { kind: "not_connected" }
@@ -28,6 +29,13 @@ export type GitAuthenticationRow = {
   patEnabled: boolean;
   /** Whether the runner has a key, so a PAT can be sealed to it. */
   runnerPublicKey: string | null;
+  /** What the PAT form needs: the field's name at this provider, where to create a token, which scopes and why. */
+  pat: { label: string; creationUrl: string; scopes: ScopeRequirement[]; needsUsername: boolean };
+  /**
+   * What disconnecting does at the provider: whether the token is revoked through its API, or
+   * where the person revokes it by hand. Null when not connected.
+   */
+  disconnect: { revokesAtProvider: boolean; manualUrl: string } | null;
   state: ConnectionState;
 };
 
@@ -65,16 +73,34 @@ export async function listGitAuthentications(opts: { db: DbOrTx; actor: Actor; n
           ? { kind: "needs_reauth", source: token.source, login: token.subjectLogin, reason }
           : { kind: "connected", source: token.source, login: token.subjectLogin, scopes: token.scopes, expiresAt: token.expiresAt, lastValidatedAt: token.lastValidatedAt, lastUsedAt: token.lastUsedAt };
       }
+      const provider = getProvider(integration.provider);
+      const endpoints = provider.endpoints(integration);
+      const patScopeNames = integration.patScopes.length > 0 ? integration.patScopes : provider.patScopes.map((p) => p.scope);
+      const patScopes = patScopeNames.map((scope) => provider.patScopes.find((p) => p.scope === scope) ?? { scope, reason: "Required by your organization's configuration." });
+      const disconnectInfo = token
+        ? {
+            revokesAtProvider: revokesAtProvider(provider, integration, token.source),
+            manualUrl: manualRevokeUrl(provider, endpoints, token.source),
+          }
+        : null;
       return {
         integrationId: integration.id,
         runnerId: integration.runnerId,
         runnerName,
         provider: integration.provider,
-        providerName: getProvider(integration.provider).name,
+        providerName: provider.name,
         host: integration.host,
         oauthEnabled: integration.oauthEnabled,
         patEnabled: integration.patEnabled,
         runnerPublicKey,
+        pat: {
+          label: provider.patLabel,
+          creationUrl: provider.patCreationUrl(endpoints, patScopeNames),
+          scopes: patScopes,
+          // Bitbucket API tokens authenticate with the account's email (see connectWithPat).
+          needsUsername: integration.provider === "bitbucket",
+        },
+        disconnect: disconnectInfo,
         state,
       };
     });

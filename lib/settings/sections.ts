@@ -27,6 +27,7 @@ export const workspaceSections = [
 
 export type WorkspaceSectionId = (typeof workspaceSections)[number]["id"];
 
+/** Who may open a workspace page (its layout, page and actions all check it). */
 export function workspaceRoles(id: WorkspaceSectionId): readonly Role[] {
   return workspaceSections.find((s) => s.id === id)!.roles;
 }

@@ -1,0 +1,71 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CreateEnvironmentPanel } from "@/components/environments/create-environment-panel";
+import { EnvironmentList } from "@/components/environments/environment-list";
+import { patTarget } from "@/components/settings/git-auth/git-auth-row";
+import { PageHeader } from "@/components/settings/page-header";
+import { EmptyState } from "@/components/ui/empty-state";
+import { getDb } from "@/db/client";
+import { requirePageActor } from "@/lib/auth/get-actor";
+import { listEnvironments } from "@/lib/environments/list-environments";
+import { listGitAuthentications } from "@/lib/git-auth/list-git-authentications";
+import { workspaceRoles } from "@/lib/settings/sections";
+
+export const metadata: Metadata = { title: "Environments" };
+
+function param(value: string | string[] | undefined, max = 100): string | null {
+  return typeof value === "string" && value.length > 0 && value.length <= max ? value : null;
+}
+
+export default async function EnvironmentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await requirePageActor(workspaceRoles("environments"));
+  const query = await searchParams;
+  const db = await getDb();
+  const [environments, hosts] = await Promise.all([listEnvironments({ db, actor }), listGitAuthentications({ db, actor })]);
+  // Runners that offer at least one host: the only ones an environment can be created on.
+  const runners = [...new Map(hosts.map((h) => [h.runnerId, { id: h.runnerId, name: h.runnerName }])).values()].sort((a, b) => a.name.localeCompare(b.name));
+  const targets = hosts.map((h) => ({ ...patTarget(h), oauthEnabled: h.oauthEnabled, patEnabled: h.patEnabled }));
+  const now = new Date().toISOString();
+  return (
+    <>
+      <PageHeader title="Environments" description="An environment is a clone of a repository on a runner, made with your own connected account. Agents and you run git there with your permissions." />
+      <div className="flex flex-col gap-8">
+        {runners.length === 0 ? (
+          <EmptyState title="No runner offers repository access yet">
+            <p>
+              An admin configures which Git providers each runner offers in{" "}
+              {actor.role === "admin" ? (
+                <Link href="/settings/runners" className="font-medium text-brand-700 underline">
+                  Settings &gt; Runners
+                </Link>
+              ) : (
+                "Settings > Runners"
+              )}
+              . Environments can be created once one does.
+            </p>
+          </EmptyState>
+        ) : (
+          <CreateEnvironmentPanel
+            runners={runners}
+            targets={targets}
+            userId={actor.userId}
+            initial={{
+              repo: param(query.repo, 2048),
+              runner: param(query.runner),
+              branch: param(query.branch, 255),
+              integration: param(query.integration),
+              connecting: param(query.connecting),
+              error: param(query.error),
+            }}
+          />
+        )}
+        <section aria-labelledby="environments-heading" className="flex flex-col gap-3">
+          <h2 id="environments-heading" className="text-lg font-semibold text-gray-900">
+            Your environments
+          </h2>
+          <EnvironmentList environments={environments} now={now} />
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,45 @@
+import { RelativeTime } from "@/components/settings/git-auth/relative-time";
+import { EmptyState } from "@/components/ui/empty-state";
+import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
+import type { EnvironmentView } from "@/lib/environments/list-environments";
+import { EnvironmentStatus } from "./environment-status";
+
+/** The person's environments, newest first, with status (creating with clone progress, ready, failed). */
+export function EnvironmentList({ environments, now }: { environments: EnvironmentView[]; now: string }) {
+  if (environments.length === 0) {
+    return (
+      <EmptyState title="No environments yet">
+        <p>Create one above from a repository URL. The runner clones it with your connected account.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <Table caption="Your environments">
+      <THead>
+        <tr>
+          <TH>Repository</TH>
+          <TH>Runner</TH>
+          <TH>Status</TH>
+          <TH>Created</TH>
+        </tr>
+      </THead>
+      <TBody>
+        {environments.map((env) => (
+          <tr key={env.id} data-environment-id={env.id} data-status={env.status} className="align-top">
+            <TD className="align-top">
+              <p className="font-medium text-gray-900">{env.name}</p>
+              <p className="break-all font-mono text-xs text-gray-700">{env.repoUrl}</p>
+            </TD>
+            <TD className="align-top text-gray-800">{env.runnerName}</TD>
+            <TD className="align-top">
+              <EnvironmentStatus status={env.status} branch={env.branch} progress={env.progress} errorCode={env.errorCode} jobId={env.jobId} />
+            </TD>
+            <TD className="align-top text-gray-800">
+              <RelativeTime value={env.createdAt} now={now} />
+            </TD>
+          </tr>
+        ))}
+      </TBody>
+    </Table>
+  );
+}

@@ -1,0 +1,12 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback } from "react";
+import { OAuthReturnStatus } from "./oauth-return-status";
+
+/** The OAuth return banner of Settings > Git Authentications: once connected, the rows reload. */
+export function GitAuthReturn(props: { jobId: string | null; errorCode: string | null; host: string | null }) {
+  const router = useRouter();
+  const refresh = useCallback(() => router.refresh(), [router]);
+  return <OAuthReturnStatus {...props} onConnected={refresh} />;
+}

@@ -1,0 +1,62 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { ErrorAlert } from "@/components/ui/error-alert";
+import { isJobDone, useConnectionJob } from "./use-connection-job";
+
+/** Drops the callback's query (`?integration=…&connecting=…` or `&error=…`) so a reload does not replay it. */
+function forgetCallbackQuery() {
+  // `null` state: Next.js syncs its router with a plain replaceState (one carrying its own state is ignored and later undone).
+  window.history.replaceState(null, "", window.location.pathname);
+}
+
+/**
+ * What happened after the provider sent the person back: with `jobId` (`?connecting=`), progress
+ * while the runner exchanges the authorization, then "connected" or the job's typed error; with
+ * `errorCode` (`?error=`), the catalogue's title, explanation and remedy. The values are taken
+ * once, when the page loads, because the query is removed right after.
+ */
+export function OAuthReturnStatus({ jobId, errorCode, host, onConnected }: { jobId: string | null; errorCode: string | null; host: string | null; onConnected: () => void }) {
+  const [initial] = useState({ jobId, errorCode, host });
+  const job = useConnectionJob(initial.jobId);
+  const done = isJobDone(job.data) || job.isError;
+  // Only an OAuth exchange connects an account; any other job id in the query is not this flow's.
+  const succeeded = job.data?.status === "succeeded" && job.data.kind === "oauth.exchange";
+  const handled = useRef(false);
+
+  useEffect(() => {
+    if (initial.errorCode) forgetCallbackQuery();
+  }, [initial.errorCode]);
+
+  useEffect(() => {
+    if (!done || handled.current) return;
+    handled.current = true;
+    forgetCallbackQuery();
+    if (succeeded) onConnected();
+  }, [done, succeeded, onConnected]);
+
+  if (!initial.jobId && !initial.errorCode) return null;
+  const target = initial.host ?? "the provider";
+  let message: React.ReactNode = null;
+  if (initial.errorCode) {
+    message = <ErrorAlert code={initial.errorCode} />;
+  } else if (job.isError) {
+    message = <ErrorAlert code={job.error.code} message="Could not follow the connection's progress" />;
+  } else if (!done) {
+    message = (
+      <p className="flex items-center gap-2 rounded-md border border-blue-300 bg-blue-50 p-3 text-sm text-blue-950">
+        <span aria-hidden="true" className="h-3.5 w-3.5 animate-spin rounded-full border-2 border-current border-t-transparent" />
+        Exchanging the authorization with the runner for {target}…
+      </p>
+    );
+  } else if (succeeded) {
+    message = <p className="rounded-md border border-green-700 bg-green-50 p-3 text-sm font-medium text-green-900">Connected to {target}.</p>;
+  } else {
+    message = <ErrorAlert code={job.data?.error?.code ?? "operation_aborted"} />;
+  }
+  return (
+    <div aria-live="polite" className="mb-6" data-testid="oauth-return-status" data-state={initial.errorCode || (done && !succeeded) ? "failed" : succeeded ? "connected" : "connecting"}>
+      {message}
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+"use client";
+
+import { useEffect, useId, useRef, useState, useTransition } from "react";
+import { connectPatAction } from "@/app/(settings)/settings/git-authentications/actions";
+import { Button } from "@/components/ui/button";
+import { ErrorAlert } from "@/components/ui/error-alert";
+import { TextField } from "@/components/ui/input";
+import type { ErrorCode } from "@/lib/errors/catalogue";
+import type { GitAuthenticationRow } from "@/lib/git-auth/list-git-authentications";
+
+/** The part of a Git Authentications row the PAT form needs. */
+export type PatTarget = Pick<GitAuthenticationRow, "integrationId" | "runnerId" | "runnerName" | "host" | "providerName" | "runnerPublicKey" | "pat">;
+
+type Failure = { code: ErrorCode | string; message: string; fieldErrors?: Record<string, string[]> };
+
+/**
+ * Connects with a personal access token. The token is sealed here, in the browser, to the runner's
+ * public key (context: purpose `pat`, runner, host, user) and only the sealed box is sent; the
+ * token field has no `name`, so even a form submitted without JavaScript cannot carry it. On any
+ * failure the field is cleared and the typed error is shown with its remedy.
+ */
+export function PatConnectForm({
+  target,
+  userId,
+  onConnected,
+  submitLabel = "Connect",
+  autoFocus,
+  onCancel,
+}: {
+  target: PatTarget;
+  userId: string;
+  onConnected: (result: { login: string; scopes: string[] }) => void;
+  submitLabel?: string;
+  /** Focus the token field when shown (in a dialog, which focuses `data-autofocus` on open). */
+  autoFocus?: boolean;
+  /** Shows a Cancel button next to the submit button (in a dialog). */
+  onCancel?: () => void;
+}) {
+  const tokenRef = useRef<HTMLInputElement>(null);
+  const [username, setUsername] = useState("");
+  const [phase, setPhase] = useState<"idle" | "sealing" | "validating">("idle");
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [, startTransition] = useTransition();
+  const scopesId = useId();
+  const busy = phase !== "idle";
+
+  const fail = (f: Failure) => {
+    if (tokenRef.current) tokenRef.current.value = "";
+    setFailure(f);
+    setPhase("idle");
+  };
+  // Back to the (cleared) token field after a failure, once it is enabled again.
+  useEffect(() => {
+    if (failure && !failure.fieldErrors?.username) tokenRef.current?.focus();
+  }, [failure]);
+
+  const onSubmit = async (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const token = tokenRef.current?.value.trim() ?? "";
+    if (!token) return fail({ code: "validation_failed", message: "Enter the token", fieldErrors: { token: ["Paste the token you created"] } });
+    if (target.pat.needsUsername && !username.trim()) {
+      setFailure({ code: "validation_failed", message: "Enter your email", fieldErrors: { username: ["Enter the email address of your Atlassian account"] } });
+      return;
+    }
+    if (!target.runnerPublicKey) return fail({ code: "runner_not_registered", message: "" });
+    setFailure(null);
+    setPhase("sealing");
+    let patSealed: string;
+    try {
+      // Loaded on demand: the sealing library is large and only needed once a token is submitted.
+      const { seal } = await import("@/lib/crypto/sealed-box");
+      patSealed = await seal(target.runnerPublicKey, { purpose: "pat", runnerId: target.runnerId, host: target.host, userId }, token);
+    } catch {
+      return fail({ code: "sealed_secret_invalid", message: "" });
+    }
+    if (tokenRef.current) tokenRef.current.value = "";
+    setPhase("validating");
+    startTransition(async () => {
+      const result = await connectPatAction(null, { integrationId: target.integrationId, patSealed, username: target.pat.needsUsername ? username : undefined });
+      if (result.ok) {
+        setPhase("idle");
+        onConnected(result.data);
+      } else {
+        fail(result);
+      }
+    });
+  };
+
+  const fieldErrors = failure?.fieldErrors;
+  const otherFieldErrors = Object.entries(fieldErrors ?? {}).filter(([k]) => k !== "token" && k !== "username");
+  return (
+    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4" aria-label={`Connect ${target.host} with a token`} data-testid="pat-form">
+      <ol className="flex list-decimal flex-col gap-2 pl-5 text-sm text-gray-800">
+        <li>
+          <a href={target.pat.creationUrl} target="_blank" rel="noreferrer noopener" className="font-medium text-brand-700 underline">
+            Create a token at {target.providerName}
+            <span className="sr-only"> (opens in a new tab)</span>
+          </a>{" "}
+          with these scopes (the link fills them in where {target.providerName} allows it):
+          <ul id={scopesId} aria-label="Scopes the token needs" className="mt-1 flex flex-col gap-1">
+            {target.pat.scopes.map((s) => (
+              <li key={s.scope}>
+                <code className="rounded bg-gray-100 px-1 font-mono text-xs text-gray-900">{s.scope}</code> — {s.reason}
+              </li>
+            ))}
+          </ul>
+        </li>
+        <li>Paste it below. It is encrypted in your browser to the key of the runner {target.runnerName}; this server never sees it.</li>
+      </ol>
+      {!target.runnerPublicKey ? (
+        <p className="rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950">
+          The runner {target.runnerName} has not registered yet, so a token cannot be encrypted for it. Try again once an admin has registered it.
+        </p>
+      ) : null}
+      {target.pat.needsUsername ? (
+        <TextField
+          label="Atlassian account email"
+          type="email"
+          name="username"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          autoComplete="email"
+          errors={fieldErrors?.username}
+          disabled={busy}
+        />
+      ) : null}
+      <TextField
+        ref={tokenRef}
+        label={target.pat.label}
+        type="password"
+        autoComplete="off"
+        spellCheck={false}
+        data-autofocus={autoFocus || undefined}
+        errors={fieldErrors?.token}
+        disabled={busy}
+        data-testid="pat-token"
+      />
+      <p role="status" aria-live="polite" className="min-h-5 text-sm text-gray-800">
+        {phase === "sealing" ? "Encrypting the token in your browser…" : phase === "validating" ? `The runner is checking the token with ${target.providerName}…` : ""}
+      </p>
+      {failure && failure.code !== "validation_failed" ? <ErrorAlert code={failure.code} message={failure.message} /> : null}
+      {otherFieldErrors.length > 0 ? (
+        <ul className="text-sm text-red-800">
+          {otherFieldErrors.map(([k, v]) => (
+            <li key={k}>{v.join(" ")}</li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        {onCancel ? (
+          <Button variant="secondary" onClick={onCancel}>
+            Cancel
+          </Button>
+        ) : null}
+        <Button type="submit" pending={busy} disabled={!target.runnerPublicKey}>
+          {submitLabel}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,37 @@
+import { expect, type Page } from "@playwright/test";
+
+/** Settings > Git Authentications: one region per provider host, its state and actions. */
+export class GitAuthPage {
+  constructor(readonly page: Page) {}
+
+  async goto(query = "") {
+    await this.page.goto(`/settings/git-authentications${query}`);
+    await expect(this.page.getByRole("heading", { level: 1, name: "Git Authentications" })).toBeVisible();
+  }
+
+  /** The row of a host, e.g. `row("GitHub", "github.com")`. */
+  row(provider: string, host: string) {
+    return this.page.getByRole("region", { name: `${provider} ${host}`, exact: true });
+  }
+
+  patDialog() {
+    return this.page.getByRole("dialog", { name: /with a personal access token/ });
+  }
+
+  async openPatDialog(provider: string, host: string) {
+    await this.row(provider, host).getByRole("button", { name: /personal access token|token/i }).click();
+    await expect(this.patDialog()).toBeVisible();
+    return this.patDialog();
+  }
+
+  async disconnect(provider: string, host: string) {
+    await this.row(provider, host).getByRole("button", { name: `Disconnect ${host}` }).click();
+    const dialog = this.page.getByRole("dialog", { name: `Disconnect ${host}?` });
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
+  status() {
+    return this.page.getByTestId("oauth-return-status");
+  }
+}
