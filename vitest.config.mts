@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
+          sequence: { groupOrder: 0 },
           include: ["{lib,components,runner,sandbox,db,scripts}/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
         },
@@ -24,6 +25,8 @@ export default defineConfig({
         test: {
           name: "integration",
           environment: "node",
+          // Runs after the unit project; its own worker limit keeps databases and runners from starving 2 cores.
+          sequence: { groupOrder: 1 },
           globalSetup: ["tests/global-setup.ts"],
           include: ["{lib,runner,sandbox,db,tests}/**/*.int.test.ts"],
           testTimeout: 60_000,
