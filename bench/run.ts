@@ -3,11 +3,12 @@
  * name order, or only those named on the command line (`npm run bench -- members-page`).
  * Each prints a table, its budgets with PASS/OVER, and a final JSON line `{"bench":name,...}`.
  * Budgets are measurements, not tests: the exit code is 0 whether they PASS or are OVER, and 1
- * only when a benchmark could not run.
+ * only when a benchmark could not run. Runs in one checkout take turns (see `acquireBenchLock`).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { acquireBenchLock } from "./lib/lock";
 import { findRepoRoot } from "./lib/repo";
 import { Scope } from "./lib/scope";
 import type { Bench, BenchBudget, BenchResult } from "./lib/types";
@@ -60,7 +61,15 @@ async function main(): Promise<number> {
     return 2;
   }
   const names = wanted.length > 0 ? wanted : available;
+  const releaseLock = await acquireBenchLock(root, log);
+  try {
+    return await runBenches(dir, names, root);
+  } finally {
+    releaseLock();
+  }
+}
 
+async function runBenches(dir: string, names: string[], root: string): Promise<number> {
   let current: Scope | undefined;
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {

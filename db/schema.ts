@@ -351,6 +351,49 @@ export const agentActivity = pgTable(
   (t) => [index("agent_activity_org_at_idx").on(t.orgId, t.at), index("agent_activity_owner_at_idx").on(t.ownerId, t.at)],
 );
 
+export const scmEventOutcomes = ["started", "succeeded", "failed", "cancelled", "refused"] as const;
+
+/**
+ * The diagnostic trail: one row per stage of an SCM operation (integration save and test, OAuth
+ * start, callback and exchange, PAT validation, refresh, revocation, clone, agent tool call, access
+ * check), tied together by `correlationId`. Never a secret: `detail` is redacted and size-capped
+ * before it is written. Runner, integration and user ids are kept without foreign keys so the
+ * trail still explains a failure after the thing it concerned was deleted.
+ */
+export const scmEvents = pgTable(
+  "scm_events",
+  {
+    id: id(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    /** Who or what caused the event: a signed-in user, a runner, or the plane itself (deadlines). */
+    actorType: text("actor_type", { enum: ["user", "runner", "system"] }).notNull(),
+    actorId: uuid("actor_id"),
+    runnerId: uuid("runner_id"),
+    integrationId: uuid("integration_id"),
+    /** The person whose connection, clone or agent the operation is for. */
+    userId: uuid("user_id"),
+    host: text("host"),
+    provider: text("provider"),
+    operation: text("operation").notNull(),
+    stage: text("stage").notNull(),
+    outcome: text("outcome", { enum: scmEventOutcomes }).notNull(),
+    errorCode: text("error_code"),
+    durationMs: integer("duration_ms"),
+    correlationId: text("correlation_id"),
+    jobId: uuid("job_id"),
+    detail: jsonb("detail").notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [
+    index("scm_events_org_at_idx").on(t.orgId, t.at),
+    index("scm_events_org_correlation_idx").on(t.orgId, t.correlationId),
+    index("scm_events_org_user_at_idx").on(t.orgId, t.userId, t.at),
+    index("scm_events_org_runner_at_idx").on(t.orgId, t.runnerId, t.at),
+    index("scm_events_org_host_at_idx").on(t.orgId, t.host, t.at),
+    index("scm_events_org_code_at_idx").on(t.orgId, t.errorCode, t.at),
+  ],
+);
+
 export type Organization = typeof organizations.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
@@ -368,3 +411,5 @@ export type OAuthAttempt = typeof oauthAttempts.$inferSelect;
 export type Environment = typeof environments.$inferSelect;
 export type AgentPolicy = typeof agentPolicies.$inferSelect;
 export type AgentActivity = typeof agentActivity.$inferSelect;
+export type ScmEvent = typeof scmEvents.$inferSelect;
+export type ScmEventOutcome = (typeof scmEventOutcomes)[number];

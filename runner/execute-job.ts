@@ -2,7 +2,7 @@ import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
 import { log } from "@/lib/log/logger";
 import type { JobError, JobResultRequest, RunnerJobMessage } from "@/lib/runners/protocol";
 import { handlerFor } from "./jobs/registry";
-import { JobAborted, JobFailure, type AbortCause, type JobContext } from "./jobs/types";
+import { JobAborted, JobFailure, type AbortCause, type JobContext, type RunnerServices } from "./jobs/types";
 import { PlaneError, type PlaneClient } from "./plane-client";
 import { sleep } from "./sleep";
 
@@ -14,6 +14,9 @@ const ABORTED: Record<Exclude<AbortCause, "released">, JobError> = {
   lease: { code: "operation_aborted", message: "The runner's hold on this job ran out before it finished.", retryable: true },
   shutdown: { code: "operation_aborted", message: "The runner was stopped while working on this job.", retryable: true },
 };
+
+/** A lease shorter than this is treated as this long when pacing heartbeats. */
+const MIN_LEASE_MS = 3_000;
 
 /** How many times a result is re-sent while the plane is unreachable, and the pause before each. */
 const RESULT_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000];
@@ -66,20 +69,46 @@ async function report(client: PlaneClient, job: RunnerJobMessage, body: JobResul
 /**
  * Runs one claimed job: the handler for its kind gets an AbortSignal that fires at the job's
  * deadline, when the lease runs out (the plane hands it to another attempt then), or when the
- * runner stops; progress stages go to the plane as they happen; the result or a typed error is
- * reported once, re-sent while the plane is unreachable. `waitForSlot` bounds concurrency.
+ * runner stops; progress stages go to the plane as they happen. Each progress report renews the
+ * lease (the lease timer follows the plane's answer), and once a job has reported a stage it is
+ * re-sent every lease/3, so a long clone keeps its job while the runner lives. The result or a
+ * typed error is reported once, re-sent while the plane is unreachable. `waitForSlot` bounds
+ * concurrency.
  */
 export function startJob(opts: {
   job: RunnerJobMessage;
   client: PlaneClient;
   keys: RunnerKeyPair;
   runnerId: string;
+  services: RunnerServices;
   clockOffsetMs: number;
   waitForSlot: (signal: AbortSignal) => Promise<() => void>;
 }): RunningJob {
   const { job, client } = opts;
   const controller = new AbortController();
-  const disarm = [abortAt(job.deadlineAt, opts.clockOffsetMs, controller, "deadline"), abortAt(job.leaseExpiresAt, opts.clockOffsetMs, controller, "lease")];
+  const disarmDeadline = abortAt(job.deadlineAt, opts.clockOffsetMs, controller, "deadline");
+  let disarmLease = abortAt(job.leaseExpiresAt, opts.clockOffsetMs, controller, "lease");
+  const leaseMs = Math.max(MIN_LEASE_MS, Date.parse(job.leaseExpiresAt) - (Date.now() + opts.clockOffsetMs));
+  const heartbeatMs = Math.floor(leaseMs / 3);
+  let lastStage: string | null = null;
+  let lastSentAt = 0;
+
+  const send = async (stage: string) => {
+    lastSentAt = Date.now();
+    try {
+      const { leaseExpiresAt } = await client.progress(job.id, job.attempt, stage, controller.signal);
+      if (leaseExpiresAt && !controller.signal.aborted) {
+        disarmLease();
+        disarmLease = abortAt(leaseExpiresAt, opts.clockOffsetMs, controller, "lease");
+      }
+    } catch (e) {
+      if (e instanceof PlaneError && (e.code === "job_not_claimed" || e.code === "not_found")) controller.abort(new JobAborted("released"));
+      // Anything else only costs the progress display (the next report renews the lease); the job goes on.
+    }
+  };
+  const heartbeat = setInterval(() => {
+    if (lastStage !== null && Date.now() - lastSentAt >= heartbeatMs * 0.9) void send(lastStage);
+  }, heartbeatMs);
 
   const done = (async () => {
     const started = performance.now();
@@ -92,19 +121,17 @@ export function startJob(opts: {
       const handler = handlerFor(job.kind);
       if (!handler) throw new JobFailure("runner_job_unsupported", `This runner (an older version) cannot do "${job.kind}" jobs.`);
       const ctx: JobContext = {
+        ...opts.services,
         jobId: job.id,
         attempt: job.attempt,
         runnerId: opts.runnerId,
         keys: opts.keys,
         signal: controller.signal,
+        leaseMs,
         progress: async (stage) => {
-          log.info("job.stage", { jobId: job.id, stage });
-          try {
-            await client.progress(job.id, job.attempt, stage, controller.signal);
-          } catch (e) {
-            if (e instanceof PlaneError && (e.code === "job_not_claimed" || e.code === "not_found")) controller.abort(new JobAborted("released"));
-            // Anything else only costs the progress display; the job goes on.
-          }
+          if (stage !== lastStage) log.info("job.stage", { jobId: job.id, stage });
+          lastStage = stage;
+          await send(stage);
         },
       };
       const result = await handler(job.payload, ctx);
@@ -116,7 +143,9 @@ export function startJob(opts: {
       if (error) body = { attempt: job.attempt, outcome: "failed", error };
     } finally {
       release?.();
-      for (const d of disarm) d();
+      clearInterval(heartbeat);
+      disarmDeadline();
+      disarmLease();
     }
     const durationMs = Math.round(performance.now() - started);
     const outcome = body === null ? "released" : body.outcome === "succeeded" ? "succeeded" : abortCause(controller.signal) ? "aborted" : "failed";

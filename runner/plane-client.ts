@@ -1,4 +1,6 @@
+import type { CredentialMessage } from "@/lib/git-auth/job-payloads";
 import { RUNNER_API_PATH, type JobResultRequest, type RegisterRequest, type RegisterResponse, type RunnerJobMessage } from "@/lib/runners/protocol";
+import type { CredentialPlane, NeedsReauthRequest, RotateCredentialRequest } from "./credentials/credential-plane";
 import { describeNetworkError } from "./net-error";
 import { USER_AGENT } from "./version";
 
@@ -50,14 +52,18 @@ export type PollResult = {
   clockOffsetMs: number;
 };
 
-/** A typed client of the runner API (`/api/runner/v1`); one per plane and access token. */
-export type PlaneClient = {
+/**
+ * A typed client of the runner API (`/api/runner/v1`); one per plane and access token. Its
+ * credential calls (`credential`, `rotate`, `needsReauth`) are what `runner/credentials` needs.
+ */
+export type PlaneClient = CredentialPlane & {
   readonly planeUrl: string;
   register: (body: RegisterRequest) => Promise<RegisterResponse>;
   localBootstrap: (secret: string) => Promise<{ registrationToken: string; runnerId: string }>;
   me: (signal?: AbortSignal) => Promise<{ runnerId: string; name: string; keyId: string }>;
   pollJobs: (waitSeconds: number, signal: AbortSignal) => Promise<PollResult>;
-  progress: (jobId: string, attempt: number, stage: string, signal?: AbortSignal) => Promise<void>;
+  /** Reports a stage; the plane renews the job's lease and answers with the new expiry (null from an older plane). */
+  progress: (jobId: string, attempt: number, stage: string, signal?: AbortSignal) => Promise<{ leaseExpiresAt: string | null }>;
   result: (jobId: string, body: JobResultRequest) => Promise<void>;
 };
 
@@ -94,7 +100,7 @@ export function createPlaneClient(opts: { planeUrl: string; accessToken?: string
       throw new PlaneError(error.code, response.status, String(error.title ?? error.code), String(error.message ?? ""));
     }
     // Not the runner API: a proxy page, a gateway error, or the wrong URL.
-    throw new PlaneUnreachableError(planeUrl, `${apiBase}${path} answered HTTP ${response.status} without the runner API's JSON.`);
+    throw new PlaneUnreachableError(planeUrl, `${apiBase}${path.split("?")[0]} answered HTTP ${response.status} without the runner API's JSON.`);
   }
 
   return {
@@ -109,11 +115,19 @@ export function createPlaneClient(opts: { planeUrl: string; accessToken?: string
       return { jobs: Array.isArray(body.jobs) ? body.jobs : [], clockOffsetMs: clockOffset(date, sentAt) };
     },
     progress: async (jobId, attempt, stage, signal) => {
-      // Progress is only for display: it never holds the job up for long.
-      await call("POST", `/jobs/${encodeURIComponent(jobId)}/progress`, { body: { attempt, stage }, signal, timeoutMs: PROGRESS_TIMEOUT_MS });
+      // Progress is for display and for the lease: it never holds the job up for long.
+      const { body } = await call<{ leaseExpiresAt?: unknown }>("POST", `/jobs/${encodeURIComponent(jobId)}/progress`, { body: { attempt, stage }, signal, timeoutMs: PROGRESS_TIMEOUT_MS });
+      return { leaseExpiresAt: typeof body.leaseExpiresAt === "string" ? body.leaseExpiresAt : null };
     },
     result: async (jobId, body) => {
       await call("POST", `/jobs/${encodeURIComponent(jobId)}/result`, { body });
+    },
+    credential: async (userId, host, signal) =>
+      (await call<CredentialMessage>("GET", `/credentials?${new URLSearchParams({ userId, host })}`, { signal })).body,
+    rotate: async (credentialId, body: RotateCredentialRequest, signal) =>
+      (await call<{ generation: number }>("POST", `/credentials/${encodeURIComponent(credentialId)}/rotate`, { body, signal })).body,
+    needsReauth: async (credentialId, body: NeedsReauthRequest, signal) => {
+      await call("POST", `/credentials/${encodeURIComponent(credentialId)}/needs-reauth`, { body, signal });
     },
   };
 }

@@ -1,5 +1,7 @@
 import { log } from "@/lib/log/logger";
+import { createCredentialBroker } from "./credentials/credential-broker";
 import { loadRegistration } from "./data-dir";
+import { startCredentialServer } from "./git/credential-server";
 import { JobAborted } from "./jobs/types";
 import { startJob, type RunningJob } from "./execute-job";
 import { createPlaneClient, PlaneError, type PlaneClient } from "./plane-client";
@@ -65,7 +67,8 @@ function slots(limit: number) {
  * at a time (jobs handed out beyond that wait their turn here). When the plane is unreachable or
  * failing it reconnects with backoff; when it refuses the access token it returns `token_invalid`.
  * When `stop` aborts it stops polling, gives running jobs a grace period, aborts the rest (they are
- * reported as retryable so the plane hands them out again) and returns `stopped`.
+ * reported as retryable so the plane hands them out again) and returns `stopped`. While it runs it
+ * also serves the git credential helper of its environments (a unix socket in the data directory).
  */
 export async function runWorker(opts: { dataDir: string; stop: AbortSignal; concurrency?: number; shutdownGraceMs?: number }): Promise<WorkerExit> {
   const registration = await loadRegistration(opts.dataDir);
@@ -75,12 +78,16 @@ export async function runWorker(opts: { dataDir: string; stop: AbortSignal; conc
   const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   const limiter = slots(concurrency);
   const active = new Map<string, RunningJob>();
+  // One broker per process: every job, git request and agent tool call shares its coalescing.
+  const credentialBroker = createCredentialBroker({ plane: client, keys: key, runnerId: credentials.runnerId });
+  const credentialServer = await startCredentialServer({ dataDir: opts.dataDir, broker: credentialBroker });
+  const services = { dataDir: opts.dataDir, credentials: credentialBroker, credentialSocketPath: credentialServer.socketPath };
   let jobFinished: () => void = () => {};
 
   const launch = (job: RunningJob["job"], clockOffsetMs: number) => {
     // The same job again means our previous attempt's lease ran out: that attempt is void.
     active.get(job.id)?.controller.abort(new JobAborted("released"));
-    const running = startJob({ job, client, keys: key, runnerId: credentials.runnerId, clockOffsetMs, waitForSlot: limiter.acquire });
+    const running = startJob({ job, client, keys: key, runnerId: credentials.runnerId, services, clockOffsetMs, waitForSlot: limiter.acquire });
     active.set(job.id, running);
     void running.done.finally(() => {
       if (active.get(job.id) === running) active.delete(job.id);
@@ -139,6 +146,8 @@ export async function runWorker(opts: { dataDir: string; stop: AbortSignal; conc
     for (const job of active.values()) job.controller.abort(new JobAborted("shutdown"));
   }
   await Promise.allSettled(running.map((j) => j.done));
+  await credentialServer.close();
+  credentialBroker.clear();
   log.info("runner.stopped", { runnerId: credentials.runnerId, reason: exit });
   return exit;
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import readline from "node:readline";
 import { freeLoopbackPort } from "./ports";
-import { nextBin } from "./repo";
+import { benchBuildEnv, nextBin } from "./repo";
 import type { Scope } from "./scope";
 
 export type RunningServer = {
@@ -18,7 +18,7 @@ export type RunningServer = {
 };
 
 /** Variables inherited from the caller's shell that would point the app elsewhere. */
-const STRIPPED = /^(DATABASE_URL|DATA_DIR|AUTH_URL|AUTH_SECRET|NEXTAUTH_URL|NEXTAUTH_SECRET|PUBLIC_BASE_URL|OIDC_.*|PORT|HOSTNAME|LOG_QUERIES|LOG_LEVEL|NODE_OPTIONS)$/;
+const STRIPPED = /^(DATABASE_URL|DATA_DIR|AUTH_URL|AUTH_SECRET|NEXTAUTH_URL|NEXTAUTH_SECRET|PUBLIC_BASE_URL|OIDC_.*|PORT|HOSTNAME|LOG_QUERIES|LOG_LEVEL|NODE_OPTIONS|E2E_SEED_SECRET|LOCAL_RUNNER_BOOTSTRAP_SECRET)$/;
 
 function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
@@ -39,8 +39,8 @@ function probe(port: number, path: string): Promise<number | null> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts `next start` on a free loopback port with `env` (on top of a cleaned copy of this
- * process's environment), waits until `readyPath` answers below 500, and registers its shutdown
+ * Starts `next start` from the benchmark build (`.next-bench`, see `ensureBuild`) on a free
+ * loopback port with `env` (on top of a cleaned copy of this process's environment), waits until `readyPath` answers below 500, and registers its shutdown
  * in `scope`. The server runs in its own process group so stopping it also stops any children.
  */
 export async function startNextServer(opts: {
@@ -55,7 +55,7 @@ export async function startNextServer(opts: {
   const baseUrl = `http://localhost:${port}`;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !STRIPPED.test(k)) env[k] = v;
-  Object.assign(env, { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PUBLIC_BASE_URL: baseUrl, PORT: String(port) }, opts.env);
+  Object.assign(env, { PUBLIC_BASE_URL: baseUrl, PORT: String(port) }, opts.env, benchBuildEnv());
 
   const started = Date.now();
   const child = spawn(process.execPath, [nextBin(opts.root), "start", "-p", String(port), "-H", "localhost"], {

@@ -37,10 +37,46 @@ export class MembersPage {
     return this.page.getByRole("region", { name, exact: true });
   }
 
+  /** Opens a group's own page from its card (the group's name links there). */
+  async openGroup(name: string): Promise<GroupPage> {
+    await this.group(name).getByRole("heading", { name, exact: true }).getByRole("link").click();
+    const groupPage = new GroupPage(this.page);
+    await groupPage.expectOpen(name);
+    return groupPage;
+  }
+
   async addToGroup(group: string, email: string) {
     const card = this.group(group);
     await card.getByLabel(`Add a member to ${group} by email`).fill(email);
     await card.getByRole("button", { name: "Add to group" }).click();
     await expect(card.getByRole("list", { name: `Members of ${group}` })).toContainText(email);
+  }
+}
+
+/** A group's own page (Settings > Members > group): all its members, by page. */
+export class GroupPage {
+  constructor(readonly page: Page) {}
+
+  async expectOpen(name: string) {
+    await expect(this.page.getByRole("heading", { level: 1, name, exact: true })).toBeVisible();
+  }
+
+  membersHeading() {
+    return this.page.getByRole("heading", { level: 2, name: /^Members/ });
+  }
+
+  row(email: string) {
+    return this.page.locator(`tr[data-member-email="${email}"]`);
+  }
+
+  async add(group: string, email: string) {
+    await this.page.getByLabel(`Add a member to ${group} by email`).fill(email);
+    await this.page.getByRole("button", { name: "Add to group" }).click();
+    await expect(this.row(email)).toBeVisible();
+  }
+
+  async remove(group: string, email: string) {
+    await this.row(email).getByRole("button", { name: `Remove ${email} from ${group}` }).click();
+    await expect(this.row(email)).toHaveCount(0);
   }
 }

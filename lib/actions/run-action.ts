@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { z } from "zod";
 import type { Role } from "@/db/schema";
+import { runWithCorrelation } from "../diagnostics/correlation";
 import { AppError, isAppError } from "../errors/app-error";
 import { log } from "../log/logger";
 import type { Actor } from "../users/actor";
@@ -86,7 +87,8 @@ export async function runAction<S extends z.ZodType, T>(
       }
       throw new AppError("validation_failed", { fieldErrors });
     }
-    const data = await spec.handler(parsed.data, actor);
+    // Everything the action records or enqueues shares its correlation id (see Diagnostics).
+    const data = await runWithCorrelation({ correlationId, actorId: actor?.userId ?? null }, () => spec.handler(parsed.data, actor));
     return { ok: true, data };
   } catch (e) {
     deps.rethrow(e);

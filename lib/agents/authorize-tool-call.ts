@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { agentActivity, environments, scmIntegrations } from "@/db/schema";
+import { recordEvent } from "../diagnostics/record-event";
 import { AppError } from "../errors/app-error";
 import type { ErrorCode } from "../errors/catalogue";
 import { findUsableCredential } from "../git-auth/find-usable-credential";
@@ -75,6 +76,23 @@ export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRun
     })
     .returning({ id: agentActivity.id });
   if (!row) throw new Error("insert returned no row");
+  // The call id is the correlation id: the finish of the same call joins this event.
+  await recordEvent(opts.db, {
+    orgId: env.orgId,
+    actorType: "runner",
+    actorId: null,
+    runnerId: env.runnerId,
+    integrationId,
+    userId: env.ownerId,
+    host: env.host,
+    provider,
+    operation: "agent.tool_call",
+    stage: "authorize",
+    outcome: code ? "refused" : "started",
+    errorCode: code,
+    correlationId: row.id,
+    detail: { tool: opts.input.tool, capability, repository, environmentId: env.id },
+  });
   if (code || !provider || !credentialId) return { allowed: false, callId: row.id, code: code ?? "internal_error" };
   return { allowed: true, callId: row.id, ownerId: env.ownerId, host: env.host, provider, repository, credentialId };
 }
@@ -90,6 +108,23 @@ export async function finishToolCall(opts: { db: Db; runner: AuthenticatedRunner
     .update(agentActivity)
     .set({ outcome: opts.input.outcome, errorCode: opts.input.errorCode ?? null, resultUrl: opts.input.resultUrl ?? null, durationMs: opts.input.durationMs ?? sql`(extract(epoch from now() - ${agentActivity.at}) * 1000)::int` })
     .where(and(eq(agentActivity.id, opts.callId), eq(agentActivity.runnerId, opts.runner.id), eq(agentActivity.outcome, "pending")))
-    .returning({ id: agentActivity.id });
-  if (updated.length === 0) throw new AppError("not_found");
+    .returning({ id: agentActivity.id, orgId: agentActivity.orgId, ownerId: agentActivity.ownerId, host: agentActivity.host, provider: agentActivity.provider, tool: agentActivity.tool, repository: agentActivity.repository, durationMs: agentActivity.durationMs });
+  const [call] = updated;
+  if (!call) throw new AppError("not_found");
+  await recordEvent(opts.db, {
+    orgId: call.orgId,
+    actorType: "runner",
+    actorId: null,
+    runnerId: opts.runner.id,
+    userId: call.ownerId,
+    host: call.host,
+    provider: call.provider,
+    operation: "agent.tool_call",
+    stage: "finish",
+    outcome: opts.input.outcome,
+    errorCode: opts.input.errorCode ?? null,
+    durationMs: call.durationMs,
+    correlationId: call.id,
+    detail: { tool: call.tool, repository: call.repository },
+  });
 }

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { environments, runners, scmIntegrations } from "@/db/schema";
+import { hostOfInput, traceOperation } from "../diagnostics/trace-operation";
 import { AppError } from "../errors/app-error";
 import { findUsableCredential } from "../git-auth/find-usable-credential";
 import { integrationRef } from "../git-auth/integration-ref";
@@ -19,7 +20,7 @@ export type CreateEnvironmentOutcome =
  * The environment row and its `environment.create` job commit together. When the owner has no
  * usable credential for the host, nothing is created and the outcome says which methods to offer.
  */
-export async function createEnvironment(opts: { db: Db; actor: Actor; runnerId: string; repoUrl: string; branch?: string; allowLoopback: boolean }): Promise<CreateEnvironmentOutcome> {
+async function createEnvironmentUntraced(opts: { db: Db; actor: Actor; runnerId: string; repoUrl: string; branch?: string; allowLoopback: boolean }): Promise<CreateEnvironmentOutcome> {
   const parsed = parseRepoUrl(opts.repoUrl, { allowLoopback: opts.allowLoopback });
   if (!parsed.ok) throw new AppError("repo_url_invalid", { fieldErrors: { repoUrl: [parsed.reason] } });
   const [runner] = await opts.db.select({ id: runners.id }).from(runners).where(and(eq(runners.orgId, opts.actor.orgId), eq(runners.id, opts.runnerId)));
@@ -52,4 +53,18 @@ export async function createEnvironment(opts: { db: Db; actor: Actor; runnerId: 
     await tx.update(environments).set({ jobId: job.id }).where(eq(environments.id, environment.id));
     return { kind: "created" as const, environmentId: environment.id, jobId: job.id };
   });
+}
+
+/**
+ * `createEnvironment`, recorded in the diagnostic trail as `clone` at the `request` stage: refused
+ * with `not_authorized_for_host` when the owner must connect first, failed with its code, or
+ * created (the clone job then records its own stages under the same correlation id).
+ */
+export async function createEnvironment(opts: Parameters<typeof createEnvironmentUntraced>[0]): Promise<CreateEnvironmentOutcome> {
+  const subject = { orgId: opts.actor.orgId, actorId: opts.actor.userId, userId: opts.actor.userId, operation: "clone", runnerId: opts.runnerId, host: hostOfInput(opts.repoUrl) };
+  return traceOperation(opts.db, subject, () => createEnvironmentUntraced(opts), (r) =>
+    r.kind === "needs_authorization"
+      ? { outcome: "refused", errorCode: "not_authorized_for_host", integrationId: r.integrationId, provider: r.provider }
+      : { jobId: r.jobId, detail: { environmentId: r.environmentId } },
+  );
 }

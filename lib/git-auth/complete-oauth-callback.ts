@@ -2,6 +2,9 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { hostAuthTokens, oauthAttempts } from "@/db/schema";
 import { seal } from "../crypto/sealed-box";
+import { integrationSubject } from "../diagnostics/integration-subject";
+import { correlationOfOAuthAttempt, findOAuthAttemptId } from "../diagnostics/oauth-correlation";
+import { traceOperation } from "../diagnostics/trace-operation";
 import type { ErrorCode } from "../errors/catalogue";
 import { enqueueJob } from "../runners/jobs/enqueue-job";
 import type { Actor } from "../users/actor";
@@ -31,7 +34,7 @@ const PROVIDER_ERRORS: Record<string, ErrorCode> = {
  * secret only it can open. Provider errors (`access_denied`, `redirect_uri_mismatch`, ...) come back
  * as typed codes for the page the person started from.
  */
-export async function completeOAuthCallback(opts: {
+async function completeOAuthCallbackUntraced(opts: {
   db: Db;
   actor: Actor;
   integrationId: string;
@@ -90,4 +93,36 @@ export async function completeOAuthCallback(opts: {
     await tx.update(oauthAttempts).set({ jobId: job.id }).where(eq(oauthAttempts.id, attempt.id));
     return { ok: true, returnTo: attempt.returnTo, jobId: job.id, integrationId: integration.id };
   });
+}
+
+/** Which part of the callback a failure belongs to, for Diagnostics. */
+function callbackStage(code: ErrorCode): string {
+  if (code === "oauth_state_invalid") return "state";
+  if (code === "auth_method_disabled") return "integration";
+  return "provider_redirect";
+}
+
+/**
+ * `completeOAuthCallback`, recorded in the diagnostic trail as `oauth.callback` under the
+ * correlation id of the OAuth start the state belongs to (so start, callback and the runner's code
+ * exchange form one timeline), with the provider's own error identifier and description when it
+ * refused, redacted.
+ */
+export async function completeOAuthCallback(opts: Parameters<typeof completeOAuthCallbackUntraced>[0]): Promise<CallbackOutcome> {
+  const attemptId = await findOAuthAttemptId(opts.db, opts.params.get("state"));
+  const correlationId = await correlationOfOAuthAttempt(opts.db, opts.actor.orgId, attemptId);
+  const known = await integrationSubject(opts.db, opts.actor.orgId, opts.integrationId);
+  const providerError = opts.params.get("error");
+  const subject = {
+    orgId: opts.actor.orgId,
+    actorId: opts.actor.userId,
+    userId: opts.actor.userId,
+    operation: "oauth.callback",
+    ...known,
+    correlationId,
+    detail: providerError ? { providerError: providerError.slice(0, 80), providerDescription: (opts.params.get("error_description") ?? "").slice(0, 300) || undefined } : {},
+  };
+  return traceOperation(opts.db, subject, () => completeOAuthCallbackUntraced(opts), (outcome) =>
+    outcome.ok ? { jobId: outcome.jobId } : { outcome: "failed", errorCode: outcome.code, stage: callbackStage(outcome.code) },
+  );
 }

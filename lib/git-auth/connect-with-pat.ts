@@ -3,6 +3,8 @@ import crypto from "node:crypto";
 import type { Database } from "@/db/client";
 import { hostAuthTokens } from "@/db/schema";
 import { sealedKeyId } from "../crypto/sealed-box";
+import { integrationSubject } from "../diagnostics/integration-subject";
+import { traceOperation } from "../diagnostics/trace-operation";
 import { AppError } from "../errors/app-error";
 import { isErrorCode } from "../errors/catalogue";
 import { consumeRateLimit } from "../rate-limit/consume-rate-limit";
@@ -25,12 +27,14 @@ export const PAT_ATTEMPTS_PER_WINDOW = 10;
  * errors: `pat_invalid`, `pat_expired`, `pat_missing_scopes`, `sso_authorization_required`,
  * `unsupported_credential_type`, `host_unreachable`, `runner_offline`, `operation_aborted`.
  */
-export async function connectWithPat(opts: {
+async function connectWithPatUntraced(opts: {
   database: Pick<Database, "db" | "listen">;
   actor: Actor;
   integrationId: string;
   patSealed: string;
   username?: string | null;
+  /** The repository the person is about to use (`owner/name`), when known: the runner checks the token reaches it. */
+  repository?: string | null;
   deadlineMs?: number;
 }): Promise<{ login: string; scopes: string[] }> {
   const { db } = opts.database;
@@ -56,6 +60,7 @@ export async function connectWithPat(opts: {
       userId: opts.actor.userId,
       patSealed: opts.patSealed,
       username: opts.username ?? null,
+      repository: opts.repository ?? null,
       generation: (current?.generation ?? 0) + 1,
     };
     const { job } = await enqueueJob(tx, {
@@ -77,4 +82,15 @@ export async function connectWithPat(opts: {
   }
   const result = job.result as { subjectLogin: string; scopes: string[] };
   return { login: result.subjectLogin, scopes: result.scopes };
+}
+
+/**
+ * `connectWithPat`, recorded in the diagnostic trail as `pat.validate` at the `request` stage:
+ * what the person saw (including refusals before any job, such as a disabled method or the rate
+ * limit), next to the job's own events under the same correlation id.
+ */
+export async function connectWithPat(opts: Parameters<typeof connectWithPatUntraced>[0]): Promise<{ login: string; scopes: string[] }> {
+  const known = await integrationSubject(opts.database.db, opts.actor.orgId, opts.integrationId);
+  const subject = { orgId: opts.actor.orgId, actorId: opts.actor.userId, userId: opts.actor.userId, operation: "pat.validate", ...known };
+  return traceOperation(opts.database.db, subject, () => connectWithPatUntraced(opts), (r) => ({ detail: { login: r.login } }));
 }

@@ -3,6 +3,8 @@ import crypto from "node:crypto";
 import type { Database } from "@/db/client";
 import { hostAuthTokens, scmIntegrations } from "@/db/schema";
 import { writeAudit } from "../audit/write-audit";
+import { integrationSubject } from "../diagnostics/integration-subject";
+import { traceOperation } from "../diagnostics/trace-operation";
 import { AppError } from "../errors/app-error";
 import { getProvider } from "../providers";
 import { awaitJob } from "../runners/jobs/await-job";
@@ -27,7 +29,7 @@ const REVOKE_WAIT_MS = 8_000;
  * token through its API (GitHub and GitLab OAuth), a `token.revoke` job carrying the sealed copies
  * is written in the same transaction. The outcome says truthfully what happened at the provider.
  */
-export async function disconnect(opts: { database: Pick<Database, "db" | "listen">; actor: Actor; integrationId: string; waitMs?: number }): Promise<DisconnectOutcome> {
+async function disconnectUntraced(opts: { database: Pick<Database, "db" | "listen">; actor: Actor; integrationId: string; waitMs?: number }): Promise<DisconnectOutcome> {
   const { db } = opts.database;
   const planned = await db.transaction(async (tx) => {
     const [integration] = await tx.select().from(scmIntegrations).where(and(eq(scmIntegrations.orgId, opts.actor.orgId), eq(scmIntegrations.id, opts.integrationId)));
@@ -65,4 +67,11 @@ export async function disconnect(opts: { database: Pick<Database, "db" | "listen
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** `disconnect`, recorded in the diagnostic trail as `token.revoke` with what happened at the provider. */
+export async function disconnect(opts: Parameters<typeof disconnectUntraced>[0]): Promise<DisconnectOutcome> {
+  const known = await integrationSubject(opts.database.db, opts.actor.orgId, opts.integrationId);
+  const subject = { orgId: opts.actor.orgId, actorId: opts.actor.userId, userId: opts.actor.userId, operation: "token.revoke", ...known };
+  return traceOperation(opts.database.db, subject, () => disconnectUntraced(opts), (r) => ({ detail: { revocation: r.revocation } }));
 }

@@ -36,8 +36,19 @@ export const patValidatePayloadSchema = z.object({
   integration: integrationRefSchema,
   userId: z.string().uuid(),
   patSealed: z.string(),
-  /** Bitbucket API tokens are used with the account's email. */
+  /**
+   * The account field of the PAT form, whose meaning depends on the provider: Bitbucket API tokens
+   * are used with the Atlassian account's email; for Azure DevOps Services (dev.azure.com) it is
+   * the organization the PAT was created for (`dev.azure.com/{organization}`), since a PAT only
+   * works in its organization. Azure DevOps Server integrations are scoped by their virtual
+   * directory instead, and GitHub and GitLab ignore it.
+   */
   username: z.string().max(320).nullable(),
+  /**
+   * A repository (`owner/name`, as in its URL path) the token must reach, when one is known (the
+   * first-environment prompt): catches GitHub SAML SSO and fine-grained tokens without access to it.
+   */
+  repository: z.string().max(300).nullable().optional(),
   generation: z.number().int().min(1),
 });
 export type PatValidatePayload = z.infer<typeof patValidatePayloadSchema>;

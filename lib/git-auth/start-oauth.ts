@@ -2,6 +2,9 @@ import type { Db } from "@/db/client";
 import { oauthAttempts } from "@/db/schema";
 import { safeReturnTo } from "../auth/safe-return-to";
 import { seal } from "../crypto/sealed-box";
+import { integrationSubject } from "../diagnostics/integration-subject";
+import { findOAuthAttemptId } from "../diagnostics/oauth-correlation";
+import { traceOperation } from "../diagnostics/trace-operation";
 import { AppError } from "../errors/app-error";
 import { getProvider } from "../providers";
 import type { Actor } from "../users/actor";
@@ -17,7 +20,7 @@ export const OAUTH_ATTEMPT_TTL_MS = 10 * 60 * 1000;
  * integration, PKCE verifier sealed to the runner that will exchange the code) and returns the
  * provider's authorize URL to send the browser to.
  */
-export async function startOAuth(opts: { db: Db; actor: Actor; integrationId: string; returnTo?: string; publicBaseUrl: string }): Promise<{ authorizeUrl: string }> {
+async function startOAuthUntraced(opts: { db: Db; actor: Actor; integrationId: string; returnTo?: string; publicBaseUrl: string }): Promise<{ authorizeUrl: string }> {
   const { integration, runnerKey } = await findUsableIntegration(opts);
   if (!integration.oauthEnabled || !integration.oauthClientId || !integration.oauthClientSecretSealed) throw new AppError("auth_method_disabled");
   const provider = getProvider(integration.provider);
@@ -49,4 +52,24 @@ export async function startOAuth(opts: { db: Db; actor: Actor; integrationId: st
   url.searchParams.set("code_challenge", pkce.challenge);
   url.searchParams.set("code_challenge_method", "S256");
   return { authorizeUrl: url.toString() };
+}
+
+/**
+ * `startOAuth`, recorded in the diagnostic trail as `oauth.start` with the attempt it created, so
+ * the callback (which carries only the state) can join the same timeline.
+ */
+export async function startOAuth(opts: Parameters<typeof startOAuthUntraced>[0]): Promise<{ authorizeUrl: string }> {
+  const known = await integrationSubject(opts.db, opts.actor.orgId, opts.integrationId);
+  const subject = { orgId: opts.actor.orgId, actorId: opts.actor.userId, userId: opts.actor.userId, operation: "oauth.start", ...known };
+  let attemptId: string | null = null;
+  return traceOperation(
+    opts.db,
+    subject,
+    async () => {
+      const started = await startOAuthUntraced(opts);
+      attemptId = await findOAuthAttemptId(opts.db, new URL(started.authorizeUrl).searchParams.get("state"));
+      return started;
+    },
+    () => ({ detail: { attemptId } }),
+  );
 }

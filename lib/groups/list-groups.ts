@@ -6,7 +6,7 @@ import { assertRole, type Actor } from "../users/actor";
 /** How many members each group shows on the Members page; the group's own page lists them all. */
 export const GROUP_MEMBERS_SHOWN = 10;
 
-export type GroupMemberPreview = { userId: string; email: string; name: string };
+export type GroupMemberPreview = { userId: string; email: string };
 
 /**
  * The organization's groups with their member count and their most recently added members (up
@@ -20,7 +20,7 @@ export async function listGroups(opts: { db: DbOrTx; actor: Actor }) {
   // which would make "id" inside the subqueries ambiguous.
   const groupId = sql.raw(`"groups"."id"`);
   const members = sql<GroupMemberPreview[]>`coalesce((
-      select json_agg(json_build_object('userId', u.id, 'email', u.email, 'name', u.name) order by r.created_at desc, r.user_id)
+      select json_agg(json_build_object('userId', u.id, 'email', u.email) order by r.created_at desc, r.user_id)
       from (
         select ${groupMembers.userId} as user_id, ${groupMembers.createdAt} as created_at
         from ${groupMembers}

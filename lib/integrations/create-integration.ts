@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { runners, scmIntegrations } from "@/db/schema";
 import { writeAudit } from "../audit/write-audit";
 import { isUniqueViolation } from "../db-errors";
+import { hostOfInput, traceOperation } from "../diagnostics/trace-operation";
 import { AppError } from "../errors/app-error";
 import { assertRole, type Actor } from "../users/actor";
 import { auditSnapshot } from "./audit-snapshot";
@@ -27,6 +28,12 @@ export type SaveIntegrationResult = {
  * written in the same transaction. Nothing is stored when anything fails.
  */
 export async function createIntegration(opts: { db: Db; actor: Actor; input: CreateIntegrationInput; allowLoopback: boolean }): Promise<SaveIntegrationResult> {
+  const { actor, input } = opts;
+  const subject = { orgId: actor.orgId, actorId: actor.userId, operation: "integration.create", runnerId: input.runnerId, provider: input.provider, host: hostOfInput(input.host), detail: { oauth: input.oauthEnabled, personalTokens: input.patEnabled, test: input.test } };
+  return traceOperation(opts.db, subject, () => insertIntegration(opts), (r) => ({ integrationId: r.integrationId, jobId: r.jobId }));
+}
+
+async function insertIntegration(opts: { db: Db; actor: Actor; input: CreateIntegrationInput; allowLoopback: boolean }): Promise<SaveIntegrationResult> {
   assertRole(opts.actor, "admin");
   const { input, actor } = opts;
   const location = resolveLocation(input, { allowLoopback: opts.allowLoopback });

@@ -2,6 +2,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { runnerJobs, scmIntegrations } from "@/db/schema";
 import { writeAudit } from "../audit/write-audit";
+import { integrationSubject } from "../diagnostics/integration-subject";
+import { traceOperation } from "../diagnostics/trace-operation";
 import { AppError } from "../errors/app-error";
 import { assertRole, type Actor } from "../users/actor";
 import { auditSnapshot } from "./audit-snapshot";
@@ -12,6 +14,12 @@ import { countIntegrationImpact } from "./count-integration-impact";
  * the same statement) and cancels its unfinished tests. Returns how many users lost their connection.
  */
 export async function removeIntegration(opts: { db: Db; actor: Actor; integrationId: string }): Promise<{ host: string; users: number }> {
+  const known = await integrationSubject(opts.db, opts.actor.orgId, opts.integrationId);
+  const subject = { orgId: opts.actor.orgId, actorId: opts.actor.userId, operation: "integration.remove", ...known };
+  return traceOperation(opts.db, subject, () => deleteIntegration(opts), (r) => ({ detail: { disconnectedUsers: r.users } }));
+}
+
+async function deleteIntegration(opts: { db: Db; actor: Actor; integrationId: string }): Promise<{ host: string; users: number }> {
   assertRole(opts.actor, "admin");
   return opts.db.transaction(async (tx) => {
     const [before] = await tx

@@ -2,6 +2,8 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { hostAuthTokens, runners, scmIntegrations } from "@/db/schema";
 import { writeAudit } from "../audit/write-audit";
+import { integrationSubject } from "../diagnostics/integration-subject";
+import { traceOperation } from "../diagnostics/trace-operation";
 import { AppError } from "../errors/app-error";
 import { assertRole, type Actor } from "../users/actor";
 import { auditSnapshot } from "./audit-snapshot";
@@ -20,6 +22,13 @@ import { verifySealedSecret } from "./verify-sealed-secret";
  * credentials, turning OAuth off deletes the OAuth-sourced ones (and the client secret).
  */
 export async function updateIntegration(opts: { db: Db; actor: Actor; input: UpdateIntegrationInput; allowLoopback: boolean }): Promise<SaveIntegrationResult> {
+  const { actor, input } = opts;
+  const known = await integrationSubject(opts.db, actor.orgId, input.integrationId);
+  const subject = { orgId: actor.orgId, actorId: actor.userId, operation: "integration.update", ...known, detail: { oauth: input.oauthEnabled, personalTokens: input.patEnabled, test: input.test } };
+  return traceOperation(opts.db, subject, () => saveIntegration(opts), (r) => ({ jobId: r.jobId, detail: { disconnectedUsers: r.disconnected } }));
+}
+
+async function saveIntegration(opts: { db: Db; actor: Actor; input: UpdateIntegrationInput; allowLoopback: boolean }): Promise<SaveIntegrationResult> {
   assertRole(opts.actor, "admin");
   const { input, actor } = opts;
   return opts.db.transaction(async (tx) => {

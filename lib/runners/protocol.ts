@@ -15,8 +15,11 @@ import { providerIds } from "../providers/types";
  *   POST /agent-calls              { environmentId, tool, repository? } policy check    → ToolCallDecision
  *   POST /agent-calls/{id}/finish  { outcome, errorCode?, resultUrl?, durationMs? }     → { ok: true }
  *
+ *   POST /events                   { jobId?, events: [...] } runner-side stages for Diagnostics → { recorded }
+ *
  * Job kinds and payloads: `integration.test` here; `oauth.exchange`, `pat.validate`,
- * `token.revoke`, `environment.create` in lib/git-auth/job-payloads.ts.
+ * `token.revoke`, `environment.create` in lib/git-auth/job-payloads.ts; `access.check` (Check
+ * access in Diagnostics) in lib/diagnostics/access-check-protocol.ts.
  *
  * Errors answer `{ error: { code, title, message } }` with the catalogue's status.
  */
@@ -82,7 +85,7 @@ export const jobProgressRequestSchema = z.object({
   stage: z.string().min(1).max(64),
 });
 
-export const jobKinds = ["integration.test", "oauth.exchange", "pat.validate", "token.revoke", "environment.create"] as const;
+export const jobKinds = ["integration.test", "oauth.exchange", "pat.validate", "token.revoke", "environment.create", "access.check"] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 /** `integration.test` (Save & Test): can the runner reach the host, the API, and the token endpoint? */

@@ -1,5 +1,9 @@
 import type { JobKind } from "@/lib/runners/protocol";
+import { environmentCreate } from "./environment-create";
 import { integrationTest } from "./integration-test";
+import { oauthExchange } from "./oauth-exchange";
+import { patValidate } from "./pat-validate";
+import { tokenRevoke } from "./token-revoke";
 import type { JobHandler } from "./types";
 
 /**
@@ -8,6 +12,10 @@ import type { JobHandler } from "./types";
  */
 export const jobHandlers: Partial<Record<JobKind, JobHandler>> = {
   "integration.test": integrationTest,
+  "oauth.exchange": oauthExchange,
+  "pat.validate": patValidate,
+  "token.revoke": tokenRevoke,
+  "environment.create": environmentCreate,
 };
 
 /** The handler for a kind received over the wire, or null when this runner does not know it. */

@@ -1,9 +1,20 @@
 import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
 import type { ErrorCode } from "@/lib/errors/catalogue";
 import type { JobError } from "@/lib/runners/protocol";
+import type { CredentialBroker } from "../credentials/credential-broker";
+
+/** What the runner process provides to every job beside the job itself. */
+export type RunnerServices = {
+  /** The runner's data directory: environments are cloned under `<dataDir>/environments/`. */
+  dataDir: string;
+  /** Users' credentials, fetched sealed from the plane, opened and refreshed (see runner/credentials). */
+  credentials: CredentialBroker;
+  /** The unix socket of the git credential helper's server (runner/git/credential-server.ts). */
+  credentialSocketPath: string;
+};
 
 /** What a job handler gets besides its payload. */
-export type JobContext = {
+export type JobContext = RunnerServices & {
   jobId: string;
   attempt: number;
   runnerId: string;
@@ -11,8 +22,13 @@ export type JobContext = {
   keys: RunnerKeyPair;
   /** Aborted at the job's deadline, when its lease runs out, or when the runner shuts down. */
   signal: AbortSignal;
-  /** Tells the plane which stage the job is at (shown while people wait). */
+  /**
+   * Tells the plane which stage the job is at (shown while people wait); each report also renews
+   * the job's lease. While a job runs, its latest stage is re-sent every `leaseMs / 3` anyway.
+   */
   progress: (stage: string) => Promise<void>;
+  /** How long the plane's lease on this job lasts from each renewal. */
+  leaseMs: number;
 };
 
 /** One job kind's implementation: returns the result, or throws JobFailure for a typed error. */

@@ -5,7 +5,9 @@ import { auditLog, memberships, users } from "@/db/schema";
 import { acceptInvitation, findInvitation } from "@/lib/members/accept-invitation";
 import { addMember } from "@/lib/members/add-member";
 import { changeRole } from "@/lib/members/change-role";
-import { listMembers } from "@/lib/members/list-members";
+import { MEMBERS_PAGE_SIZE, listMembers } from "@/lib/members/list-members";
+import { addGroupMember } from "@/lib/groups/add-group-member";
+import { createGroup } from "@/lib/groups/create-group";
 import { removeMember } from "@/lib/members/remove-member";
 import { resendInvitation } from "@/lib/members/resend-invitation";
 import { setMemberDisabled } from "@/lib/members/set-member-disabled";
@@ -165,5 +167,42 @@ describe.each(testEngines())("members on $name", (engine) => {
     expect(page.rows.every((r) => Array.isArray(r.groups))).toBe(true);
     const escaped = await listMembers({ db, actor: admin, q: "%" });
     expect(escaped.total).toBe(0);
+  });
+
+  it("pages by email with the right total, with and without a search, and lists each member's groups", async () => {
+    const { db } = database;
+    const { admin } = await seedOrg(db);
+    const { orgId: otherOrg } = await seedOrg(db, "Other");
+    const n = MEMBERS_PAGE_SIZE + 2;
+    const created = await db
+      .insert(users)
+      .values(Array.from({ length: n }, (_, i) => ({ email: uniqueEmail(`pg${String(i).padStart(3, "0")}`), name: i % 2 ? "Odd One" : "Even One", lastSignInAt: new Date() })))
+      .returning({ id: users.id, email: users.email });
+    await db.insert(memberships).values(created.map((u) => ({ orgId: admin.orgId, userId: u.id, role: "member" as const })));
+    await seedUser(db, otherOrg, "member"); // another org's member never counts
+    const all = [admin.email, ...created.map((u) => u.email)].sort();
+
+    const first = await listMembers({ db, actor: admin });
+    expect(first).toMatchObject({ total: n + 1, page: 1, pageCount: 2 });
+    expect(first.rows.map((r) => r.email)).toEqual(all.slice(0, MEMBERS_PAGE_SIZE));
+    const last = await listMembers({ db, actor: admin, page: 2 });
+    expect(last.rows.map((r) => r.email)).toEqual(all.slice(MEMBERS_PAGE_SIZE));
+    expect(last.rows.find((r) => r.email !== admin.email)?.lastSignInAt).toBeInstanceOf(Date);
+
+    const odd = await listMembers({ db, actor: admin, q: "odd one" });
+    expect(odd).toMatchObject({ total: n / 2, pageCount: 1 });
+    expect(odd.rows.every((r) => r.name === "Odd One")).toBe(true);
+    const byEmail = await listMembers({ db, actor: admin, q: "ONE" });
+    expect(byEmail.total).toBe(n);
+    // A page past the last match still reports how many there are.
+    expect(await listMembers({ db, actor: admin, q: "one", page: 5 })).toMatchObject({ rows: [], total: n, pageCount: 2 });
+    expect(await listMembers({ db, actor: admin, q: "nobody" })).toMatchObject({ rows: [], total: 0, pageCount: 1 });
+
+    const group = await createGroup({ db, actor: admin, name: "Zeta" });
+    const other = await createGroup({ db, actor: admin, name: "Alpha" });
+    await addGroupMember({ db, actor: admin, groupId: group.id, email: admin.email });
+    await addGroupMember({ db, actor: admin, groupId: other.id, email: admin.email });
+    const [self] = (await listMembers({ db, actor: admin, q: admin.email })).rows;
+    expect(self?.groups).toEqual(["Alpha", "Zeta"]);
   });
 });

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { Database } from "@/db/client";
+import { recordRunnerEvents, runnerEventsRequestSchema } from "../../diagnostics/record-runner-events";
 import { AppError, errorBody, isAppError } from "../../errors/app-error";
 import { errorCatalogue } from "../../errors/catalogue";
 import { log } from "../../log/logger";
@@ -119,6 +120,10 @@ export async function handleRunnerRequest(request: Request, path: string[], opts
       const body = parse(finishToolCallSchema, await readJson(request));
       await finishToolCall({ db, runner, callId, input: body });
       return Response.json({ ok: true });
+    }
+    if (route === "POST /events") {
+      const body = parse(runnerEventsRequestSchema, await readJson(request));
+      return Response.json(await recordRunnerEvents({ db, runner, body }));
     }
     if (route === "GET /me") {
       return Response.json({ runnerId: runner.id, name: runner.name, keyId: runner.keyId });

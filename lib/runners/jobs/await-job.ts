@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database, DbOrTx } from "@/db/client";
-import { runnerJobs, type RunnerJob } from "@/db/schema";
+import { runnerJobs, runners, type RunnerJob } from "@/db/schema";
+import { recordJobCancelled } from "../../diagnostics/job-events";
 import { JOB_DONE_CHANNEL, jobNotifierFor } from "./job-notifier";
 
 export type JobView = {
@@ -56,6 +57,11 @@ export async function readJob(opts: { db: DbOrTx; orgId: string; jobId: string; 
       })
       .where(and(eq(runnerJobs.id, job.id), inArray(runnerJobs.status, ["pending", "running"])))
       .returning();
+    if (cancelled) {
+      // When the runner was last seen tells support whether it went away or the provider was slow.
+      const [runner] = await opts.db.select({ lastSeenAt: runners.lastSeenAt }).from(runners).where(eq(runners.id, job.runnerId));
+      await recordJobCancelled(opts.db, cancelled, { code: cancelled.errorCode ?? "operation_aborted", cause: job.attempts === 0 ? "never_picked_up" : "deadline", runnerLastSeenAt: runner?.lastSeenAt ?? null });
+    }
     return view(cancelled ?? job, opts.withPayload);
   }
   return view(job, opts.withPayload);

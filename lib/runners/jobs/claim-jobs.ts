@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { runnerJobs, type RunnerJob } from "@/db/schema";
+import { recordJobCancelled } from "../../diagnostics/job-events";
 import { JOB_LEASE_SECONDS, type JobKind, type RunnerJobMessage } from "../protocol";
 import { JOB_DONE_CHANNEL } from "./job-notifier";
 
@@ -21,7 +22,7 @@ export async function settleStaleJobs(db: Db, runnerId: string): Promise<void> {
         leaseExpiresAt: null,
       })
       .where(and(eq(runnerJobs.runnerId, runnerId), inArray(runnerJobs.status, ["pending", "running"]), lt(runnerJobs.deadlineAt, sql`now()`)))
-      .returning({ id: runnerJobs.id });
+      .returning();
     const abandoned = await tx
       .update(runnerJobs)
       .set({
@@ -39,8 +40,10 @@ export async function settleStaleJobs(db: Db, runnerId: string): Promise<void> {
           gte(runnerJobs.attempts, runnerJobs.maxAttempts),
         ),
       )
-      .returning({ id: runnerJobs.id });
+      .returning();
     for (const { id } of [...cancelled, ...abandoned]) await tx.execute(sql`select pg_notify(${JOB_DONE_CHANNEL}, ${id})`);
+    for (const job of cancelled) await recordJobCancelled(tx, job, { code: job.errorCode ?? "operation_aborted", cause: job.attempts === 0 ? "never_picked_up" : "deadline" });
+    for (const job of abandoned) await recordJobCancelled(tx, job, { code: "operation_aborted", cause: "runner_gone" });
   });
 }
 

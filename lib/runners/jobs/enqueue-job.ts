@@ -1,6 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { runnerJobs, type RunnerJob } from "@/db/schema";
+import { currentCorrelation } from "../../diagnostics/correlation";
+import { recordJobQueued } from "../../diagnostics/job-events";
 import type { JobKind } from "../protocol";
 import { JOBS_CHANNEL } from "./job-notifier";
 
@@ -14,6 +16,7 @@ export type EnqueueJobInput = {
   /** When set, nobody waits for the result after this time and the job is cancelled if not done. */
   deadlineAt?: Date | null;
   maxAttempts?: number;
+  /** Ties the job to the action that caused it in Diagnostics; defaults to the current action's id. */
   correlationId?: string | null;
 };
 
@@ -33,12 +36,13 @@ export async function enqueueJob(tx: DbOrTx, input: EnqueueJobInput): Promise<{ 
       idempotencyKey: input.idempotencyKey,
       deadlineAt: input.deadlineAt ?? null,
       maxAttempts: input.maxAttempts ?? 5,
-      correlationId: input.correlationId ?? null,
+      correlationId: input.correlationId ?? currentCorrelation()?.correlationId ?? null,
     })
     .onConflictDoNothing({ target: [runnerJobs.runnerId, runnerJobs.idempotencyKey] })
     .returning();
   if (inserted) {
     await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, ${input.runnerId})`);
+    await recordJobQueued(tx, inserted);
     return { job: inserted, created: true };
   }
   const [existing] = await tx

@@ -22,12 +22,14 @@ export async function pollJobs(opts: {
   const notifier = jobNotifierFor(opts.database);
   const waitMs = Math.min(Math.max(opts.waitSeconds, 0), MAX_POLL_WAIT_SECONDS) * 1000;
   const until = Date.now() + waitMs;
+  // A runner that hung up while its request queued behind others costs no queries.
+  if (opts.signal?.aborted) return [];
   await db.update(runners).set({ lastSeenAt: sql`now()` }).where(eq(runners.id, opts.runnerId));
-  // Every held poll runs this setup again each time it re-arms (a thousand runners: dozens a
-  // second), so the settling transaction runs only when there is something to settle.
-  let inspected: Inspection | null = await inspectJobs(db, opts.runnerId);
-  if (inspected.stale) await settleStaleJobs(db, opts.runnerId);
   await notifier.ready(JOBS_CHANNEL);
+  // Every held poll runs this loop again each time it re-arms (a thousand runners: dozens a
+  // second). An idle runner's re-arm costs one read; claiming and settling run only when that
+  // read finds open jobs, and a poll woken by a new job claims it at once.
+  let notified = false;
   for (;;) {
     // Start waiting before looking at the table, so a job committed in between still wakes us.
     const stop = new AbortController();
@@ -35,8 +37,9 @@ export async function pollJobs(opts: {
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     const remaining = Math.max(0, until - Date.now());
     const woken = notifier.wait(JOBS_CHANNEL, opts.runnerId, remaining, stop.signal);
-    // Claim first: a poll woken by a new job hands it out after this one statement.
-    const claimed = await claimJobs(db, opts.runnerId, undefined, opts.leaseSeconds);
+    const inspected = notified ? null : await inspectJobs(db, opts.runnerId);
+    if (inspected?.stale) await settleStaleJobs(db, opts.runnerId);
+    const claimed = !inspected || inspected.open > 0 || remaining === 0 ? await claimJobs(db, opts.runnerId, undefined, opts.leaseSeconds) : [];
     if (claimed.length > 0 || remaining === 0 || opts.signal?.aborted) {
       stop.abort();
       opts.signal?.removeEventListener("abort", onAbort);
@@ -44,10 +47,9 @@ export async function pollJobs(opts: {
     }
     // Nothing due: sleep until notified, or until a retry or an expired lease comes due.
     const nextDue = (inspected ?? (await inspectJobs(db, opts.runnerId))).nextDueMs;
-    inspected = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const due = nextDue !== null && nextDue < remaining ? new Promise<void>((resolve) => (timer = setTimeout(resolve, nextDue))) : null;
-    await (due ? Promise.race([woken, due]) : woken);
+    const due = nextDue !== null && nextDue < remaining ? new Promise<"due">((resolve) => (timer = setTimeout(() => resolve("due"), nextDue))) : null;
+    notified = (await (due ? Promise.race([woken, due]) : woken)) === "notified";
     clearTimeout(timer);
     stop.abort();
     opts.signal?.removeEventListener("abort", onAbort);
@@ -56,22 +58,26 @@ export async function pollJobs(opts: {
 }
 
 type Inspection = {
+  /** Pending and running jobs of the runner (none: there is nothing to claim). */
+  open: number;
   /** Milliseconds until this runner's next retry or lease expiry, if any. */
   nextDueMs: number | null;
   /** Whether `settleStaleJobs` has anything to do (the same conditions, read without locking). */
   stale: boolean;
 };
 
-/** One read of the runner's open jobs: when the next one comes due, and whether any needs settling. */
+/** One read of the runner's open jobs: how many, when the next one comes due, and whether any needs settling. */
 async function inspectJobs(db: Db, runnerId: string): Promise<Inspection> {
   const [row] = await db
     .select({
+      open: sql<number>`count(*)::int`,
       next: min(sql<Date>`case when ${runnerJobs.status} = 'pending' then ${runnerJobs.nextAt} else ${runnerJobs.leaseExpiresAt} end`),
       stale: sql<number>`(count(*) filter (where ${runnerJobs.deadlineAt} < now() or (${runnerJobs.status} = 'running' and ${runnerJobs.leaseExpiresAt} < now() and ${runnerJobs.attempts} >= ${runnerJobs.maxAttempts})))::int`,
     })
     .from(runnerJobs)
     .where(and(eq(runnerJobs.runnerId, runnerId), inArray(runnerJobs.status, ["pending", "running"])));
   return {
+    open: Number(row?.open ?? 0),
     nextDueMs: row?.next ? Math.max(50, new Date(row.next).getTime() - Date.now() + 20) : null,
     stale: Number(row?.stale ?? 0) > 0,
   };

@@ -18,6 +18,8 @@ import { addMemberSchema, changeRoleSchema, setDisabledSchema, userIdSchema } fr
 
 const admins = { roles: ["admin"] } as const;
 const PATH = "/settings/members";
+/** The Members page and everything under it (each group's page). */
+const revalidateMembers = () => revalidatePath(PATH, "layout");
 
 function inviteUrl(token: string): string {
   return `${getEnv().PUBLIC_BASE_URL}/invite/${token}`;
@@ -29,7 +31,7 @@ export const addMemberAction = createAction({
   schema: addMemberSchema,
   handler: async (input, actor) => {
     const result = await addMember({ db: await getDb(), actor, ...input });
-    revalidatePath(PATH);
+    revalidateMembers();
     return { email: input.email, inviteUrl: inviteUrl(result.token), expiresAt: result.expiresAt.toISOString() };
   },
 });
@@ -50,7 +52,7 @@ export const changeRoleAction = createAction({
   schema: changeRoleSchema,
   handler: async (input, actor) => {
     await changeRole({ db: await getDb(), actor, ...input });
-    revalidatePath(PATH);
+    revalidateMembers();
     return null;
   },
 });
@@ -61,7 +63,7 @@ export const setMemberDisabledAction = createAction({
   schema: setDisabledSchema,
   handler: async (input, actor) => {
     await setMemberDisabled({ db: await getDb(), actor, ...input });
-    revalidatePath(PATH);
+    revalidateMembers();
     return null;
   },
 });
@@ -72,7 +74,7 @@ export const removeMemberAction = createAction({
   schema: userIdSchema,
   handler: async (input, actor) => {
     await removeMember({ db: await getDb(), actor, userId: input.userId });
-    revalidatePath(PATH);
+    revalidateMembers();
     return null;
   },
 });
@@ -83,7 +85,7 @@ export const createGroupAction = createAction({
   schema: createGroupSchema,
   handler: async (input, actor) => {
     const group = await createGroup({ db: await getDb(), actor, ...input });
-    revalidatePath(PATH);
+    revalidateMembers();
     return group;
   },
 });
@@ -94,7 +96,7 @@ export const deleteGroupAction = createAction({
   schema: groupIdSchema,
   handler: async (input, actor) => {
     await deleteGroup({ db: await getDb(), actor, groupId: input.groupId });
-    revalidatePath(PATH);
+    revalidateMembers();
     return null;
   },
 });
@@ -105,7 +107,7 @@ export const addGroupMemberAction = createAction({
   schema: addGroupMemberSchema,
   handler: async (input, actor) => {
     await addGroupMember({ db: await getDb(), actor, ...input });
-    revalidatePath(PATH);
+    revalidateMembers();
     return null;
   },
 });
@@ -116,7 +118,7 @@ export const removeGroupMemberAction = createAction({
   schema: groupMemberSchema,
   handler: async (input, actor) => {
     await removeGroupMember({ db: await getDb(), actor, ...input });
-    revalidatePath(PATH);
+    revalidateMembers();
     return null;
   },
 });

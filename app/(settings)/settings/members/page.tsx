@@ -3,11 +3,11 @@ import Link from "next/link";
 import { AddMemberForm } from "@/components/settings/members/add-member-form";
 import { CreateGroupForm } from "@/components/settings/members/create-group-form";
 import { GroupCard } from "@/components/settings/members/group-card";
-import { MemberActions } from "@/components/settings/members/member-actions";
+import { MemberRow } from "@/components/settings/members/member-row";
+import { Pagination } from "@/components/settings/members/pagination";
 import { PageHeader } from "@/components/settings/page-header";
-import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
-import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
+import { TBody, TH, THead, Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
 import { listGroups } from "@/lib/groups/list-groups";
@@ -47,7 +47,18 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             </form>
           </div>
           {members.rows.length === 0 ? (
-            <EmptyState title={q ? "No member matches your search" : "No members"}>{q ? <p>Try another email or name.</p> : null}</EmptyState>
+            members.total > 0 ? (
+              <EmptyState
+                title="No members on this page"
+                action={
+                  <Link className="font-medium text-brand-700 underline" href={pageHref(members.pageCount)}>
+                    Go to the last page
+                  </Link>
+                }
+              />
+            ) : (
+              <EmptyState title={q ? "No member matches your search" : "No members"}>{q ? <p>Try another email or name.</p> : null}</EmptyState>
+            )
           ) : (
             <Table caption="Organization members">
               <THead>
@@ -62,43 +73,16 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
               </THead>
               <TBody>
                 {members.rows.map((m) => (
-                  <tr key={m.userId} data-member-email={m.email}>
-                    <TD>
-                      <p className="font-medium text-gray-900">{m.name}</p>
-                      <p className="text-gray-700">{m.email}</p>
-                    </TD>
-                    <TD>
-                      <div className="flex flex-wrap gap-1">
-                        <Badge tone={m.role === "admin" ? "blue" : "gray"}>{m.role}</Badge>
-                        {m.disabledAt ? <Badge tone="red">disabled</Badge> : m.invited ? <Badge tone="yellow">invited</Badge> : <Badge tone="green">active</Badge>}
-                      </div>
-                    </TD>
-                    <TD className="text-gray-800">{m.groups.length ? m.groups.join(", ") : <span className="text-gray-600">—</span>}</TD>
-                    <TD>
-                      <MemberActions member={{ userId: m.userId, email: m.email, role: m.role, disabled: Boolean(m.disabledAt), invited: m.invited }} isSelf={m.userId === actor.userId} />
-                    </TD>
-                  </tr>
+                  <MemberRow
+                    key={m.userId}
+                    member={{ userId: m.userId, email: m.email, name: m.name, role: m.role, disabled: Boolean(m.disabledAt), invited: m.invited, groups: m.groups }}
+                    isSelf={m.userId === actor.userId}
+                  />
                 ))}
               </TBody>
             </Table>
           )}
-          {members.pageCount > 1 ? (
-            <nav aria-label="Members pages" className="flex items-center gap-3 text-sm">
-              {members.page > 1 ? (
-                <Link className="font-medium text-brand-700 underline" href={pageHref(members.page - 1)}>
-                  Previous
-                </Link>
-              ) : null}
-              <span className="text-gray-700">
-                Page {members.page} of {members.pageCount}
-              </span>
-              {members.page < members.pageCount ? (
-                <Link className="font-medium text-brand-700 underline" href={pageHref(members.page + 1)}>
-                  Next
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
+          <Pagination label="Members pages" page={members.page} pageCount={members.pageCount} href={pageHref} />
         </section>
 
         <section aria-labelledby="groups-heading" className="flex flex-col gap-3">

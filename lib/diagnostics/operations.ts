@@ -1,0 +1,93 @@
+import type { JobKind } from "../runners/protocol";
+
+/**
+ * Every SCM operation the trail records. A timeline groups one person's action (a browser request,
+ * the runner job it caused, and the provider calls the runner made for it) under one correlation id.
+ */
+export const scmOperations = [
+  "integration.create",
+  "integration.update",
+  "integration.remove",
+  "integration.test",
+  "oauth.start",
+  "oauth.callback",
+  "oauth.exchange",
+  "pat.validate",
+  "token.refresh",
+  "token.revoke",
+  "credential.fetch",
+  "clone",
+  "agent.tool_call",
+  "access.check",
+] as const;
+export type ScmOperation = (typeof scmOperations)[number];
+
+/** How people read an operation in Diagnostics. */
+export const operationLabels: Record<ScmOperation, string> = {
+  "integration.create": "Integration created",
+  "integration.update": "Integration updated",
+  "integration.remove": "Integration removed",
+  "integration.test": "Save & Test",
+  "oauth.start": "OAuth started",
+  "oauth.callback": "OAuth callback",
+  "oauth.exchange": "OAuth code exchange",
+  "pat.validate": "Token validation",
+  "token.refresh": "Token refresh",
+  "token.revoke": "Token revocation",
+  "credential.fetch": "Credential handed to runner",
+  clone: "Clone",
+  "agent.tool_call": "Agent tool call",
+  "access.check": "Check access",
+};
+
+/** The operation a runner job belongs to. */
+const jobOperations: Record<JobKind, ScmOperation> = {
+  "integration.test": "integration.test",
+  "oauth.exchange": "oauth.exchange",
+  "pat.validate": "pat.validate",
+  "token.revoke": "token.revoke",
+  "environment.create": "clone",
+  "access.check": "access.check",
+};
+
+/** The operation of a job kind (unknown kinds keep their own name, so nothing is dropped). */
+export function operationOfJob(kind: string): string {
+  return Object.hasOwn(jobOperations, kind) ? jobOperations[kind as JobKind] : kind;
+}
+
+export function operationLabel(operation: string): string {
+  return Object.hasOwn(operationLabels, operation) ? operationLabels[operation as ScmOperation] : operation;
+}
+
+/**
+ * Stages with a fixed meaning. Runner-reported stages (a Save & Test check, a provider call) are
+ * recorded under their own names.
+ */
+export const stageLabels: Record<string, string> = {
+  request: "Request (what the person saw)",
+  queued: "Job queued for the runner",
+  runner: "Runner finished",
+  store: "Result stored",
+  deadline: "Cancelled at the deadline",
+  lease: "Runner stopped answering",
+  late_report: "Runner reported after cancellation",
+  state: "Authorization state check",
+  provider_redirect: "Provider's answer to the authorization",
+  integration: "Integration check",
+  authorize: "Policy check",
+  finish: "Provider call",
+  rotate: "Refreshed token saved",
+  needs_reauth: "Refresh refused for good",
+  reachable: "Reaching the host",
+  api: "Checking the API",
+  oauth_client: "Checking the OAuth client",
+  runner_online: "Runner online",
+  authorized: "User authorized",
+  token_valid: "Token valid",
+  scopes: "Scopes sufficient",
+  repository: "Repository reachable",
+};
+
+export function stageLabel(stage: string): string {
+  return Object.hasOwn(stageLabels, stage) ? stageLabels[stage]! : stage.replace(/[_.]/g, " ");
+}

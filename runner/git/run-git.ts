@@ -1,0 +1,88 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The credential helper script git runs (plain Node, no TypeScript loader, so it starts fast). */
+export const CREDENTIAL_HELPER_SCRIPT = fileURLToPath(new URL("./credential-helper.mjs", import.meta.url));
+
+/** How much of git's stderr is kept for classifying a failure. */
+const STDERR_TAIL_CHARS = 8_000;
+
+/** Quotes a word for the POSIX shell git runs `!` helpers with. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The `credential.helper` value of an environment: the runner's helper script for this
+ * environment, talking to the runner over `socketPath`. `store` is answered by the shell without
+ * starting Node (the runner keeps credentials; git must not), and NODE_OPTIONS is cleared so a
+ * loader from the caller's environment cannot slow the helper down or change what it runs.
+ */
+export function credentialHelperCommand(opts: { socketPath: string; environmentId: string }): string {
+  const node = shellQuote(process.execPath);
+  const script = shellQuote(CREDENTIAL_HELPER_SCRIPT);
+  return `!f() { test "$1" = store && exit 0; NODE_OPTIONS= exec ${node} ${script} --socket ${shellQuote(opts.socketPath)} --environment ${shellQuote(opts.environmentId)} "$1"; }; f`;
+}
+
+/**
+ * git's `-c` options that make an environment's helper the only one: the empty value first drops
+ * helpers from the system and global configuration (a `store` helper there would write the token
+ * to ~/.git-credentials), then ours. `git clone` writes them into the clone's `.git/config`, where
+ * later fetches and pushes find them.
+ */
+export function credentialConfigArgs(opts: { socketPath: string; environmentId: string }): string[] {
+  return ["-c", "credential.helper=", "-c", `credential.helper=${credentialHelperCommand(opts)}`, "-c", `scm.environmentId=${opts.environmentId}`];
+}
+
+/** Variables that would point git at another repository or inject configuration. */
+const INHERITED_GIT_VARS = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+|NAMESPACE|CEILING_DIRECTORIES)$/;
+
+/**
+ * The environment git runs with: never prompt (a missing credential fails instead of hanging), no
+ * askpass program, messages in English (they are classified), nothing inherited that redirects it.
+ */
+export function gitEnvironment(): NodeJS.ProcessEnv {
+  const env: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(process.env)) if (!INHERITED_GIT_VARS.test(key)) env[key] = value;
+  Object.assign(env, { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "", LC_ALL: "C", LANGUAGE: "C" });
+  return env as NodeJS.ProcessEnv;
+}
+
+export type GitResult = { code: number | null; stdout: string; stderrTail: string };
+
+/**
+ * Runs git, streaming stderr to `onStderr` (progress), and resolves when it exits. When `signal`
+ * aborts, git is stopped (SIGTERM, then SIGKILL) and the promise rejects with the signal's reason.
+ */
+export function runGit(args: string[], opts: { cwd?: string; signal: AbortSignal; onStderr?: (text: string) => void }): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    opts.signal.throwIfAborted();
+    const child = spawn("git", args, { cwd: opts.cwd, env: gitEnvironment(), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderrTail = "";
+    let killTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      child.kill("SIGTERM");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), 2_000);
+    };
+    opts.signal.addEventListener("abort", onAbort, { once: true });
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (stdout.length < 1_000_000) stdout += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      stderrTail = (stderrTail + text).slice(-STDERR_TAIL_CHARS);
+      opts.onStderr?.(text);
+    });
+    child.on("error", (e) => {
+      opts.signal.removeEventListener("abort", onAbort);
+      reject(e);
+    });
+    child.on("close", (code) => {
+      opts.signal.removeEventListener("abort", onAbort);
+      clearTimeout(killTimer);
+      if (opts.signal.aborted) reject(opts.signal.reason);
+      else resolve({ code, stdout, stderrTail });
+    });
+  });
+}

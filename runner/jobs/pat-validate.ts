@@ -1,0 +1,60 @@
+import { patValidatePayloadSchema, type CredentialResult, type PatValidatePayload } from "@/lib/git-auth/job-payloads";
+import { getProvider } from "@/lib/providers";
+import { endpointsFor } from "../credentials/endpoints";
+import { sealTokens } from "../credentials/token-boxes";
+import { getProviderClient, type ValidatePatOptions } from "../providers";
+import { openBox, parsePayload, typedFailures } from "./job-support";
+import type { JobHandler } from "./types";
+
+/**
+ * What the payload's `username` means per provider: the Atlassian account email for Bitbucket API
+ * tokens; for Azure DevOps Services (dev.azure.com) the organization the PAT was created for, while
+ * an Azure DevOps Server integration is already scoped by its virtual directory.
+ */
+function accountFields(payload: PatValidatePayload): Pick<ValidatePatOptions, "username" | "organization"> {
+  const { integration, username } = payload;
+  if (integration.provider === "bitbucket") return { username, organization: null };
+  if (integration.provider === "azure_devops") {
+    const services = getProvider("azure_devops").isCloudHost(integration.host);
+    return { username: null, organization: services ? username : integration.virtualDirectory };
+  }
+  return { username: null, organization: null };
+}
+
+/**
+ * `pat.validate`: opens the personal access token the browser sealed to this runner (for this
+ * runner, host and user), checks it at the provider — identity, kind (Bitbucket app passwords and
+ * Azure DevOps all-organization PATs are refused), the integration's PAT scopes, expiry, and the
+ * repository when the plane names one (SAML SSO) — then re-seals it to this runner's own key as
+ * the user's `access_token` and returns the `CredentialResult`. Typed failures carry field errors
+ * for the form: `pat_invalid`, `pat_expired`, `pat_missing_scopes` (listing them),
+ * `sso_authorization_required`, `unsupported_credential_type`, `host_unreachable` (retryable).
+ */
+export const patValidate: JobHandler = async (raw, ctx) => {
+  const payload = parsePayload(patValidatePayloadSchema, raw, "token validation");
+  const { integration, userId, generation } = payload;
+  await ctx.progress("opening");
+  const token = await openBox(ctx.keys, payload.patSealed, { purpose: "pat", runnerId: ctx.runnerId, host: integration.host, userId }, "token", "token");
+
+  await ctx.progress("validating");
+  const identity = await typedFailures(() =>
+    getProviderClient(integration.provider).validatePat({
+      endpoints: endpointsFor(integration),
+      token,
+      ...accountFields(payload),
+      requiredScopes: integration.patScopes,
+      repository: payload.repository ?? null,
+      signal: ctx.signal,
+    }),
+  );
+
+  await ctx.progress("sealing");
+  const sealed = await sealTokens(ctx.keys, { runnerId: ctx.runnerId, integrationId: integration.integrationId, userId, generation }, { accessToken: token, refreshToken: null });
+  return {
+    ...sealed,
+    scopes: (identity.scopes ?? []).slice(0, 100),
+    subjectLogin: identity.login.slice(0, 200),
+    expiresAt: identity.expiresAt,
+    generation,
+  } satisfies CredentialResult;
+};

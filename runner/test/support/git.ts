@@ -1,0 +1,41 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { Sandbox, RepoDto } from "@/sandbox";
+
+/** Runs git as a person in a terminal would, except that it may never prompt: credentials come only from the repository's helper. */
+export function git(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("git", args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", LC_ALL: "C" }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Every file under `dir` (dot directories included), as one string: what a search of the disk would find. */
+export function readTree(dir: string): string {
+  let out = "";
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    out += `\n--- ${file}\n${fs.readFileSync(file).toString("latin1")}`;
+  }
+  return out;
+}
+
+/**
+ * The sandbox's bare repository behind a RepoDto, with a reflog kept, so a test can read which
+ * account pushed (git http-backend records the authenticated user as the ref update's identity).
+ */
+export async function bareRepoWithReflog(sandbox: Sandbox, repo: RepoDto): Promise<string> {
+  const bare = path.join(sandbox.tempDir, "repos", repo.provider, `${repo.id}.git`);
+  const set = await git(["config", "core.logAllRefUpdates", "always"], bare);
+  if (set.code !== 0) throw new Error(`cannot configure the sandbox repository: ${set.stderr}`);
+  return bare;
+}
+
+/** Who updated a branch of a bare repository last, by its reflog. */
+export async function lastPusher(bare: string, branch: string): Promise<string> {
+  const log = await git(["log", "-g", "-1", "--format=%gn", `refs/heads/${branch}`], bare);
+  return log.stdout.trim();
+}
