@@ -92,12 +92,14 @@ export function startJob(opts: {
   const heartbeatMs = Math.floor(leaseMs / 3);
   let lastStage: string | null = null;
   let lastSentAt = 0;
+  /** Set once the job is done: no late answer re-arms the lease timer. */
+  let settled = false;
 
   const send = async (stage: string) => {
     lastSentAt = Date.now();
     try {
       const { leaseExpiresAt } = await client.progress(job.id, job.attempt, stage, controller.signal);
-      if (leaseExpiresAt && !controller.signal.aborted) {
+      if (leaseExpiresAt && !controller.signal.aborted && !settled) {
         disarmLease();
         disarmLease = abortAt(leaseExpiresAt, opts.clockOffsetMs, controller, "lease");
       }
@@ -106,8 +108,24 @@ export function startJob(opts: {
       // Anything else only costs the progress display (the next report renews the lease); the job goes on.
     }
   };
+  // Stages go out one at a time in the background, the latest one winning: a handler never waits
+  // on the plane to show progress, and a burst of stages (clone percentages) costs one request.
+  let queued: string | null = null;
+  let flushing: Promise<void> | null = null;
+  const flush = async () => {
+    while (queued !== null) {
+      const stage = queued;
+      queued = null;
+      await send(stage);
+    }
+    flushing = null;
+  };
+  const enqueue = (stage: string) => {
+    queued = stage;
+    flushing ??= flush();
+  };
   const heartbeat = setInterval(() => {
-    if (lastStage !== null && Date.now() - lastSentAt >= heartbeatMs * 0.9) void send(lastStage);
+    if (lastStage !== null && flushing === null && Date.now() - lastSentAt >= heartbeatMs * 0.9) enqueue(lastStage);
   }, heartbeatMs);
 
   const done = (async () => {
@@ -131,7 +149,7 @@ export function startJob(opts: {
         progress: async (stage) => {
           if (stage !== lastStage) log.info("job.stage", { jobId: job.id, stage });
           lastStage = stage;
-          await send(stage);
+          enqueue(stage);
         },
       };
       const result = await handler(job.payload, ctx);
@@ -144,6 +162,10 @@ export function startJob(opts: {
     } finally {
       release?.();
       clearInterval(heartbeat);
+      // The last stage reaches the plane before the result (it would refuse one after it); a stage
+      // sent during the handler's own work usually has, so this rarely waits.
+      await flushing;
+      settled = true;
       disarmDeadline();
       disarmLease();
     }

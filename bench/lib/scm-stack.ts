@@ -17,8 +17,18 @@ import type { Scope } from "./scope";
 /** The app's public URL (only the OAuth callback URL is built from it; nothing listens there). */
 export const PUBLIC_BASE_URL = "http://localhost:3000";
 
+/** One JSON log line of the runner. */
+export type RunnerLogLine = { t: string; event: string; jobId?: string; stage?: string };
+
 /** A runner process (`runner/cli.ts start`) with its JSON log lines. */
-export type RunnerChild = { child: ChildProcess; dataDir: string; waitForEvent: (event: string, timeoutMs?: number) => Promise<void> };
+export type RunnerChild = {
+  child: ChildProcess;
+  dataDir: string;
+  /** Every log line so far. */
+  lines: RunnerLogLine[];
+  /** Resolves with the first log line (past or future) that matches. */
+  waitFor: (match: (line: RunnerLogLine) => boolean, what: string, timeoutMs?: number) => Promise<RunnerLogLine>;
+};
 
 /**
  * The plane side of the SCM flows without a Next.js build: the runner API served in process (the
@@ -39,7 +49,7 @@ export async function startScmStack(opts: { root: string; scope: Scope; database
   const dataDir = path.join(home, "data");
   await runCli(opts.root, ["register", "--url", api.url, "--token", registrationToken, "--data-dir", dataDir]);
   const runner = startRunnerChild(opts.root, dataDir, opts.scope);
-  await runner.waitForEvent("runner.connected");
+  await runner.waitFor((l) => l.event === "runner.connected", "runner.connected");
   opts.log(`runner ${runnerId} registered and connected`);
   const key = JSON.parse(fs.readFileSync(path.join(dataDir, "runner-key.json"), "utf8")) as { publicKey: string };
   return { admin, runnerId, publicKey: key.publicKey, runner };
@@ -71,35 +81,40 @@ function startRunnerChild(root: string, dataDir: string, scope: Scope): RunnerCh
       child.kill("SIGTERM");
     });
   });
-  const events: string[] = [];
+  const lines: RunnerLogLine[] = [];
   const waiters: Array<() => void> = [];
   let buffered = "";
   child.stdout!.on("data", (chunk: Buffer) => {
     buffered += chunk.toString("utf8");
-    const lines = buffered.split("\n");
-    buffered = lines.pop() ?? "";
-    for (const line of lines) {
-      const event = /"event":"([^"]+)"/.exec(line)?.[1];
-      if (event) events.push(event);
+    const complete = buffered.split("\n");
+    buffered = complete.pop() ?? "";
+    for (const line of complete) {
+      try {
+        const parsed = JSON.parse(line) as RunnerLogLine;
+        if (typeof parsed.event === "string") lines.push(parsed);
+      } catch {
+        // not a log line
+      }
     }
     for (const w of waiters.splice(0)) w();
   });
   child.stderr!.resume();
-  const waitForEvent = (event: string, timeoutMs = 60_000) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the runner did not log ${event} within ${timeoutMs / 1000} s`)), timeoutMs);
+  const waitFor = (match: (line: RunnerLogLine) => boolean, what: string, timeoutMs = 60_000) =>
+    new Promise<RunnerLogLine>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the runner did not log ${what} within ${timeoutMs / 1000} s`)), timeoutMs);
       const check = () => {
-        if (events.includes(event)) {
+        const found = lines.find(match);
+        if (found) {
           clearTimeout(timer);
-          resolve();
+          resolve(found);
         } else if (child.exitCode !== null) {
           clearTimeout(timer);
-          reject(new Error(`the runner exited (${child.exitCode}) before logging ${event}`));
+          reject(new Error(`the runner exited (${child.exitCode}) before logging ${what}`));
         } else waiters.push(check);
       };
       check();
     });
-  return { child, dataDir, waitForEvent };
+  return { child, dataDir, lines, waitFor };
 }
 
 /**

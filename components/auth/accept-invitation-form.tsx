@@ -11,7 +11,7 @@ export function AcceptInvitationForm({ token, name }: { token: string; name: str
   const { pending, onSubmit, fieldErrors, error } = useFormAction(acceptInvitationAction);
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-      {error ? <ErrorAlert code={error.code} message={error.message} /> : null}
+      {error ? <ErrorAlert code={error.code} message={error.message} docsLink={false} /> : null}
       <input type="hidden" name="token" value={token} />
       <TextField label="Your name" name="name" autoComplete="name" defaultValue={name} required errors={fieldErrors?.name} />
       <TextField

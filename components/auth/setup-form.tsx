@@ -11,7 +11,7 @@ export function SetupForm() {
   const { pending, onSubmit, fieldErrors, error } = useFormAction(setupAction);
   return (
     <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-      {error ? <ErrorAlert code={error.code} message={error.message} /> : null}
+      {error ? <ErrorAlert code={error.code} message={error.message} docsLink={false} /> : null}
       <TextField label="Organization name" name="orgName" required maxLength={100} errors={fieldErrors?.orgName} />
       <TextField label="Your name" name="name" autoComplete="name" required maxLength={100} errors={fieldErrors?.name} />
       <TextField label="Email" name="email" type="email" autoComplete="username" required errors={fieldErrors?.email} />

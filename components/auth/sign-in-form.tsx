@@ -12,7 +12,7 @@ export function SignInForm({ returnTo, sso, initialError }: { returnTo?: string;
   const shownError = error ?? ssoForm.error ?? (initialError ? { code: initialError, message: undefined } : null);
   return (
     <div className="flex flex-col gap-4">
-      {shownError ? <ErrorAlert code={shownError.code} message={shownError.message} /> : null}
+      {shownError ? <ErrorAlert code={shownError.code} message={shownError.message} docsLink={false} /> : null}
       <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
         <input type="hidden" name="returnTo" value={returnTo ?? ""} />
         <TextField label="Email" name="email" type="email" autoComplete="username" required errors={fieldErrors?.email} />

@@ -1,10 +1,13 @@
 import { describeError, isErrorCode } from "@/lib/errors/catalogue";
+import { troubleshootingHref } from "@/lib/errors/troubleshooting-href";
 
 /**
- * Shows a typed error as people need it: the catalogue's title, what happened, and what to do.
- * `message` (the action's own, already user-safe) replaces the title when it says more.
+ * Shows a typed error as people need it: the catalogue's title, what happened, and what to do,
+ * with the code itself and a link to its entry on the troubleshooting page (support asks for the
+ * code). `message` (the action's own, already user-safe) replaces the title when it says more.
+ * `docsLink={false}` leaves the link out where the reader is not signed in (the sign-in forms).
  */
-export function ErrorAlert({ code, message }: { code: string; message?: string }) {
+export function ErrorAlert({ code, message, docsLink = true }: { code: string; message?: string; docsLink?: boolean }) {
   if (!isErrorCode(code)) code = "internal_error";
   const entry = describeError(code as Parameters<typeof describeError>[0]);
   return (
@@ -15,6 +18,14 @@ export function ErrorAlert({ code, message }: { code: string; message?: string }
         <span className="font-medium">What to do: </span>
         {entry.remedy}
       </p>
+      {docsLink ? (
+        <p className="mt-1 text-xs">
+          Error code <code className="font-mono">{code}</code> ·{" "}
+          <a href={troubleshootingHref(code)} className="font-medium underline">
+            Troubleshooting<span className="sr-only"> for {entry.title}</span>
+          </a>
+        </p>
+      ) : null}
     </div>
   );
 }

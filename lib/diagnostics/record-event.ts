@@ -91,7 +91,9 @@ export async function recordEvents(db: DbOrTx, inputs: ScmEventInput[]): Promise
     else await db.insert(scmEvents).values(rows);
     return true;
   } catch (e) {
-    log.warn("diagnostics.record_failed", { operation: inputs[0]?.operation, stage: inputs[0]?.stage, error: e instanceof Error ? e.message : String(e) });
+    // The driver's own message only: drizzle's wraps the query with its parameters.
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : "insert failed";
+    log.warn("diagnostics.record_failed", { operation: inputs[0]?.operation, stage: inputs[0]?.stage, error: cause });
     return false;
   }
 }

@@ -24,7 +24,6 @@ const SEALED_BOX = /\bsbx1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_=-]+/g;
  */
 export function sanitizeText(value: string): string {
   let out = redactString(value).replace(SEALED_BOX, REDACTED).replace(TOKEN_SHAPED, REDACTED);
-  // eslint-disable-next-line no-control-regex
   out = out.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ");
   return out.length > MAX_STRING ? `${out.slice(0, MAX_STRING - 1)}…` : out;
 }

@@ -270,7 +270,6 @@ export const errorCatalogue = {
     explanation: "Agent tools act only on the environment's own provider host.",
     remedy: "Name a repository on the environment's host, or create an environment for the other host.",
   },
-  /** The runner did not answer in time or has not connected recently. */
   /** The host field is not an acceptable provider host (scheme, path, credentials, SSRF bait). */
   host_invalid: {
     status: 400,

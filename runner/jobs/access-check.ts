@@ -86,15 +86,16 @@ export const accessCheck: JobHandler = async (raw, ctx: JobContext) => {
     return outcome.ok;
   };
 
-  let credential: OpenedCredential | null = null;
-  let identity: Identity | null = null;
+  const found: { credential?: OpenedCredential; identity?: Identity | null } = {};
   const tokenOk = await run("token_valid", async () => {
-    credential = await ctx.credentials.acquire({ userId: payload.userId, host: payload.integration.host, signal: ctx.signal });
-    identity = await identify(payload, credential, ctx.signal);
-    return tokenStep(credential, identity);
+    const credential = await ctx.credentials.acquire({ userId: payload.userId, host: payload.integration.host, signal: ctx.signal });
+    found.credential = credential;
+    found.identity = await identify(payload, credential, ctx.signal);
+    return tokenStep(credential, found.identity);
   });
-  if (tokenOk && credential && (await run("scopes", async () => scopesStep(payload, credential!, identity)))) {
-    await run("repository", () => repositoryStep(payload, credential!, ctx.signal));
+  const { credential, identity = null } = found;
+  if (tokenOk && credential && (await run("scopes", async () => scopesStep(payload, credential, identity)))) {
+    await run("repository", () => repositoryStep(payload, credential, ctx.signal));
   }
   return { steps } satisfies AccessCheckResult;
 };

@@ -35,7 +35,6 @@ export const oauthExchange: JobHandler = async (raw, ctx) => {
     throw new JobFailure("auth_method_disabled", "OAuth is not configured for this integration any more.");
   }
   const boxContext = { runnerId: ctx.runnerId, integrationId: integration.integrationId, userId };
-  await ctx.progress("opening");
   const clientSecret = await openBox(ctx.keys, integration.oauthClientSecretSealed, { purpose: "oauth_client_secret", runnerId: ctx.runnerId, host: integration.host }, "OAuth client secret");
   const code = await openBox(ctx.keys, payload.codeSealed, { ...boxContext, purpose: "oauth_code" }, "authorization code");
   const verifier = await openBox(ctx.keys, payload.verifierSealed, { ...boxContext, purpose: "pkce_verifier" }, "PKCE verifier");
@@ -57,7 +56,6 @@ export const oauthExchange: JobHandler = async (raw, ctx) => {
     throw failure;
   }
 
-  await ctx.progress("sealing");
   const sealed = await sealTokens(ctx.keys, { ...boxContext, generation }, tokens);
   return {
     ...sealed,

@@ -1,4 +1,5 @@
 import type { JobKind } from "@/lib/runners/protocol";
+import { accessCheck } from "./access-check";
 import { environmentCreate } from "./environment-create";
 import { integrationTest } from "./integration-test";
 import { oauthExchange } from "./oauth-exchange";
@@ -16,6 +17,7 @@ export const jobHandlers: Partial<Record<JobKind, JobHandler>> = {
   "pat.validate": patValidate,
   "token.revoke": tokenRevoke,
   "environment.create": environmentCreate,
+  "access.check": accessCheck,
 };
 
 /** The handler for a kind received over the wire, or null when this runner does not know it. */

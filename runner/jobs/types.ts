@@ -24,7 +24,8 @@ export type JobContext = RunnerServices & {
   signal: AbortSignal;
   /**
    * Tells the plane which stage the job is at (shown while people wait); each report also renews
-   * the job's lease. While a job runs, its latest stage is re-sent every `leaseMs / 3` anyway.
+   * the job's lease. Sent in the background (it resolves at once; a newer stage replaces one not
+   * yet sent); while a job runs, its latest stage is re-sent every `leaseMs / 3`.
    */
   progress: (stage: string) => Promise<void>;
   /** How long the plane's lease on this job lasts from each renewal. */

@@ -79,7 +79,7 @@ describe.each(testEngines())("OAuth connect and disconnect through a runner proc
     canaries.add(tokens.accessToken);
     if (tokens.refreshToken) canaries.add(tokens.refreshToken);
     const stages = world.runner!.logs().filter((l) => l.event === "job.stage" && l.jobId === job.id).map((l) => l.stage);
-    expect(stages).toEqual(["opening", "exchanging_code", "identifying", "sealing"]);
+    expect(stages).toEqual(["exchanging_code", "identifying"]);
   });
 
   it("disconnects GitHub and GitLab OAuth connections with the tokens revoked at the provider", async () => {

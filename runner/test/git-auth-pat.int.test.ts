@@ -106,9 +106,11 @@ describe.each(testEngines())("PAT connect through a runner process on $name", (e
 
   it("refuses a token not authorized for an organization's SAML SSO when the repository is named", async () => {
     const { member, login } = await memberWithAccount(world, sandbox, "github");
-    await sandbox.admin.createRepo({ provider: "github", path: "sso-org/app", collaborators: [{ login, permission: "write" }] });
-    const pat = await sandbox.admin.issuePat({ provider: "github", login, scopes: ["repo", "read:user"], ssoUnauthorizedOrgs: ["sso-org"] });
-    const error = await failure(member, "github", pat.value, { repository: "sso-org/app" });
+    // An owner that is no sandbox user is an organization; this one enforces SAML SSO for the token.
+    const org = `sso-org-${crypto.randomBytes(3).toString("hex")}`;
+    await sandbox.admin.createRepo({ provider: "github", path: `${org}/app`, collaborators: [{ login, permission: "write" }] });
+    const pat = await sandbox.admin.issuePat({ provider: "github", login, scopes: ["repo", "read:user"], ssoUnauthorizedOrgs: [org] });
+    const error = await failure(member, "github", pat.value, { repository: `${org}/app` });
     expect(error).toMatchObject({ code: "sso_authorization_required", fieldErrors: { token: [expect.stringMatching(/single sign-on/)] } });
   });
 

@@ -27,28 +27,30 @@ export async function pollJobs(opts: {
   await db.update(runners).set({ lastSeenAt: sql`now()` }).where(eq(runners.id, opts.runnerId));
   await notifier.ready(JOBS_CHANNEL);
   // Every held poll runs this loop again each time it re-arms (a thousand runners: dozens a
-  // second). An idle runner's re-arm costs one read; claiming and settling run only when that
-  // read finds open jobs, and a poll woken by a new job claims it at once.
+  // second). An idle runner's poll costs one read: claiming and settling run only when that read
+  // finds open jobs, and a poll woken by a new job claims it at once.
   let notified = false;
-  for (;;) {
+  for (let first = true; ; first = false) {
+    const remaining = Math.max(0, until - Date.now());
+    // The wait ran out: the runner's next poll, sent at once, looks at the table again.
+    if (!first && !notified && remaining === 0) return [];
     // Start waiting before looking at the table, so a job committed in between still wakes us.
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     opts.signal?.addEventListener("abort", onAbort, { once: true });
-    const remaining = Math.max(0, until - Date.now());
     const woken = notifier.wait(JOBS_CHANNEL, opts.runnerId, remaining, stop.signal);
-    const inspected = notified ? null : await inspectJobs(db, opts.runnerId);
+    const inspected: Inspection | null = notified ? null : await inspectJobs(db, opts.runnerId);
     if (inspected?.stale) await settleStaleJobs(db, opts.runnerId);
-    const claimed = !inspected || inspected.open > 0 || remaining === 0 ? await claimJobs(db, opts.runnerId, undefined, opts.leaseSeconds) : [];
+    const claimed = !inspected || inspected.open > 0 ? await claimJobs(db, opts.runnerId, undefined, opts.leaseSeconds) : [];
     if (claimed.length > 0 || remaining === 0 || opts.signal?.aborted) {
       stop.abort();
       opts.signal?.removeEventListener("abort", onAbort);
       return claimed.map(toJobMessage);
     }
     // Nothing due: sleep until notified, or until a retry or an expired lease comes due.
-    const nextDue = (inspected ?? (await inspectJobs(db, opts.runnerId))).nextDueMs;
+    const nextDue: number | null = (inspected ?? (await inspectJobs(db, opts.runnerId))).nextDueMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const due = nextDue !== null && nextDue < remaining ? new Promise<"due">((resolve) => (timer = setTimeout(() => resolve("due"), nextDue))) : null;
+    const due: Promise<"due"> | null = nextDue !== null && nextDue < remaining ? new Promise((resolve) => (timer = setTimeout(() => resolve("due"), nextDue))) : null;
     notified = (await (due ? Promise.race([woken, due]) : woken)) === "notified";
     clearTimeout(timer);
     stop.abort();

@@ -1,0 +1,70 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { startAccessCheckAction } from "@/app/(settings)/settings/diagnostics/actions";
+import { Button } from "@/components/ui/button";
+import { ErrorAlert } from "@/components/ui/error-alert";
+import { TextField } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+import { useFormAction } from "@/components/ui/use-form-action";
+import type { AccessCheckView } from "@/lib/diagnostics/check-access";
+import type { AccessCheckStatus } from "@/lib/diagnostics/read-access-check";
+import { AccessSteps } from "./access-steps";
+
+const POLL_MS = 700;
+
+async function fetchCheck(checkId: string, signal: AbortSignal): Promise<AccessCheckStatus> {
+  const res = await fetch(`/api/diagnostics/access-checks/${checkId}`, { signal, cache: "no-store" });
+  const body = (await res.json().catch(() => null)) as (AccessCheckStatus & { error?: { code?: string } }) | null;
+  if (!res.ok || !body) throw new Error(body?.error?.code ?? "internal_error");
+  return body;
+}
+
+/**
+ * Check access ("doctor"): a member's email and a repository URL in, each step out as it is
+ * checked, green or red with its code and remedy. The plane's steps come back at once; the
+ * runner's are followed live until the job is done.
+ */
+export function CheckAccessPanel({ runners }: { runners: { id: string; name: string }[] }) {
+  const [view, setView] = useState<AccessCheckView | null>(null);
+  const form = useFormAction(startAccessCheckAction, { onSuccess: setView });
+  const checkId = view?.checkId ?? null;
+  const status = useQuery({
+    queryKey: ["diagnostics", "access-check", checkId],
+    queryFn: ({ signal }) => fetchCheck(checkId!, signal),
+    enabled: checkId !== null,
+    refetchInterval: (q) => (q.state.data?.done || q.state.error ? false : POLL_MS),
+    refetchOnWindowFocus: false,
+    retry: 2,
+  });
+  const steps = view ? view.steps.map((s) => (s.state === "waiting" ? (status.data?.steps.find((r) => r.id === s.id) ?? s) : s)) : [];
+  const done = view !== null && (view.checkId === null || status.data?.done === true || status.isError);
+  return (
+    <div className="flex flex-col gap-4">
+      <form onSubmit={form.onSubmit} noValidate className="grid gap-4 rounded-lg border border-gray-300 bg-white p-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Check access">
+        <TextField label="Member email" name="userEmail" type="email" required autoComplete="off" errors={form.fieldErrors?.userEmail} />
+        <TextField label="Repository URL" name="repoUrl" type="url" required placeholder="https://github.com/acme/app" errors={form.fieldErrors?.repoUrl} />
+        <Select label="Runner" name="runnerId" defaultValue="" options={[{ value: "", label: "The one the member would use" }, ...runners.map((r) => ({ value: r.id, label: r.name }))]} errors={form.fieldErrors?.runnerId} />
+        <div className="sm:col-span-2 lg:col-span-3">
+          <Button type="submit" pending={form.pending || (view !== null && !done)}>
+            Check access
+          </Button>
+        </div>
+      </form>
+      {form.error && !form.error.fieldErrors ? <ErrorAlert code={form.error.code} message={form.error.message} /> : null}
+      {view ? (
+        <section aria-labelledby="access-result-heading" className="rounded-lg border border-gray-300 bg-white p-4" data-testid="access-check" data-state={done ? (steps.some((s) => s.state === "failed") ? "failed" : "passed") : "running"}>
+          <h3 id="access-result-heading" className="text-base font-semibold text-gray-900">
+            {view.subject.userEmail} → {view.subject.repository} <span className="font-mono text-sm font-normal">({view.subject.host})</span>
+          </h3>
+          <p role="status" className="mb-3 text-sm text-gray-800">
+            {!done ? "Checking…" : steps.some((s) => s.state === "failed") ? "Access is broken at the step marked ✗." : "Every step passed: the member can reach this repository."}
+          </p>
+          <AccessSteps steps={steps} />
+          {status.isError ? <ErrorAlert code={status.error.message} message="Could not follow the check's progress" /> : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,144 @@
+import fs from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { z } from "zod";
+import { isToolName, toolCapabilities, type ToolName } from "@/lib/agents/capabilities";
+import { setLogSink } from "@/lib/log/logger";
+import { createCredentialBroker } from "../credentials/credential-broker";
+import { createEnvironmentToken, startAgentToolsHttp } from "./http";
+import { ConfigError, loadAgentToolsConfig, type AgentToolsConfig } from "./load-config";
+import { createAgentToolsPlane } from "./plane-api";
+import { runToolCall, schemasFor } from "./run-tool-call";
+import { createAgentToolsServer } from "./server";
+import { describeToolFailure, toolErrorBody, ToolFailure } from "./tool-error";
+import { toolDescriptions } from "./tool-schemas";
+
+/** Exit codes: scripts tell a refused or failed call apart from a mistake in the command. */
+const EXIT = { ok: 0, toolFailed: 1, usage: 2 } as const;
+
+const USAGE = `Usage:
+  npm run agent-tools -- mcp --environment ID [runner options]
+      Serves the environment's SCM tools over MCP on stdin/stdout (for an agent that starts it).
+  npm run agent-tools -- serve --environment ID [--port N] --http-token-file FILE [runner options]
+      Serves them over MCP streamable HTTP on 127.0.0.1. The bearer token is read from FILE, or
+      created there (mode 0600) when FILE does not exist. Prints the endpoint URL.
+  npm run agent-tools -- call TOOL --environment ID --json '{"title":"..."}' [runner options]
+      Makes one call and prints its JSON result; a refusal or failure prints {"error":{code,...}}
+      and exits 1.
+  npm run agent-tools -- tools --environment ID [runner options]
+      Lists the tools with their input schemas (JSON).
+
+Runner options (read-only; the runner's own data directory is the default):
+  --data-dir DIR      the runner's data directory (default: $RUNNER_DATA_DIR or .data/runner)
+  --plane-url URL     the management plane, instead of the one the runner registered with
+  --token-file FILE   a file with the runner's access token, instead of the registered one
+
+Tools: ${Object.keys(toolCapabilities).join(", ")}
+Exit codes: 0 ok, 1 the call was refused or failed (typed error printed), 2 usage.`;
+
+const runnerOptions = { environment: { type: "string" }, "data-dir": { type: "string" }, "plane-url": { type: "string" }, "token-file": { type: "string" } } as const;
+
+function config(values: { environment?: string; "data-dir"?: string; "plane-url"?: string; "token-file"?: string }): Promise<AgentToolsConfig> {
+  return loadAgentToolsConfig({ environmentId: values.environment, dataDir: values["data-dir"], planeUrl: values["plane-url"], tokenFile: values["token-file"] });
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+}
+
+async function mcp(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: runnerOptions, strict: true });
+  const server = createAgentToolsServer(await config(values));
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => (transport.onclose = resolve));
+  await server.connect(transport);
+  // Ends when the agent closes stdin, or on a signal.
+  await Promise.race([closed, untilSignal(), new Promise<void>((resolve) => process.stdin.once("end", resolve))]);
+  await server.close();
+  return EXIT.ok;
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...runnerOptions, port: { type: "string" }, "http-token-file": { type: "string" } }, strict: true });
+  const tokenFile = values["http-token-file"];
+  if (!tokenFile) throw new ConfigError("serve needs --http-token-file FILE.");
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError("--port must be a port number.");
+  const loaded = await config(values);
+  let token = (await fs.readFile(tokenFile, "utf8").catch(() => "")).trim();
+  if (!token) {
+    token = createEnvironmentToken();
+    await fs.writeFile(tokenFile, token + "\n", { mode: 0o600, flag: "wx" });
+  }
+  const credentials = createCredentialBroker({ plane: createAgentToolsPlane(loaded.plane), keys: loaded.keys, runnerId: loaded.runnerId });
+  const http = await startAgentToolsHttp({ createServer: () => createAgentToolsServer({ ...loaded, credentials }), token, port });
+  console.log(http.url);
+  await untilSignal();
+  await http.close();
+  return EXIT.ok;
+}
+
+async function call(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { ...runnerOptions, json: { type: "string" } }, allowPositionals: true, strict: true });
+  const tool = positionals[0];
+  if (!isToolName(tool)) throw new ConfigError(`Name one of the tools: ${Object.keys(toolCapabilities).join(", ")}.`);
+  let input: unknown = {};
+  if (values.json !== undefined) {
+    try {
+      input = JSON.parse(values.json);
+    } catch {
+      throw new ConfigError("--json must be a JSON object.");
+    }
+  }
+  const loaded = await config(values);
+  const plane = createAgentToolsPlane(loaded.plane);
+  const credentials = createCredentialBroker({ plane, keys: loaded.keys, runnerId: loaded.runnerId });
+  try {
+    const result = await runToolCall({ environment: loaded.environment, plane, credentials }, schemasFor(loaded.environment), tool, input, new AbortController().signal);
+    console.log(JSON.stringify({ ...result.data, url: result.url }, null, 2));
+    return EXIT.ok;
+  } catch (e) {
+    if (!(e instanceof ToolFailure)) throw e;
+    console.log(JSON.stringify(toolErrorBody(e), null, 2));
+    console.error(describeToolFailure(e));
+    return EXIT.toolFailed;
+  }
+}
+
+async function tools(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: runnerOptions, strict: true });
+  const schemas = schemasFor((await config(values)).environment);
+  const list = (Object.keys(toolCapabilities) as ToolName[]).map((name) => ({ name, ...toolDescriptions[name], inputSchema: z.toJSONSchema(schemas[name], { io: "input" }) }));
+  console.log(JSON.stringify(list, null, 2));
+  return EXIT.ok;
+}
+
+const commands: Record<string, (args: string[]) => Promise<number>> = { mcp, serve, call, tools };
+
+/** `npm run agent-tools -- <command> ...`. */
+async function main(argv: string[]): Promise<number> {
+  // stdout carries the MCP protocol or the JSON answer: logs go to stderr.
+  setLogSink((line) => process.stderr.write(line + "\n"));
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    console.error(USAGE);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  try {
+    if (!command) throw new ConfigError(`Unknown command "${name}".`);
+    return await command(rest);
+  } catch (e) {
+    if (e instanceof ConfigError || (e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))) {
+      console.error(`${e.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    console.error(`agent-tools failed: ${e instanceof Error ? e.name : "unknown error"}`);
+    return EXIT.toolFailed;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,157 @@
+import type { z } from "zod";
+import type { ToolCallDecision } from "@/lib/agents/authorize-tool-call";
+import type { ToolName } from "@/lib/agents/capabilities";
+import { isAppError } from "@/lib/errors/app-error";
+import { isErrorCode } from "@/lib/errors/catalogue";
+import { log } from "@/lib/log/logger";
+import { getProvider, type ProviderId } from "@/lib/providers";
+import type { CredentialBroker } from "../credentials/credential-broker";
+import type { OpenedCredential } from "../credentials/open-credential";
+import { PlaneError, PlaneUnreachableError } from "../plane-client";
+import { ProviderError } from "../providers";
+import { checkedOutBranch, type BackendContext, type ScmBackend, type ToolResult } from "./backend";
+import { githubBackend } from "./github-backend";
+import { gitlabBackend } from "./gitlab-backend";
+import type { AgentToolsPlane } from "./plane-api";
+import { resolveRepository } from "./repository";
+import { ToolFailure } from "./tool-error";
+import { toolInputSchemas, type ToolInputSchemas } from "./tool-schemas";
+
+/** The environment a tools server acts for. */
+export type AgentEnvironment = {
+  id: string;
+  ownerId: string;
+  /** Normalized `host[:port]` of the environment's repository. */
+  host: string;
+  provider: ProviderId;
+  /** `owner/name` (GitLab: `group/sub/name`). */
+  repoPath: string;
+  /** The working copy, to find the checked-out branch; null when not on this machine. */
+  workdir: string | null;
+};
+
+/** What every call needs: the environment, the plane, and the runner's way to the owner's credential. */
+export type ToolCallContext = {
+  environment: AgentEnvironment;
+  plane: AgentToolsPlane;
+  credentials: CredentialBroker;
+  /** Longest one provider request may take (default 20 s). */
+  timeoutMs?: number;
+};
+
+/** The providers with agent tools; the others answer `scm_tools_not_supported`. */
+export const scmBackends = {
+  github: githubBackend,
+  gitlab: gitlabBackend,
+  bitbucket: null,
+  azure_devops: null,
+} satisfies Record<ProviderId, ScmBackend | null>;
+
+function validationFailure(error: z.ZodError): ToolFailure {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const missing = issue.code === "invalid_type" && /received undefined$/.test(issue.message);
+    (fieldErrors[issue.path.join(".") || "arguments"] ??= []).push(missing ? "Required." : issue.message);
+  }
+  return new ToolFailure("validation_failed", "The arguments do not match the tool's input schema; nothing was sent.", { fieldErrors });
+}
+
+/** Parses a tool's arguments against its schema; malformed ones never leave the runner. */
+export function parseToolInput<K extends ToolName>(schemas: ToolInputSchemas, tool: K, raw: unknown): z.output<ToolInputSchemas[K]> {
+  const parsed = (schemas[tool] as z.ZodType).safeParse(raw ?? {});
+  if (!parsed.success) throw validationFailure(parsed.error);
+  return parsed.data as z.output<ToolInputSchemas[K]>;
+}
+
+function notSupported(provider: ProviderId): ToolFailure {
+  return new ToolFailure("scm_tools_not_supported", `Agent SCM tools are not available for ${getProvider(provider).name}. Git itself (clone, commit, push) keeps working in the environment.`);
+}
+
+async function askPlane(ctx: ToolCallContext, tool: ToolName, repository: string | undefined): Promise<ToolCallDecision> {
+  try {
+    return await ctx.plane.authorize({ environmentId: ctx.environment.id, tool, ...(repository ? { repository } : {}) });
+  } catch (e) {
+    // No answer, no call: the policy is the plane's to decide.
+    if (e instanceof PlaneUnreachableError) throw new ToolFailure("runner_offline", "The runner could not reach the management plane to check the organization's policy. Nothing was done.");
+    if (e instanceof PlaneError) throw new ToolFailure(isErrorCode(e.code) ? e.code : "internal_error", e.code === "not_found" ? "The management plane does not know this environment on this runner." : e.title);
+    throw e;
+  }
+}
+
+/**
+ * The owner's credential, opened (and refreshed when due) by the runner's credential broker. Its
+ * failures (no usable connection, a refresh refused, the plane out of reach) carry catalogue codes.
+ */
+async function ownerCredential(ctx: ToolCallContext, decision: { ownerId: string; host: string }, signal: AbortSignal): Promise<OpenedCredential> {
+  try {
+    return await ctx.credentials.acquire({ userId: decision.ownerId, host: decision.host, signal });
+  } catch (e) {
+    if (signal.aborted) throw new ToolFailure("operation_aborted", "The tool call was cancelled before the provider was called.");
+    if (e instanceof ProviderError) throw new ToolFailure(e.code, e.message, { retryAfterSeconds: e.detail.retryAfterSeconds });
+    if (isAppError(e)) throw new ToolFailure(e.code, e.message);
+    throw e;
+  }
+}
+
+function unexpected(e: unknown, tool: ToolName): ToolFailure {
+  log.error("agent_tools.unexpected_failure", { tool, error: e instanceof Error ? e.name : typeof e });
+  return new ToolFailure("internal_error", "The tool failed unexpectedly. Nothing is known to have been done.");
+}
+
+/** The link the activity log may show: http(s) only, as the plane requires. */
+function linkOf(url: string | null): string | null {
+  return url && /^https?:\/\//i.test(url) && url.length <= 2000 ? url : null;
+}
+
+/**
+ * One tool call, in the order that keeps a refusal free of side effects: parse the arguments,
+ * refuse another host's repository, ask the plane (which records the call and applies the policy
+ * as it is now), open the owner's credential (refreshing it if due), call the provider, and report
+ * the outcome with the resulting URL. Throws `ToolFailure` for every refusal or failure.
+ */
+export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchemas, tool: ToolName, raw: unknown, signal: AbortSignal): Promise<ToolResult> {
+  const { repository: named, ...input } = parseToolInput(schemas, tool, raw) as { repository?: string } & Record<string, unknown>;
+  const repository = resolveRepository(named, ctx.environment);
+  const decision = await askPlane(ctx, tool, repository);
+  if (!decision.allowed) {
+    throw decision.code === "scm_tools_not_supported" ? notSupported(ctx.environment.provider) : new ToolFailure(decision.code);
+  }
+  const started = Date.now();
+  const finish = (outcome: "succeeded" | "failed", url: string | null, errorCode: string | null) =>
+    ctx.plane.finish(decision.callId, { outcome, errorCode, resultUrl: linkOf(url), durationMs: Date.now() - started }).catch((e: unknown) => {
+      log.warn("agent_tools.finish_not_recorded", { tool, callId: decision.callId, error: e instanceof Error ? e.name : typeof e });
+    });
+  let credential: OpenedCredential | null = null;
+  try {
+    const backend = scmBackends[decision.provider];
+    if (!backend) throw notSupported(decision.provider);
+    credential = await ownerCredential(ctx, decision, signal);
+    const backendContext: BackendContext = {
+      apiUrl: credential.endpoints.apiUrl,
+      webUrl: credential.endpoints.webUrl,
+      host: decision.host,
+      token: credential.accessToken,
+      repository: decision.repository,
+      signal,
+      timeoutMs: ctx.timeoutMs ?? 20_000,
+      currentBranch: () => checkedOutBranch(ctx.environment.workdir),
+    };
+    const call = backend[tool] as (c: BackendContext, i: Record<string, unknown>) => Promise<ToolResult>;
+    const result = await call(backendContext, input);
+    await finish("succeeded", result.url, null);
+    return result;
+  } catch (e) {
+    const failure = e instanceof ToolFailure ? e : unexpected(e, tool);
+    if (failure.code === "credential_needs_reauth" && credential) {
+      // The provider refused the token itself: the owner must reconnect, and Settings should say so.
+      await ctx.credentials.refused(credential, "revoked");
+    }
+    await finish("failed", null, failure.code);
+    throw failure;
+  }
+}
+
+/** The schemas for an environment (its repository named in the `repository` field's description). */
+export function schemasFor(environment: AgentEnvironment): ToolInputSchemas {
+  return toolInputSchemas(environment.repoPath);
+}
