@@ -2,7 +2,7 @@ import { expect, expectNoSeriousA11yViolations, signInOverHttp, test } from "./f
 import { seedGitAuth } from "./git-auth-fixtures";
 import { RunnersPage } from "./pages/runners-page";
 
-const adminPages = ["/settings/runners", "/settings/git-authentications", "/settings/agents", "/settings/members", "/settings/diagnostics"];
+const adminPages = ["/settings/runners", "/settings/git-authentications", "/settings/agents", "/settings/members", "/settings/diagnostics", "/docs/troubleshooting"];
 
 test("axe finds no serious or critical violation on any settings page", async ({ page, org }) => {
   const { users } = await org(["admin", "member", "support"]);
@@ -24,8 +24,11 @@ test("axe finds no serious or critical violation on any settings page", async ({
   await expectNoSeriousA11yViolations(page);
   await page.context().clearCookies();
   await signInOverHttp(page, support!);
-  await page.goto("/settings/diagnostics");
-  await expectNoSeriousA11yViolations(page);
+  for (const path of ["/settings/diagnostics", "/settings/diagnostics?range=30d&failures=1&code=operation_aborted", "/docs/troubleshooting#operation_aborted"]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+  }
 });
 
 test("runner pages: axe clean with the one-time token shown, on a runner and on its Add a Git provider form", async ({ page, org }) => {

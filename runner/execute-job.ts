@@ -108,24 +108,31 @@ export function startJob(opts: {
       // Anything else only costs the progress display (the next report renews the lease); the job goes on.
     }
   };
-  // Stages go out one at a time in the background, the latest one winning: a handler never waits
-  // on the plane to show progress, and a burst of stages (clone percentages) costs one request.
+  // Stages go out one at a time, the latest one winning: a burst of stages (clone percentages)
+  // costs one request, and a handler may go on without waiting for the plane. Each caller's
+  // promise settles once its stage, or a later one that replaced it, has been sent.
   let queued: string | null = null;
+  let waiting: Array<() => void> = [];
   let flushing: Promise<void> | null = null;
   const flush = async () => {
     while (queued !== null) {
       const stage = queued;
+      const covered = waiting;
       queued = null;
+      waiting = [];
       await send(stage);
+      for (const done of covered) done();
     }
     flushing = null;
   };
-  const enqueue = (stage: string) => {
+  const enqueue = (stage: string): Promise<void> => {
     queued = stage;
+    const sent = new Promise<void>((resolve) => waiting.push(resolve));
     flushing ??= flush();
+    return sent;
   };
   const heartbeat = setInterval(() => {
-    if (lastStage !== null && flushing === null && Date.now() - lastSentAt >= heartbeatMs * 0.9) enqueue(lastStage);
+    if (lastStage !== null && flushing === null && Date.now() - lastSentAt >= heartbeatMs * 0.9) void enqueue(lastStage);
   }, heartbeatMs);
 
   const done = (async () => {
@@ -146,10 +153,10 @@ export function startJob(opts: {
         keys: opts.keys,
         signal: controller.signal,
         leaseMs,
-        progress: async (stage) => {
+        progress: (stage) => {
           if (stage !== lastStage) log.info("job.stage", { jobId: job.id, stage });
           lastStage = stage;
-          enqueue(stage);
+          return enqueue(stage);
         },
       };
       const result = await handler(job.payload, ctx);

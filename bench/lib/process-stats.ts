@@ -62,3 +62,16 @@ export function treeCpuMs(pid: number): number {
   }
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
+
+/**
+ * Share of the last minute in which some runnable task waited for a CPU (Linux PSI, 0–100), or
+ * null where /proc/pressure is missing. High values mean other work on the machine skews timings.
+ */
+export function cpuPressure(): number | null {
+  try {
+    const match = /^some avg10=[\d.]+ avg60=([\d.]+)/m.exec(fs.readFileSync("/proc/pressure/cpu", "utf8"));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}

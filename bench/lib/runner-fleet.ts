@@ -1,5 +1,6 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
+import { reconnectDelayMs } from "../../runner/worker";
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable with the app's (same host). */
 export const wallClockMs = () => performance.timeOrigin + performance.now();
@@ -18,7 +19,7 @@ export type FleetCounters = {
   statuses: Record<string, number>;
   /** Socket errors (reset, refused). */
   socketErrors: number;
-  /** Polls with no answer `wait + 15 s` after they were sent. */
+  /** Polls with no answer `wait + 15 s` after they were sent (the runner process's own limit). */
   timeouts: number;
   /** The same job id delivered more than once. */
   duplicates: number;
@@ -27,8 +28,9 @@ export type FleetCounters = {
 
 /**
  * Many simulated runners in one process, each holding one long-poll (`GET /jobs?wait=S`) and
- * re-arming it as soon as it returns, as the runner process does. Sockets come from one
- * keep-alive agent with no socket limit, so every runner really holds a connection.
+ * re-arming it as soon as it returns, as the runner process does; after a failed poll each backs
+ * off as the runner process does (`reconnectDelayMs`). Sockets come from one keep-alive agent with
+ * no socket limit, so every runner really holds a connection.
  */
 export class RunnerFleet {
   readonly counters: FleetCounters = { polls: 0, empty: 0, withJobs: 0, statuses: {}, socketErrors: 0, timeouts: 0, duplicates: 0, firstError: null };
@@ -36,6 +38,8 @@ export class RunnerFleet {
   private readonly url: URL;
   /** When each runner's current poll was sent (wall clock), or null while it has none. */
   private readonly armedAt: Array<number | null>;
+  /** Failed polls in a row, per runner. */
+  private readonly failures: number[];
   private readonly requests = new Set<http.ClientRequest>();
   private readonly seen = new Set<string>();
   private stopped = false;
@@ -47,6 +51,7 @@ export class RunnerFleet {
   ) {
     this.url = new URL(baseUrl);
     this.armedAt = runners.map(() => null);
+    this.failures = runners.map(() => 0);
   }
 
   /** Polls in flight right now (sent, not yet answered). */
@@ -86,9 +91,10 @@ export class RunnerFleet {
           this.done(req, i);
           if (res.statusCode !== 200) {
             this.fail(`status ${res.statusCode}`, `GET /jobs answered ${res.statusCode}: ${Buffer.concat(chunks).toString("utf8").slice(0, 200)}`);
-            setTimeout(() => this.arm(i), 1_000);
+            this.rearmLater(i);
             return;
           }
+          this.failures[i] = 0;
           const { jobs } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { jobs: Array<{ id: string; attempt: number }> };
           // Re-arm first: a runner is back on the line before it starts working.
           this.arm(i);
@@ -111,10 +117,15 @@ export class RunnerFleet {
       this.done(req, i);
       if (this.stopped) return;
       if (e.message !== "long-poll timed out") this.fail("socket", `GET /jobs failed: ${e.message}`);
-      setTimeout(() => this.arm(i), 1_000);
+      this.rearmLater(i);
     });
     this.requests.add(req);
     req.end();
+  }
+
+  private rearmLater(i: number): void {
+    this.failures[i]! += 1;
+    setTimeout(() => this.arm(i), reconnectDelayMs(this.failures[i]!));
   }
 
   private done(req: http.ClientRequest, i: number): void {

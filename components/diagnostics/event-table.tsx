@@ -33,7 +33,7 @@ export function EventTable({ events, caption }: { events: DiagnosticEvent[]; cap
       </THead>
       <TBody>
         {events.map((e) => (
-          <tr key={e.id} data-event-id={e.id} data-operation={e.operation} data-outcome={e.outcome} data-error-code={e.errorCode ?? undefined}>
+          <tr key={e.id} data-event-id={e.id} data-operation={e.operation} data-stage={e.stage} data-outcome={e.outcome} data-error-code={e.errorCode ?? undefined}>
             <TD className="whitespace-nowrap text-xs text-gray-800">{formatUtc(e.at)}</TD>
             <TD>
               <span className="block font-medium text-gray-900">{operationLabel(e.operation)}</span>

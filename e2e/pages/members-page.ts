@@ -45,11 +45,12 @@ export class MembersPage {
     return groupPage;
   }
 
+  /** Adds a member on the group's own page, then comes back to see them in the group's preview. */
   async addToGroup(group: string, email: string) {
-    const card = this.group(group);
-    await card.getByLabel(`Add a member to ${group} by email`).fill(email);
-    await card.getByRole("button", { name: "Add to group" }).click();
-    await expect(card.getByRole("list", { name: `Members of ${group}` })).toContainText(email);
+    const groupPage = await this.openGroup(group);
+    await groupPage.add(group, email);
+    await this.page.getByRole("link", { name: "← Members" }).click();
+    await expect(this.group(group).getByRole("list", { name: `Members of ${group}` })).toContainText(email);
   }
 }
 

@@ -147,9 +147,24 @@ async function save(opts: OpenCredentialOptions, next: OpenedCredential, previou
  * the fetch.
  */
 export async function openCredential(opts: OpenCredentialOptions): Promise<OpenedCredential> {
+  try {
+    return await openOnce(opts);
+  } catch (e) {
+    // Another process (the agent tools' CLI, say) refreshed first and the provider then refused
+    // the refresh token it had rotated away: the plane holds the newer credential, so use that.
+    if (e instanceof RotatedElsewhere) return openOnce(opts);
+    throw e;
+  }
+}
+
+/** The refresh was refused because another process had already rotated the credential. */
+class RotatedElsewhere extends Error {}
+
+async function openOnce(opts: OpenCredentialOptions): Promise<OpenedCredential> {
   const within = opts.refreshWithinMs ?? REFRESH_WITHIN_MS;
   let prefetched: CredentialMessage | null = await fetchMessage(opts);
   let latest: CredentialMessage = prefetched;
+  let rotatedElsewhere = false;
   const load = async () => {
     // Reuse the first fetch only while it is fresh: a stale copy may predate a refresh another
     // caller just saved, and refreshing it again would spend a refresh token already rotated away.
@@ -162,11 +177,17 @@ export async function openCredential(opts: OpenCredentialOptions): Promise<Opene
     return await withFreshCredential(latest.id, load, (current) => refresh(opts, current), (next, previous) => save(opts, next, previous), {
       refreshWithinMs: within,
       markNeedsReauth: async () => {
+        const now = await opts.plane.credential(opts.userId, opts.host, opts.signal).catch(() => null);
+        if (now && now.id === latest.id && now.generation > latest.generation) {
+          rotatedElsewhere = true;
+          return;
+        }
         const reason = latest.source === "pat" ? "expired" : "refresh_failed";
         await opts.plane.needsReauth(latest.id, { generation: latest.generation, reason }, opts.signal).catch(() => {});
       },
     });
   } catch (e) {
+    if (rotatedElsewhere) throw new RotatedElsewhere();
     if (e instanceof PlaneError && e.code === "credential_generation_conflict") {
       throw new CredentialError("credential_generation_conflict", `The connection to ${opts.host} was refreshed elsewhere at the same time; try again.`, { retryable: true });
     }

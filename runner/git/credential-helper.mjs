@@ -1,14 +1,10 @@
 #!/usr/bin/env node
-// The git credential helper of the runner's environments. Git runs it (configured in each clone
-// as `credential.helper`) with `get` or `erase` and the request on stdin; it forwards the request
-// to the runner process over the runner's unix socket and prints the answer for git. It holds no
-// secret, writes nothing, and is plain Node with no imports beyond `node:net`, so it starts fast.
+// The runner's git credential helper where curl is not installed (credential-helper.sh runs it
+// then): the same request to the runner over its unix socket, in plain Node with nothing but
+// `node:http`, so it starts as fast as Node can.
 //
-//   credential-helper.mjs --socket <path> --environment <id> <get|store|erase>
-//
-// When the runner cannot answer, it says why on stderr and tells git to stop (`quit=1`) rather
-// than fall back to prompting.
-import net from "node:net";
+//   credential-helper.mjs --socket <path> --environment <id> <get|erase>
+import http from "node:http";
 
 const TIMEOUT_MS = 60_000;
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -33,61 +29,41 @@ function readStdin() {
   return new Promise((resolve) => {
     const chunks = [];
     process.stdin.on("data", (c) => chunks.push(c));
-    process.stdin.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    process.stdin.on("error", () => resolve(""));
+    process.stdin.on("end", () => resolve(Buffer.concat(chunks)));
+    process.stdin.on("error", () => resolve(Buffer.alloc(0)));
   });
 }
 
-/** git's credential format: `key=value` lines up to an empty line; `key[]` may repeat (kept once). */
-function parseCredential(text) {
-  const fields = {};
-  for (const line of text.split("\n")) {
-    if (line === "") break;
-    const eq = line.indexOf("=");
-    if (eq > 0) fields[line.slice(0, eq)] = line.slice(eq + 1);
-  }
-  return fields;
-}
-
-function ask(socketPath, request) {
+function ask(socketPath, path, body) {
   return new Promise((resolve, reject) => {
-    const socket = net.createConnection(socketPath);
-    const chunks = [];
-    let size = 0;
-    socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error("the runner did not answer in time")));
-    // One request line; the runner answers and closes.
-    socket.on("connect", () => socket.write(JSON.stringify(request) + "\n"));
-    socket.on("data", (c) => {
-      size += c.length;
-      if (size > MAX_ANSWER_BYTES) socket.destroy(new Error("the runner's answer is too large"));
-      else chunks.push(c);
+    const request = http.request({ socketPath, path, method: "POST", headers: { "content-length": body.length }, timeout: TIMEOUT_MS }, (response) => {
+      const chunks = [];
+      let size = 0;
+      response.on("data", (c) => {
+        size += c.length;
+        if (size > MAX_ANSWER_BYTES) request.destroy(new Error("the runner's answer is too large"));
+        else chunks.push(c);
+      });
+      response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     });
-    socket.on("error", reject);
-    socket.on("close", () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-      } catch {
-        reject(new Error("the runner's answer is not readable"));
-      }
-    });
+    request.on("timeout", () => request.destroy(new Error("the runner did not answer in time")));
+    request.on("error", reject);
+    request.end(body);
   });
 }
 
 const args = parseArgs(process.argv.slice(2));
-// `store` needs nothing from us: the runner keeps credentials, git must not.
 if (args.operation !== "get" && args.operation !== "erase") process.exit(0);
 if (!args.socket || !args.environment) fail("the credential helper is misconfigured (missing --socket or --environment).");
 
-const fields = parseCredential(await readStdin());
+const path = `/v1/environments/${encodeURIComponent(args.environment)}/git-credential/${args.operation}`;
 let answer;
 try {
-  answer = await ask(args.socket, { v: 1, op: args.operation, environmentId: args.environment, protocol: fields.protocol ?? "", host: fields.host ?? "" });
+  answer = await ask(args.socket, path, await readStdin());
 } catch (e) {
-  const reason = e && (e.code === "ENOENT" || e.code === "ECONNREFUSED") ? "the runner is not running (start it with `npm run runner -- start`)" : e.message;
   if (args.operation === "erase") process.exit(0);
-  fail(`cannot get this environment's credentials: ${reason}.`);
+  const down = e && (e.code === "ENOENT" || e.code === "ECONNREFUSED");
+  fail(`cannot get this environment's credentials: ${down ? "the runner is not running (start it with `npm run runner -- start`)" : e.message}.`);
 }
-if (args.operation === "erase") process.exit(0);
-if (!answer || answer.ok !== true) fail(typeof answer?.message === "string" ? answer.message : "the runner refused the request.");
-// Neither value may contain a newline (git's format is line-based); the runner guarantees it.
-process.stdout.write(`username=${answer.username}\npassword=${answer.password}\n`);
+if (answer.startsWith("error=")) fail(answer.slice("error=".length).trim());
+if (answer) process.stdout.write(answer.endsWith("\n") ? answer : `${answer}\n`);

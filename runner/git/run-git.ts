@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-/** The credential helper script git runs (plain Node, no TypeScript loader, so it starts fast). */
-export const CREDENTIAL_HELPER_SCRIPT = fileURLToPath(new URL("./credential-helper.mjs", import.meta.url));
+/** The credential helper git runs: a POSIX shell script (curl, or plain Node without it). */
+export const CREDENTIAL_HELPER_SCRIPT = fileURLToPath(new URL("./credential-helper.sh", import.meta.url));
 
 /** How much of git's stderr is kept for classifying a failure. */
 const STDERR_TAIL_CHARS = 8_000;
@@ -14,14 +14,12 @@ export function shellQuote(word: string): string {
 
 /**
  * The `credential.helper` value of an environment: the runner's helper script for this
- * environment, talking to the runner over `socketPath`. `store` is answered by the shell without
- * starting Node (the runner keeps credentials; git must not), and NODE_OPTIONS is cleared so a
- * loader from the caller's environment cannot slow the helper down or change what it runs.
+ * environment, talking to the runner over `socketPath` (and naming the runner's own Node for the
+ * fallback without curl). Run through `sh`, so the script needs no execute bit.
  */
 export function credentialHelperCommand(opts: { socketPath: string; environmentId: string }): string {
-  const node = shellQuote(process.execPath);
-  const script = shellQuote(CREDENTIAL_HELPER_SCRIPT);
-  return `!f() { test "$1" = store && exit 0; NODE_OPTIONS= exec ${node} ${script} --socket ${shellQuote(opts.socketPath)} --environment ${shellQuote(opts.environmentId)} "$1"; }; f`;
+  const args = ["--node", process.execPath, "--socket", opts.socketPath, "--environment", opts.environmentId].map(shellQuote).join(" ");
+  return `!sh ${shellQuote(CREDENTIAL_HELPER_SCRIPT)} ${args}`;
 }
 
 /**

@@ -41,12 +41,14 @@ export const oauthExchange: JobHandler = async (raw, ctx) => {
 
   const endpoints = endpointsFor(integration);
   const client = getProviderClient(integration.provider);
-  await ctx.progress("exchanging_code");
+  // Stages are not awaited here: the person waits on this job (callback to "connected" has a
+  // budget), and the stage goes out while the provider answers.
+  void ctx.progress("exchanging_code");
   const tokens = await typedFailures(() =>
     client.exchangeCode({ endpoints, clientId: integration.oauthClientId!, clientSecret, code, verifier, redirectUri: payload.redirectUri, scopes: integration.oauthScopes, signal: ctx.signal }),
   );
 
-  await ctx.progress("identifying");
+  void ctx.progress("identifying");
   let identity: Identity;
   try {
     identity = await identifyWithRetries(client, { endpoints, token: tokens.accessToken, source: "oauth", signal: ctx.signal });

@@ -24,8 +24,9 @@ export type JobContext = RunnerServices & {
   signal: AbortSignal;
   /**
    * Tells the plane which stage the job is at (shown while people wait); each report also renews
-   * the job's lease. Sent in the background (it resolves at once; a newer stage replaces one not
-   * yet sent); while a job runs, its latest stage is re-sent every `leaseMs / 3`.
+   * the job's lease. Resolves once the stage (or a newer one that replaced it before it went out)
+   * has been sent, so awaiting it means "reported before it runs"; a handler on a latency budget
+   * may go on without awaiting. While a job runs, its latest stage is re-sent every `leaseMs / 3`.
    */
   progress: (stage: string) => Promise<void>;
   /** How long the plane's lease on this job lasts from each renewal. */

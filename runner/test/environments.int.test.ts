@@ -84,7 +84,7 @@ describe.each(testEngines())("Environments cloned by a runner process with the o
     expect(stages.slice(0, 2)).toEqual(["credentials", "cloning"]);
 
     const config = fs.readFileSync(path.join(dir, ".git", "config"), "utf8");
-    expect(config).toContain("credential-helper.mjs");
+    expect(config).toContain("credential-helper.sh");
     expect((await git(["config", "--get", "scm.environmentId"], dir)).stdout.trim()).toBe(environmentId);
     expect((await git(["remote", "get-url", "origin"], dir)).stdout.trim()).toBe(`${github.baseUrl}/${repo.path}`);
     expect(readTree(dir)).not.toContain(pat);

@@ -42,10 +42,10 @@ describe.each(testEngines())("Diagnostics: cancelled operations on $name", (engi
   const trailOf = (correlationId: string) => db.select().from(scmEvents).where(eq(scmEvents.correlationId, correlationId)).orderBy(asc(scmEvents.at), asc(scmEvents.id));
 
   /** Starts a PAT validation as one user action; resolves with the error it ends in. */
-  async function validate(actor: Actor, patSealed: string, integrationId: string, deadlineMs: number) {
+  async function validate(actor: Actor, patSealed: string, integrationId: string, deadlineMs: number, username?: string) {
     const correlationId = crypto.randomUUID();
     const failure = runWithCorrelation({ correlationId, actorId: actor.userId }, () =>
-      connectWithPat({ database, actor, integrationId, patSealed, deadlineMs }).then(
+      connectWithPat({ database, actor, integrationId, patSealed, deadlineMs, username }).then(
         () => null,
         (e: AppError) => e,
       ),
@@ -58,7 +58,7 @@ describe.each(testEngines())("Diagnostics: cancelled operations on $name", (engi
     const { correlationId, failure } = await validate(member, await sealPat(member, 0, "ghp_never_picked_up_token"), ids[0]!, 1_000);
     expect((await failure)?.code).toBe("runner_offline");
     expect(shape(await trailOf(correlationId))).toEqual(["pat.validate/queued/started", "pat.validate/deadline/cancelled/runner_offline", "pat.validate/request/failed/runner_offline"]);
-    const trail = await getTrail({ db, actor: member.role === "admin" ? member : { ...member, role: "admin" }, correlationId });
+    const trail = await getTrail({ db, actor: { ...member, role: "admin" }, correlationId });
     expect(trail?.diagnosis).toMatchObject({ state: "failed", code: "runner_offline", cause: "runner_offline" });
   });
 
@@ -93,7 +93,7 @@ describe.each(testEngines())("Diagnostics: cancelled operations on $name", (engi
 
   it("the runner aborts at the deadline and reports it in time: provider_timeout; with OAuth off, the remedy says who enables it", async () => {
     const { admin, member, ids, runner, sealPat } = await setupGitAuth(db, api.url);
-    const { correlationId, failure } = await validate(member, await sealPat(member, 2, "ATATT_bitbucket_api_token_value"), ids[2]!, 5_000);
+    const { correlationId, failure } = await validate(member, await sealPat(member, 2, "ATATT_bitbucket_api_token_value"), ids[2]!, 5_000, "someone@example.test");
     const job = await runner.claim("pat.validate");
     await runner.progress(job, "validating");
     await runner.fail(job, { code: "operation_aborted", message: "The runner stopped at the job's deadline: the provider did not answer in time." });

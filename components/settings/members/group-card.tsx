@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import type { GroupMemberPreview } from "@/lib/groups/list-groups";
-import { AddToGroupForm } from "./add-to-group-form";
 import { groupHref } from "./group-href";
 import { DeleteGroupButton } from "./delete-group-button";
 
@@ -16,8 +15,9 @@ type Group = {
 };
 
 /**
- * A group on the Members page: its most recently added members, a link to its own page (where
- * every member is listed and can be removed), a form to add one, and delete.
+ * A group on the Members page: its most recently added members and a link to its own page, where
+ * members are added, listed in full and removed; and delete. (A form per card would repeat on
+ * every group of a large organization.)
  */
 export function GroupCard({ group }: { group: Group }) {
   const headingId = `group-${group.id}`;
@@ -51,13 +51,10 @@ export function GroupCard({ group }: { group: Group }) {
       ) : (
         <p className="mt-3 text-sm text-gray-700">No members yet.</p>
       )}
-      {group.memberCount > 0 ? (
-        <Link href={groupHref(group.id)} className="mt-2 inline-block text-sm font-medium text-brand-700 underline">
-          {more > 0 ? `View all ${group.memberCount} members` : "Manage members"}
-          <span className="sr-only"> of {group.name}</span>
-        </Link>
-      ) : null}
-      <AddToGroupForm group={group} className="mt-3" />
+      <Link href={groupHref(group.id)} className="mt-3 inline-block text-sm font-medium text-brand-700 underline">
+        {more > 0 ? `View all ${group.memberCount} members` : group.memberCount > 0 ? "Manage members" : "Add members"}
+        <span className="sr-only"> of {group.name}</span>
+      </Link>
     </section>
   );
 }
