@@ -56,14 +56,26 @@ const bench: Bench = {
       root,
       scope,
       log,
-      env: { ...fresh.appEnv, AUTH_SECRET: crypto.randomBytes(32).toString("base64url"), E2E_SEED_SECRET: secret, LOG_LEVEL: "warn" },
+      env: {
+        ...fresh.appEnv,
+        AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
+        E2E_SEED_SECRET: secret,
+        LOG_LEVEL: "warn",
+        // Lets the memory samples run a full GC first, so they compare live data, not garbage.
+        NODE_OPTIONS: "--expose-gc",
+      },
     });
     const control = new HttpClient(server.baseUrl);
     scope.add("close control client", () => control.close());
     const controlHeaders = { "x-e2e-seed-secret": secret };
-    const state = async (): Promise<ChannelState> => JSON.parse((await control.get(ENQUEUE_PATH, controlHeaders)).body) as ChannelState;
+    const state = async (collect = false): Promise<ChannelState> =>
+      JSON.parse((await control.get(`${ENQUEUE_PATH}${collect ? "?gc=1" : ""}`, controlHeaders)).body) as ChannelState;
     // Null when the app does not answer within 30 s (overloaded): reported, not fatal.
-    const stateOrNull = () => state().catch(() => null);
+    const stateOrNull = (collect = false) => state(collect).catch(() => null);
+    const memorySample = async () => {
+      const app = await stateOrNull(true);
+      return { app, rss: treeRss(server.pid) };
+    };
     const heldNow = () => stateOrNull().then((s) => s?.waiting ?? -1);
     const waitForHeld = async (n: number, timeoutMs: number): Promise<number> => {
       const deadline = Date.now() + timeoutMs;
@@ -102,7 +114,9 @@ const bench: Bench = {
     const singleErrors = single.errors();
 
     await sleep(1_000);
-    const before = { rss: treeRss(server.pid), app: await state() };
+    const beforeSample = await memorySample();
+    if (!beforeSample.app) throw new Error("the app did not report its state before the runners connected");
+    const before = { rss: beforeSample.rss, app: beforeSample.app };
     log(`before the runners connect: RSS ${mib(before.rss.bytes).toFixed(0)} MiB in ${before.rss.processes} process(es), ${before.app.waiting} held`);
 
     // Many runners: all hold a poll; jobs go to random runners whose poll is parked.
@@ -126,7 +140,7 @@ const bench: Bench = {
     const connectCpuMs = treeCpuMs(server.pid) - cpuAtConnect;
     log(`${heldAfterConnect} long-polls held on the server ${(connectMs / 1000).toFixed(1)} s after the first connected (${en(connectPolls)} poll requests, ${fleet.errors()} client errors)`);
     await sleep(1_000);
-    const atFull = { rss: treeRss(server.pid), app: await stateOrNull() };
+    const atFull = await memorySample();
 
     let peakRss = atFull.rss.bytes;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRss(server.pid).bytes)), 500);
@@ -156,7 +170,7 @@ const bench: Bench = {
     const measurePolls = fleet.counters.polls - pollsAtMeasure;
     loopDelay.disable();
     clearInterval(sampler);
-    const atEnd = { rss: treeRss(server.pid), app: await stateOrNull() };
+    const atEnd = await memorySample();
     const counters = structuredClone(fleet.counters);
     const fleetErrors = fleet.errors();
     fleet.stop();

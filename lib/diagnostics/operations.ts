@@ -55,6 +55,7 @@ export function operationOfJob(kind: string): string {
   return Object.hasOwn(jobOperations, kind) ? jobOperations[kind as JobKind] : kind;
 }
 
+/** How people read an operation name (unknown names as they are). */
 export function operationLabel(operation: string): string {
   return Object.hasOwn(operationLabels, operation) ? operationLabels[operation as ScmOperation] : operation;
 }
@@ -101,6 +102,7 @@ export const stageLabels: Record<string, string> = {
   repository: "Repository reachable",
 };
 
+/** How people read a stage name (unknown ones with their underscores turned into spaces). */
 export function stageLabel(stage: string): string {
   return Object.hasOwn(stageLabels, stage) ? stageLabels[stage]! : stage.replace(/[_.]/g, " ");
 }

@@ -15,6 +15,8 @@ export type ChannelState = {
   waiting: number;
   /** `process.memoryUsage()` of this process, in bytes. */
   memory: NodeJS.MemoryUsage;
+  /** Whether a full garbage collection ran just before `memory` was read (needs `--expose-gc`). */
+  collected: boolean;
   pid: number;
 };
 
@@ -27,14 +29,22 @@ export type EnqueuedTestJob = ChannelState & {
   committedAt: number;
 };
 
-export function channelState(database: Pick<Database, "db" | "listen">): ChannelState {
-  return { waiting: jobNotifierFor(database).waiting(), memory: process.memoryUsage(), pid: process.pid };
+/**
+ * The channel and this process's memory. With `collect`, and the process started with
+ * `--expose-gc`, a full collection runs first, so heap figures are live data rather than garbage
+ * that happens not to be collected yet.
+ */
+export function channelState(database: Pick<Database, "db" | "listen">, opts: { collect?: boolean } = {}): ChannelState {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const collected = Boolean(opts.collect && gc);
+  if (collected) gc!();
+  return { waiting: jobNotifierFor(database).waiting(), memory: process.memoryUsage(), collected, pid: process.pid };
 }
 
 /**
  * Writes one job for `runnerId` exactly as product code does (`enqueueJob` in a transaction), and
  * reports when it was committed, so a benchmark can time how long the runner's long-poll takes to
- * deliver it. No product path creates jobs yet; this stands in for one.
+ * deliver it, without the user action that writes jobs in the product (Save & Test) in the way.
  */
 export async function enqueueTestJob(
   database: Pick<Database, "db" | "listen">,

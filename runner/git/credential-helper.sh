@@ -31,7 +31,7 @@ case "$operation" in
 esac
 
 if ! command -v curl >/dev/null 2>&1; then
-  NODE_OPTIONS= exec "$node" "$(dirname "$0")/credential-helper.mjs" --socket "$socket" --environment "$environment" "$operation"
+  NODE_OPTIONS= exec "$node" "${0%/*}/credential-helper.mjs" --socket "$socket" --environment "$environment" "$operation"
 fi
 
 if ! answer=$(curl --silent --max-time 60 --unix-socket "$socket" --data-binary @- "http://runner/v1/environments/$environment/git-credential/$operation"); then

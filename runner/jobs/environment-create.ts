@@ -69,7 +69,10 @@ async function clone(ctx: JobContext, payload: EnvironmentCreatePayload, url: st
     sentAt = now;
     void ctx.progress(wire);
   };
-  const args = ["clone", "--progress", ...credentialConfigArgs({ socketPath: ctx.credentialSocketPath, environmentId: payload.environmentId })];
+  // The job has no deadline (a clone takes what it takes) and its heartbeat keeps the lease, so a
+  // transfer that stalls must end by itself: git gives up below 1 kB/s for a minute.
+  const stallLimit = ["-c", "http.lowSpeedLimit=1000", "-c", "http.lowSpeedTime=60"];
+  const args = [...stallLimit, "clone", "--progress", ...credentialConfigArgs({ socketPath: ctx.credentialSocketPath, environmentId: payload.environmentId })];
   if (payload.branch) args.push("--branch", payload.branch);
   args.push("--", url, target);
   try {

@@ -24,11 +24,10 @@ export async function pollJobs(opts: {
   const until = Date.now() + waitMs;
   // A runner that hung up while its request queued behind others costs no queries.
   if (opts.signal?.aborted) return [];
-  await db.update(runners).set({ lastSeenAt: sql`now()` }).where(eq(runners.id, opts.runnerId));
   await notifier.ready(JOBS_CHANNEL);
   // Every held poll runs this loop again each time it re-arms (a thousand runners: dozens a
-  // second). An idle runner's poll costs one read: claiming and settling run only when that read
-  // finds open jobs, and a poll woken by a new job claims it at once.
+  // second). An idle runner's poll costs one statement (mark seen and look at its jobs): claiming
+  // and settling run only when that finds open jobs, and a poll woken by a new job claims it at once.
   let notified = false;
   for (let first = true; ; first = false) {
     const remaining = Math.max(0, until - Date.now());
@@ -68,9 +67,14 @@ type Inspection = {
   stale: boolean;
 };
 
-/** One read of the runner's open jobs: how many, when the next one comes due, and whether any needs settling. */
+/**
+ * Marks the runner as seen (it is polling) and reads its open jobs: how many, when the next one
+ * comes due, and whether any needs settling. One statement: the update runs as a CTE.
+ */
 async function inspectJobs(db: Db, runnerId: string): Promise<Inspection> {
+  const seen = db.$with("seen").as(db.update(runners).set({ lastSeenAt: sql`now()` }).where(eq(runners.id, runnerId)).returning({ id: runners.id }));
   const [row] = await db
+    .with(seen)
     .select({
       open: sql<number>`count(*)::int`,
       next: min(sql<Date>`case when ${runnerJobs.status} = 'pending' then ${runnerJobs.nextAt} else ${runnerJobs.leaseExpiresAt} end`),

@@ -11,9 +11,10 @@ const notFound = () => new Response("Not Found", { status: 404 });
 
 /**
  * Benchmark-only: writes a job for a runner and answers when it committed (POST), or reports how
- * many long-polls this process holds and its memory (GET). 404 unless the server was started with
- * E2E_SEED_SECRET and the request carries it, like the end-to-end seeding endpoint. It exists
- * because only the app process may open the embedded database while the app runs.
+ * many long-polls this process holds and its memory, after a full GC with `?gc=1` (GET). 404
+ * unless the server was started with E2E_SEED_SECRET and the request carries it, like the
+ * end-to-end seeding endpoint. It exists because only the app process may open the embedded
+ * database while the app runs.
  */
 export async function POST(request: Request) {
   if (!hasTestSecret(request)) return notFound();
@@ -24,5 +25,6 @@ export async function POST(request: Request) {
 
 export async function GET(request: Request) {
   if (!hasTestSecret(request)) return notFound();
-  return Response.json(channelState(await getDatabase()), { headers: { "Cache-Control": "no-store" } });
+  const collect = new URL(request.url).searchParams.get("gc") === "1";
+  return Response.json(channelState(await getDatabase(), { collect }), { headers: { "Cache-Control": "no-store" } });
 }
