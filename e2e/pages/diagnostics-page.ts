@@ -1,0 +1,56 @@
+import { expect, type Page } from "@playwright/test";
+
+/** Settings > Diagnostics: the trail search, its results, Check access, and one operation's timeline. */
+export class DiagnosticsPage {
+  constructor(readonly page: Page) {}
+
+  async goto(query: Record<string, string> = {}) {
+    const qs = new URLSearchParams(query).toString();
+    await this.page.goto(`/settings/diagnostics${qs ? `?${qs}` : ""}`);
+    await expect(this.page.getByRole("heading", { level: 1, name: "Diagnostics" })).toBeVisible();
+  }
+
+  /** Fills the search form and submits it (a GET: the URL carries the search). */
+  async search(fields: { email?: string; host?: string; code?: string; failuresOnly?: boolean }) {
+    const form = this.page.getByRole("search", { name: "Search the trail" });
+    if (fields.email !== undefined) await form.getByLabel("User email").fill(fields.email);
+    if (fields.host !== undefined) await form.getByLabel("Host").fill(fields.host);
+    if (fields.code !== undefined) await form.getByLabel("Error code").selectOption(fields.code);
+    if (fields.failuresOnly) await form.getByLabel("Failures only").check();
+    await form.getByRole("button", { name: "Search" }).click();
+    await expect(this.page).toHaveURL(/\/settings\/diagnostics\?/);
+  }
+
+  events() {
+    return this.page.getByRole("table", { name: "Matching events, newest first" });
+  }
+
+  /** The event rows of an operation that ended with `code` at `stage`. */
+  eventRows(opts: { operation: string; code?: string; stage?: string }) {
+    let selector = `tr[data-operation="${opts.operation}"]`;
+    if (opts.code) selector += `[data-error-code="${opts.code}"]`;
+    if (opts.stage) selector += `[data-stage="${opts.stage}"]`;
+    return this.events().locator(selector);
+  }
+
+  async openTimeline(row: ReturnType<DiagnosticsPage["eventRows"]>) {
+    await row.first().getByRole("link", { name: /^Timeline/ }).click();
+    await expect(this.page.getByRole("heading", { level: 1, name: /^Timeline/ })).toBeVisible();
+  }
+
+  diagnosis() {
+    return this.page.getByTestId("diagnosis");
+  }
+
+  timeline() {
+    return this.page.getByTestId("timeline");
+  }
+
+  switchToOAuth() {
+    return this.page.getByTestId("switch-to-oauth");
+  }
+
+  chart() {
+    return this.page.getByRole("img", { name: /Failures by error code/ });
+  }
+}
