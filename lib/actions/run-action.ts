@@ -93,8 +93,8 @@ export async function runAction<S extends z.ZodType, T>(
   } catch (e) {
     deps.rethrow(e);
     if (isAppError(e)) {
-      if (e.status >= 500) log.error("action.failed", { action: spec.name, code: e.code, correlationId });
-      else log.info("action.refused", { action: spec.name, code: e.code, correlationId });
+      if (e.status >= 500) log.error("action.failed", { action: spec.name, errorCode: e.code, correlationId });
+      else log.info("action.refused", { action: spec.name, errorCode: e.code, correlationId });
       return failure(e);
     }
     log.error("action.error", { action: spec.name, correlationId, error: e });
