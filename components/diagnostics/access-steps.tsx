@@ -1,6 +1,6 @@
 import { cn } from "@/components/ui/cn";
 import { ErrorAlert } from "@/components/ui/error-alert";
-import { accessStepLabels } from "@/lib/diagnostics/access-check-protocol";
+import { accessStepLabels } from "@/lib/diagnostics/access-step-ids";
 import type { AccessStepView } from "@/lib/diagnostics/access-check-steps";
 import { formatDuration } from "./format";
 
