@@ -13,9 +13,9 @@ function track(child: ChildProcess): Proc {
   return { child, output: () => text };
 }
 
-/** `npm run runner -- ...` in its own process group (so stopping it stops tsx too). */
-export function runnerProcess(args: string[], dataDir: string): Proc {
-  return track(spawn("npm", ["run", "--silent", "runner", "--", ...args, "--data-dir", dataDir], { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_ENV: "production" } }));
+/** `npm run runner -- ...` in its own process group (so stopping it stops tsx too); `env` adds variables (e.g. `LOG_LEVEL`). */
+export function runnerProcess(args: string[], dataDir: string, env: Record<string, string> = {}): Proc {
+  return track(spawn("npm", ["run", "--silent", "runner", "--", ...args, "--data-dir", dataDir], { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_ENV: "production", ...env } }));
 }
 
 export async function exitCode(child: ChildProcess): Promise<number | null> {
@@ -35,7 +35,10 @@ export async function stopProcess(proc: Proc | null): Promise<void> {
   await exitCode(child);
 }
 
-export type SandboxUrls = { github: { web: string } };
+export type SandboxUrls = { github: { web: string; api: string; enterpriseApi: string }; gitlab: { web: string } };
+
+/** A token as the sandbox's admin API shows it (its value included: the admin API is the sandbox's back door). */
+export type SandboxToken = { id: number; provider: string; kind: "classic" | "fine-grained" | "oauth" | "refresh"; value: string; login: string; scopes: string[]; revokedAt: string | null; clientId: string | null };
 export type SandboxProc = Proc & { adminUrl: string; urls: SandboxUrls; admin: <T>(method: string, path: string, body?: unknown) => Promise<T> };
 
 /**
@@ -63,4 +66,22 @@ export async function startSandboxProcess(): Promise<SandboxProc> {
   };
   const health = await admin<{ urls: SandboxUrls }>("GET", "/admin/health");
   return { ...proc, adminUrl, urls: health.urls, admin };
+}
+
+/**
+ * Every token the sandbox has issued with an id up to `upTo` (PATs, OAuth access and refresh
+ * tokens). The admin API looks tokens up by id only, and ids are shared with users, repositories
+ * and faults, so this walks the ids; issue something just before to know the latest id.
+ */
+export async function sandboxTokens(sandbox: SandboxProc, upTo: number): Promise<SandboxToken[]> {
+  const ids = Array.from({ length: upTo }, (_, i) => i + 1);
+  const found = await Promise.all(
+    ids.map(async (id) => {
+      const res = await fetch(`${sandbox.adminUrl}/admin/tokens/${id}`);
+      if (res.status === 404) return null;
+      if (!res.ok) throw new Error(`sandbox GET /admin/tokens/${id} answered ${res.status}: ${await res.text()}`);
+      return (await res.json()) as SandboxToken;
+    }),
+  );
+  return found.filter((t): t is SandboxToken => t !== null);
 }

@@ -32,4 +32,16 @@ export class EnvironmentsPage {
   row(repoUrl: string) {
     return this.list().getByRole("row").filter({ hasText: repoUrl });
   }
+
+  /** The id of an environment in the list (the name of its directory on the runner). */
+  async environmentId(repoUrl: string): Promise<string> {
+    const id = await this.row(repoUrl).getAttribute("data-environment-id");
+    expect(id, `environment row for ${repoUrl}`).toBeTruthy();
+    return id!;
+  }
+
+  /** The live clone progress of an environment being created ("Cloning…", "Receiving objects 40%…"). */
+  progress(repoUrl: string) {
+    return this.row(repoUrl).getByRole("status");
+  }
 }

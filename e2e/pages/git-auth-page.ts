@@ -24,6 +24,16 @@ export class GitAuthPage {
     return this.patDialog();
   }
 
+  /** The row's connection state: `[data-connection-state=connected|needs_reauth|not_connected]`. */
+  connectionState(provider: string, host: string) {
+    return this.row(provider, host).locator("[data-connection-state]");
+  }
+
+  /** Starts OAuth from a row; the browser goes to the provider's consent page (or straight back when it auto-approves). */
+  async connectWithOAuth(provider: string, host: string) {
+    await this.row(provider, host).getByRole("button", { name: `Connect with OAuth for ${host}`, exact: true }).click();
+  }
+
   async disconnect(provider: string, host: string) {
     await this.row(provider, host).getByRole("button", { name: `Disconnect ${host}` }).click();
     const dialog = this.page.getByRole("dialog", { name: `Disconnect ${host}?` });
