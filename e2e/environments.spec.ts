@@ -54,6 +54,8 @@ test("first environment for a host: the prompt offers the enabled methods; a tok
   await prompt.getByLabel("Personal access token (classic or fine-grained)").fill(CANARY);
   await prompt.getByRole("button", { name: "Connect and create environment" }).click();
   const validate = await runner.claim("pat.validate");
+  // The runner is asked to check the token reaches this repository (SAML SSO, fine-grained access).
+  expect(validate.payload.repository).toBe("acme/app");
   const opened = await openSealed(seeded.keys, validate.payload.patSealed as string, { purpose: "pat", runnerId: seeded.runnerId, host: "github.com", userId: member!.userId });
   expect(opened.value).toBe(CANARY);
   await runner.succeed(validate, await runner.credential(validate, { token: opened.value, login: "octocat", scopes: ["repo"] }));

@@ -19,6 +19,7 @@ export function AuthorizationPrompt({
   returnTo,
   userId,
   onConnected,
+  repository,
 }: {
   target: AuthTarget;
   oauth: boolean;
@@ -26,6 +27,8 @@ export function AuthorizationPrompt({
   returnTo: string;
   userId: string;
   onConnected: () => void;
+  /** The repository the environment is for: a token is checked against it (SSO, fine-grained access). */
+  repository?: string;
 }) {
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -51,7 +54,7 @@ export function AuthorizationPrompt({
       {pat ? (
         <div className="flex flex-col gap-2 rounded-md border border-gray-300 bg-white p-4">
           <h3 className="text-sm font-semibold text-gray-900">{oauth ? "Or use a personal access token" : "Use a personal access token"}</h3>
-          <PatConnectForm target={target} userId={userId} onConnected={onConnected} submitLabel="Connect and create environment" />
+          <PatConnectForm target={target} userId={userId} onConnected={onConnected} submitLabel="Connect and create environment" repository={repository} />
         </div>
       ) : null}
     </section>

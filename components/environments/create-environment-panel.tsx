@@ -113,7 +113,7 @@ export function CreateEnvironmentPanel({
           </div>
         ) : null}
       </div>
-      {prompt && target ? <AuthorizationPrompt target={target} oauth={prompt.oauth} pat={prompt.pat} returnTo={resumeUrl(values)} userId={userId} onConnected={resume} /> : null}
+      {prompt && target ? <AuthorizationPrompt target={target} oauth={prompt.oauth} pat={prompt.pat} returnTo={resumeUrl(values)} userId={userId} onConnected={resume} repository={prompt.repository} /> : null}
       {prompt && !target ? <ErrorAlert code="not_authorized_for_host" /> : null}
     </section>
   );

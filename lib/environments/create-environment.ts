@@ -13,7 +13,7 @@ import { parseRepoUrl } from "./parse-repo-url";
 export type CreateEnvironmentOutcome =
   | { kind: "created"; environmentId: string; jobId: string }
   /** The owner must connect an account for the host first; the page offers the enabled methods. */
-  | { kind: "needs_authorization"; integrationId: string; host: string; provider: string; oauth: boolean; pat: boolean };
+  | { kind: "needs_authorization"; integrationId: string; host: string; provider: string; oauth: boolean; pat: boolean; repository: string };
 
 /**
  * Creates an environment: a clone of `repoUrl` on the runner, made with the owner's credentials.
@@ -32,7 +32,7 @@ async function createEnvironmentUntraced(opts: { db: Db; actor: Actor; runnerId:
   if (!integration) throw new AppError("no_integration_for_host", { fieldErrors: { repoUrl: [`This runner has no integration for ${parsed.host}.`] } });
   const credential = await findUsableCredential({ db: opts.db, runnerId: runner.id, host: parsed.host, userId: opts.actor.userId });
   if (!credential) {
-    return { kind: "needs_authorization", integrationId: integration.id, host: integration.host, provider: integration.provider, oauth: integration.oauthEnabled, pat: integration.patEnabled };
+    return { kind: "needs_authorization", integrationId: integration.id, host: integration.host, provider: integration.provider, oauth: integration.oauthEnabled, pat: integration.patEnabled, repository: parsed.repoPath };
   }
   return opts.db.transaction(async (tx) => {
     const name = parsed.repoPath.split("/").pop() ?? parsed.repoPath;

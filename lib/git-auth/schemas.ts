@@ -23,4 +23,6 @@ export const connectPatSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined))
     .pipe(z.string().email("Enter the email address of your Atlassian account").optional()),
+  /** The repository about to be used (`owner/name`), when connecting for one: the runner checks the token reaches it. */
+  repository: z.string().trim().min(1).max(300).optional(),
 });

@@ -71,7 +71,7 @@ describe.each(testEngines())("environments on $name", (engine) => {
   it("asks for authorization with the enabled methods when the owner has no working credential; nothing is stored", async () => {
     const { member, seeded, ids } = await connected();
     // gitlab: a credential exists but needs re-authentication.
-    expect(await create(member, seeded.runnerId, "https://gitlab.example.com/group/sub/project.git")).toEqual({ kind: "needs_authorization", integrationId: ids[1], host: "gitlab.example.com", provider: "gitlab", oauth: true, pat: true });
+    expect(await create(member, seeded.runnerId, "https://gitlab.example.com/group/sub/project.git")).toEqual({ kind: "needs_authorization", integrationId: ids[1], host: "gitlab.example.com", provider: "gitlab", oauth: true, pat: true, repository: "group/sub/project" });
     // bitbucket: never connected; PAT only.
     expect(await create(member, seeded.runnerId, "https://bitbucket.org/team/repo")).toMatchObject({ kind: "needs_authorization", integrationId: ids[2], oauth: false, pat: true });
     // github: connected, but not for a colleague.

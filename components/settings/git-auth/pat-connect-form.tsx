@@ -26,6 +26,7 @@ export function PatConnectForm({
   submitLabel = "Connect",
   autoFocus,
   onCancel,
+  repository,
 }: {
   target: PatTarget;
   userId: string;
@@ -35,6 +36,8 @@ export function PatConnectForm({
   autoFocus?: boolean;
   /** Shows a Cancel button next to the submit button (in a dialog). */
   onCancel?: () => void;
+  /** The repository the token is for (`owner/name`), when connecting to use one: the runner checks the token reaches it. */
+  repository?: string;
 }) {
   const tokenRef = useRef<HTMLInputElement>(null);
   const [username, setUsername] = useState("");
@@ -76,7 +79,7 @@ export function PatConnectForm({
     if (tokenRef.current) tokenRef.current.value = "";
     setPhase("validating");
     startTransition(async () => {
-      const result = await connectPatAction(null, { integrationId: target.integrationId, patSealed, username: target.pat.needsUsername ? username : undefined });
+      const result = await connectPatAction(null, { integrationId: target.integrationId, patSealed, username: target.pat.needsUsername ? username : undefined, repository });
       if (result.ok) {
         setPhase("idle");
         onConnected(result.data);

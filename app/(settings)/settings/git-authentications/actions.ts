@@ -31,7 +31,7 @@ export const connectPatAction = createAction({
   access: people,
   schema: connectPatSchema,
   handler: async (input, actor) => {
-    const result = await connectWithPat({ database: await getDatabase(), actor, integrationId: input.integrationId, patSealed: input.patSealed, username: input.username ?? null });
+    const result = await connectWithPat({ database: await getDatabase(), actor, integrationId: input.integrationId, patSealed: input.patSealed, username: input.username ?? null, repository: input.repository ?? null });
     revalidatePath(PATH);
     return result;
   },
