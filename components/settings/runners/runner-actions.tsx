@@ -49,7 +49,7 @@ export function RunnerActions({ runner, publicBaseUrl, afterDeleteHref }: { runn
         }
       >
         <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => setConfirmRotate(false)} autoFocus>
+          <Button variant="secondary" onClick={() => setConfirmRotate(false)} data-autofocus>
             Cancel
           </Button>
           <Button
