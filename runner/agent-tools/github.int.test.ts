@@ -90,6 +90,50 @@ describe("agent SCM tools on the GitHub sandbox (Enterprise Server layout)", () 
     expect((await octokit.rest.pulls.listReviewComments({ ...repo, pull_number: pull!.number })).data).toHaveLength(1);
   });
 
+  it("submits a COMMENT review as the owner; the owner's own APPROVE is GitHub's refusal, passed on", async () => {
+    const { data: [pull] } = await octokit.rest.pulls.list({ ...repo, state: "open" });
+    const result = await session.call("submit_review", { number: pull!.number, event: "COMMENT", body: "Looks good overall." });
+    expect(errorOf(result)).toBeNull();
+    const { review } = result.structuredContent as { review: { id: string; state: string; url: string; author: string } };
+    expect(review).toMatchObject({ state: "COMMENTED", author: "octo-owner" });
+    const { data: reviews } = await octokit.rest.pulls.listReviews({ ...repo, pull_number: pull!.number });
+    expect(reviews.filter((r) => r.body !== "")).toMatchObject([
+      { id: Number(review.id), state: "COMMENTED", body: "Looks good overall.", user: { login: "octo-owner" }, commit_id: pull!.head.sha, html_url: review.url },
+    ]);
+
+    const own = await session.call("submit_review", { number: pull!.number, event: "APPROVE" });
+    expect(errorOf(own)).toMatchObject({ code: "validation_failed", fieldErrors: { provider: ["Can not approve your own pull request"] } });
+    expect((await octokit.rest.pulls.listReviews({ ...repo, pull_number: pull!.number })).data).toHaveLength(reviews.length);
+    expect((await activityOf(world, session.environment.id)).slice(-2).map((a) => [a.tool, a.outcome, a.errorCode, a.resultUrl])).toEqual([
+      ["submit_review", "succeeded", null, review.url],
+      ["submit_review", "failed", "validation_failed", null],
+    ]);
+  });
+
+  it("submits an APPROVE on someone else's pull request from a second account's environment", async () => {
+    await world.sandbox.admin.createUser({ provider: "github", login: "octo-reviewer" });
+    await world.sandbox.admin.createRepo({
+      provider: "github",
+      path: "octo-owner/shared",
+      files: { "README.md": "# shared\n" },
+      branches: [{ name: "topic", files: { "README.md": "# shared\n\nMore.\n" } }],
+      collaborators: [{ login: "octo-reviewer", permission: "write" }],
+    });
+    const { data: pull } = await octokit.rest.pulls.create({ owner: "octo-owner", repo: "shared", title: "Topic", head: "topic", base: "main" });
+    const added = await addEnvironment(world, { provider: "github", login: "octo-reviewer", repo: "own" });
+    const reviewer = await connect(world, added.environment);
+    try {
+      const result = await reviewer.call("submit_review", { repository: "octo-owner/shared", number: pull.number, event: "APPROVE", body: "Ship it." });
+      expect(errorOf(result)).toBeNull();
+      const { data: reviews } = await octokit.rest.pulls.listReviews({ owner: "octo-owner", repo: "shared", pull_number: pull.number });
+      expect(reviews).toMatchObject([{ state: "APPROVED", body: "Ship it.", user: { login: "octo-reviewer" }, commit_id: pull.head.sha }]);
+      expect(result.structuredContent).toMatchObject({ review: { id: String(reviews[0]!.id), state: "APPROVED", author: "octo-reviewer", url: reviews[0]!.html_url } });
+      expect(await activityOf(world, added.environment.id)).toMatchObject([{ tool: "submit_review", repository: "octo-owner/shared", outcome: "succeeded" }]);
+    } finally {
+      await disconnect(reviewer);
+    }
+  });
+
   it("creates and closes an issue, with labels and a comment, as the owner", async () => {
     const created = await session.call("create_issue", { title: "Crash on start", body: "Steps...", labels: ["bug"], assignees: ["octo-owner"] });
     const { issue } = created.structuredContent as { issue: { number: number; url: string } };
@@ -120,7 +164,7 @@ describe("agent SCM tools on the GitHub sandbox (Enterprise Server layout)", () 
     expect((await activityOf(world, session.environment.id)).at(-1)).toMatchObject({ tool: "list_issues", outcome: "failed", errorCode: "rate_limited" });
   });
 
-  it("missing or malformed arguments and another host's repository are typed errors; nothing is sent or recorded", async () => {
+  it("missing or malformed arguments and another host's repository are typed errors, recorded as refused; nothing is sent", async () => {
     const recorded = (await activityOf(world, session.environment.id)).length;
     const requests = world.sandbox.admin.requests({ provider: "github" }).length;
     expect(errorOf(await session.call("create_issue", {}))).toMatchObject({ code: "validation_failed", fieldErrors: { title: ["Required."] } });
@@ -131,7 +175,13 @@ describe("agent SCM tools on the GitHub sandbox (Enterprise Server layout)", () 
     });
     expect(errorOf(await session.call("create_issue", { title: "x", repository: "https://github.com/octo-owner/app" }))).toMatchObject({ code: "repository_host_mismatch" });
     expect(errorOf(await session.call("update_issue", { number: 1 }))).toMatchObject({ code: "validation_failed" });
-    expect(await activityOf(world, session.environment.id)).toHaveLength(recorded);
+    expect((await activityOf(world, session.environment.id)).slice(recorded).map((a) => [a.tool, a.outcome, a.errorCode, a.repository])).toEqual([
+      ["create_issue", "refused", "validation_failed", "octo-owner/app"],
+      ["get_pull_request", "refused", "validation_failed", "octo-owner/app"],
+      ["add_review_comment", "refused", "validation_failed", "octo-owner/app"],
+      ["create_issue", "refused", "repository_host_mismatch", "https://github.com/octo-owner/app"],
+      ["update_issue", "refused", "validation_failed", "octo-owner/app"],
+    ]);
     expect(world.sandbox.admin.requests({ provider: "github" })).toHaveLength(requests);
   });
 

@@ -54,6 +54,36 @@ function issueView(i: GitlabIssue): IssueView {
   };
 }
 
+function notEligibleToApprove(number: number): ToolFailure {
+  return new ToolFailure(
+    "validation_failed",
+    `GitLab does not let the environment owner approve merge request !${number}: an author cannot approve their own merge request, and approving needs at least the Developer role.`,
+    { fieldErrors: { event: ["Not eligible to approve this merge request; submit a COMMENT review instead."] } },
+  );
+}
+
+/**
+ * Approves a merge request. GitLab refuses an approver it finds ineligible (by default the merge
+ * request's own author) with a bare 401, which read as a dead token would mark the owner's
+ * connection revoked. So the approval state is read first with the same token: that refusal is
+ * named for what it is, and an approval already given stands (approving again answers 304).
+ */
+async function approve(api: Api, ctx: BackendContext, number: number): Promise<void> {
+  const state = (await api.MergeRequestApprovals.showConfiguration(ctx.repository, { mergerequestIId: number })) as unknown as {
+    user_has_approved?: boolean;
+    user_can_approve?: boolean;
+  };
+  if (state.user_has_approved) return;
+  if (state.user_can_approve === false) throw notEligibleToApprove(number);
+  try {
+    await api.MergeRequestApprovals.approve(ctx.repository, number);
+  } catch (e) {
+    // The token was accepted a moment ago: a 401 now is the approval refused, not the token.
+    if (isToolFailure(e) && e.code === "credential_needs_reauth") throw notEligibleToApprove(number);
+    throw e;
+  }
+}
+
 /** GitLab assigns by user id; the tools take user names, as people and models know them. */
 async function userIds(api: Api, logins: string[] | undefined): Promise<number[] | undefined> {
   if (!logins) return undefined;
@@ -184,7 +214,7 @@ export const gitlabBackend: ScmBackend = {
   async submit_review(ctx, input) {
     const api = gitlabClient(ctx);
     const page = itemPage(ctx, "merge_requests", input.number);
-    if (input.event === "APPROVE") await api.MergeRequestApprovals.approve(ctx.repository, input.number);
+    if (input.event === "APPROVE") await approve(api, ctx, input.number);
     let noteId: number | undefined;
     if (input.body) noteId = ((await api.MergeRequestNotes.create(ctx.repository, input.number, input.body)) as { id: number }).id;
     const review = { id: noteId === undefined ? null : String(noteId), state: input.event === "APPROVE" ? "APPROVED" : "COMMENTED", url: noteUrl(page, noteId) };

@@ -52,6 +52,49 @@ describe("agent SCM tools on the GitLab sandbox", () => {
     expect(activity[1]!.resultUrl).toMatch(new RegExp(`^${pullRequest.url}#note_\\d+$`));
   });
 
+  // Regression: GitLab answers the author's own approval with a bare 401, which the tools read as
+  // a revoked token, marking the owner's connection for reconnection.
+  it("the owner's APPROVE of their own merge request is refused as such, and leaves the connection alone", async () => {
+    const [mr] = await api.MergeRequests.all({ projectId: project, state: "opened" });
+    const result = await session.call("submit_review", { number: mr!.iid, event: "APPROVE", body: "Approving my own." });
+    expect(errorOf(result)).toMatchObject({ code: "validation_failed", fieldErrors: { event: [expect.any(String)] } });
+    expect(await api.MergeRequestApprovals.showConfiguration(project, { mergerequestIId: mr!.iid })).toMatchObject({ approved: false, approved_by: [] });
+    expect((await api.MergeRequestNotes.all(project, mr!.iid)).map((n) => n.body)).not.toContain("Approving my own.");
+    const [row] = await world.database.db.select().from(hostAuthTokens).where(eq(hostAuthTokens.userId, session.environment.ownerId));
+    expect(row).toMatchObject({ needsReauthReason: null });
+    expect((await activityOf(world, session.environment.id)).at(-1)).toMatchObject({ tool: "submit_review", outcome: "failed", errorCode: "validation_failed" });
+    // The connection still works.
+    expect(errorOf(await session.call("get_pull_request", { number: mr!.iid }))).toBeNull();
+  });
+
+  it("approves someone else's merge request from a Developer's environment, with a note", async () => {
+    await world.sandbox.admin.createUser({ provider: "gitlab", login: "gl-dev" });
+    await world.sandbox.admin.createRepo({
+      provider: "gitlab",
+      path: "gl-owner/reviewed",
+      files: { "README.md": "# reviewed\n" },
+      branches: [{ name: "topic", files: { "README.md": "# reviewed\n\nMore.\n" } }],
+      collaborators: [{ login: "gl-dev", permission: "write" }],
+    });
+    const mr = await api.MergeRequests.create("gl-owner/reviewed", "topic", "main", "Topic");
+    const added = await addEnvironment(world, { provider: "gitlab", login: "gl-dev", repo: "own" });
+    const developer = await connect(world, added.environment);
+    try {
+      const result = await developer.call("submit_review", { repository: "gl-owner/reviewed", number: mr.iid, event: "APPROVE", body: "Ship it." });
+      expect(errorOf(result)).toBeNull();
+      expect(result.structuredContent).toMatchObject({ review: { state: "APPROVED" } });
+      const state = await api.MergeRequestApprovals.showConfiguration("gl-owner/reviewed", { mergerequestIId: mr.iid });
+      expect(state).toMatchObject({ approved: true, approved_by: [{ user: { username: "gl-dev" } }] });
+      const notes = await api.MergeRequestNotes.all("gl-owner/reviewed", mr.iid);
+      expect(notes.map((n) => [n.body, (n.author as { username: string }).username])).toEqual([["Ship it.", "gl-dev"]]);
+      // Approving again keeps the approval (GitLab answers a repeat with 304).
+      expect(errorOf(await developer.call("submit_review", { repository: "gl-owner/reviewed", number: mr.iid, event: "APPROVE" }))).toBeNull();
+      expect(await api.MergeRequestApprovals.showConfiguration("gl-owner/reviewed", { mergerequestIId: mr.iid })).toMatchObject({ approved_by: [{ user: { username: "gl-dev" } }] });
+    } finally {
+      await disconnect(developer);
+    }
+  });
+
   it("creates and closes an issue with a comment, as the owner", async () => {
     const created = await session.call("create_issue", { title: "Crash on start", labels: ["bug"] });
     const { issue } = created.structuredContent as { issue: { number: number; url: string } };

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type {
+  Approval,
   AuthCode,
   Comment,
   Fault,
@@ -12,6 +13,7 @@ import type {
   PullRequest,
   Repo,
   RequestLogEntry,
+  Review,
   Revocation,
   TokenRecord,
   User,
@@ -39,6 +41,10 @@ export class SandboxStore {
   readonly pulls: PullRequest[] = [];
   readonly issues: Issue[] = [];
   readonly comments: Comment[] = [];
+  /** GitHub pull request reviews. */
+  readonly reviews: Review[] = [];
+  /** GitLab merge request approvals. */
+  readonly approvals: Approval[] = [];
   readonly faults: Fault[] = [];
   readonly revocations: Revocation[] = [];
   readonly requestLog: RequestLogEntry[] = [];

@@ -187,6 +187,36 @@ export interface Comment {
   inReplyToId: number | null;
   position: Record<string, unknown> | null;
   createdAt: number;
+  /** GitHub review comments: the review they belong to (every GitHub review comment has one). */
+  reviewId?: number;
+}
+
+/** A GitHub pull request review's state; `PENDING` until it is submitted. */
+export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "PENDING";
+
+/** A GitHub pull request review: a state and a body, grouping the review comments made with it. */
+export interface Review {
+  id: number;
+  repoId: number;
+  /** The pull request's number. */
+  number: number;
+  authorId: number;
+  /** `""` when none was given, as GitHub returns it. */
+  body: string;
+  state: ReviewState;
+  /** The head commit the review was made on. */
+  commitId: string;
+  /** Null while pending. */
+  submittedAt: number | null;
+}
+
+/** A GitLab merge request approval by one user. */
+export interface Approval {
+  repoId: number;
+  /** The merge request's iid. */
+  number: number;
+  userId: number;
+  createdAt: number;
 }
 
 export type FaultKind = "latency" | "hang" | "status" | "sso_required" | "unreachable" | "expire_tokens";

@@ -16,6 +16,7 @@ afterAll(async () => {
 });
 
 const get = (url: string, auth = `token ${token}`) => fetch(url, { headers: { authorization: auth } });
+const post = (url: string, body: unknown, auth = `token ${token}`) => fetch(url, { method: "POST", headers: { authorization: auth }, body: JSON.stringify(body) });
 
 describe("GitHub responses against GitHub's OpenAPI description", () => {
   it("accepts the sandbox's own answers, errors included, on both layouts", async () => {
@@ -39,6 +40,27 @@ describe("GitHub responses against GitHub's OpenAPI description", () => {
     expect(sandbox.admin.violations()).toEqual([]);
   });
 
+  it("accepts the pull request review answers: created, pending, listed, fetched and refused", async () => {
+    const api = sandbox.urls.github.api;
+    const reviews = `${api}/repos/octocat/app/pulls/1/reviews`;
+    const before = sandbox.admin.validatedResponses();
+    expect((await post(`${api}/repos/octocat/app/pulls`, { title: "Dev", head: "dev", base: "main" })).status).toBe(201);
+    const created = await post(reviews, { event: "COMMENT", body: "Fine.", comments: [{ path: "a.txt", line: 1, body: "New file." }] });
+    const pending = await post(reviews, {});
+    const { id } = (await created.json()) as { id: number };
+    const answers = await Promise.all([
+      get(reviews),
+      get(`${reviews}/${id}`),
+      get(`${reviews}/${id + 1000}`),
+      post(reviews, { event: "APPROVE" }),
+      post(reviews, { event: "COMMENT", body: "Again." }),
+      post(reviews, { event: "SHIP_IT" }),
+    ]);
+    expect([created.status, pending.status, ...answers.map((r) => r.status)]).toEqual([200, 200, 200, 200, 404, 422, 422, 422]);
+    expect(sandbox.admin.validatedResponses()).toBeGreaterThanOrEqual(before + 9);
+    expect(sandbox.admin.violations()).toEqual([]);
+  });
+
   it("reports a body that does not match its schema", async () => {
     await sandbox.admin.addFault({ provider: "github", host: "api", path: "/user", kind: "status", status: 200, body: { login: 42 }, count: 1 });
     expect((await get(`${sandbox.urls.github.api}/user`)).status).toBe(200);
@@ -55,5 +77,14 @@ describe("GitHub responses against GitHub's OpenAPI description", () => {
       operation: "GET /repos/{owner}/{repo}",
       errors: ["status 201 is not documented for GET /repos/{owner}/{repo}"],
     });
+  });
+
+  it("reports a pull request review that does not match its schema", async () => {
+    const path = "/repos/octocat/app/pulls/1/reviews";
+    await sandbox.admin.addFault({ provider: "github", host: "api", path, kind: "status", status: 200, body: [{ id: 1, state: "APPROVED" }], count: 1 });
+    expect((await get(`${sandbox.urls.github.api}${path}`)).status).toBe(200);
+    const violation = sandbox.admin.violations().at(-1);
+    expect(violation).toMatchObject({ path, status: 200, operation: "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews" });
+    expect(violation?.errors.join("\n")).toMatch(/node_id|required/);
   });
 });

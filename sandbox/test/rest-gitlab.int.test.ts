@@ -26,13 +26,17 @@ beforeAll(async () => {
   sandbox = await startSandbox();
   owner = await sandbox.admin.createUser({ provider: "gitlab", login: "gitlab-user" });
   reporter = await sandbox.admin.createUser({ provider: "gitlab", login: "reporter" });
+  await sandbox.admin.createUser({ provider: "gitlab", login: "developer" });
   await sandbox.admin.createUser({ provider: "gitlab", login: "outsider" });
   await sandbox.admin.createRepo({
     provider: "gitlab",
     path: project,
     files: { "README.md": "# app\n" },
     branches: [{ name: "feature", files: { "README.md": "# app\n\nMore text.\n" } }],
-    collaborators: [{ login: "reporter", permission: "read" }],
+    collaborators: [
+      { login: "reporter", permission: "read" },
+      { login: "developer", permission: "write" },
+    ],
   });
 });
 
@@ -77,6 +81,35 @@ describe("gitbeaker against the GitLab host", () => {
     const note = await api.IssueNotes.create(project, issue.iid, "Fixed in !1");
     expect(note.body).toBe("Fixed in !1");
     expect((await api.IssueNotes.all(project, issue.iid)).map((n) => n.body)).toEqual(["Fixed in !1"]);
+  });
+});
+
+describe("merge request approvals", () => {
+  type ApprovalState = { approved: boolean; user_has_approved: boolean; user_can_approve: boolean; approved_by: { user: { username: string } }[] };
+
+  it("a Developer approves and unapproves; the author, a second approval, a Reporter and a stale SHA are refused", async () => {
+    const author = await clientFor("gitlab-user");
+    const developer = await clientFor("developer");
+    const [mr] = await author.MergeRequests.all({ projectId: project, state: "opened" });
+    const iid = mr!.iid;
+    const stateFor = async (api: InstanceType<typeof Gitlab>) => (await api.MergeRequestApprovals.showConfiguration(project, { mergerequestIId: iid })) as unknown as ApprovalState;
+
+    // By default GitLab prevents approval by the author: the approval service answers 401.
+    expect(await stateFor(author)).toMatchObject({ approved: false, user_can_approve: false, user_has_approved: false });
+    expect(await statusOf(author.MergeRequestApprovals.approve(project, iid))).toBe(401);
+    expect(await statusOf((await clientFor("reporter")).MergeRequestApprovals.approve(project, iid))).toBe(403);
+    expect(await stateFor(developer)).toMatchObject({ approved: false, user_can_approve: true });
+    expect(await statusOf(developer.MergeRequestApprovals.approve(project, iid, { sha: "0".repeat(40) }))).toBe(409);
+
+    const approved = (await developer.MergeRequestApprovals.approve(project, iid, { sha: mr!.sha as string })) as unknown as ApprovalState & { iid: number };
+    expect(approved).toMatchObject({ iid, approved: true, user_has_approved: true, user_can_approve: false, approved_by: [{ user: { username: "developer" } }] });
+    expect(await statusOf(developer.MergeRequestApprovals.approve(project, iid))).toBe(304);
+    expect(await stateFor(author)).toMatchObject({ approved: true, user_has_approved: false, approved_by: [{ user: { username: "developer" } }] });
+
+    await developer.MergeRequestApprovals.unapprove(project, iid);
+    expect(await stateFor(developer)).toMatchObject({ approved: false, approved_by: [], user_can_approve: true });
+    expect(await statusOf(developer.MergeRequestApprovals.unapprove(project, iid))).toBe(304);
+    expect(await statusOf(developer.MergeRequestApprovals.approve(project, 999))).toBe(404);
   });
 });
 

@@ -14,6 +14,7 @@ import { registerIssueRoutes } from "./issues";
 import { registerGithubApplicationsApi, registerGithubOAuthWeb } from "./oauth";
 import { registerPullRoutes } from "./pulls";
 import { gh, registerRepoRoutes } from "./repos";
+import { registerReviewRoutes } from "./reviews";
 
 /** The Enterprise Server release the `/api/v3` layout claims to be. */
 const GHES_VERSION = "3.17.0";
@@ -22,6 +23,7 @@ function apiRouter(env: GhEnv): Router {
   const router = new Router();
   registerRepoRoutes(router, env);
   registerPullRoutes(router, env);
+  registerReviewRoutes(router, env);
   registerIssueRoutes(router, env);
   registerGithubApplicationsApi(router, env);
   return router;

@@ -1,10 +1,10 @@
 import { diffSummary, fileDiff, hunkForLine, resolveBranch } from "../git/repos";
 import type { Ctx } from "../http/server";
 import type { Router } from "../http/router";
-import type { Comment, PullRequest, Repo } from "../types";
+import type { Comment, PullRequest, Repo, Review } from "../types";
 import { ghNotFound, ghValidationError, paginate, repoAccess, type GhEnv } from "./common";
 import { gh } from "./repos";
-import { pullRequest, reviewComment, type PullExtras } from "./serialize-issues";
+import { isPendingComment, pullRequest, reviewComment, type PullExtras } from "./serialize-issues";
 
 const DOC_CREATE = "/rest/pulls/pulls#create-a-pull-request";
 const DOC_GET = "/rest/pulls/pulls#get-a-pull-request";
@@ -14,7 +14,8 @@ function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-async function refreshHead(env: GhEnv, repo: Repo, pr: PullRequest): Promise<void> {
+/** Moves an open pull request's head and base to where their branches are now. */
+export async function refreshHead(env: GhEnv, repo: Repo, pr: PullRequest): Promise<void> {
   if (pr.state !== "open") return;
   const head = await resolveBranch(repo.diskPath, env.home, pr.head);
   if (head) pr.headSha = head;
@@ -32,9 +33,36 @@ async function extras(env: GhEnv, repo: Repo, pr: PullRequest): Promise<PullExtr
   };
 }
 
-function findPull(env: GhEnv, repo: Repo, ctx: Ctx): PullRequest | undefined {
+/** The pull request named by `:pull_number`. */
+export function findPull(env: GhEnv, repo: Repo, ctx: Ctx): PullRequest | undefined {
   const number = Number(ctx.params.pull_number);
   return env.store.pulls.find((p) => p.repoId === repo.id && p.number === number);
+}
+
+/**
+ * Where a comment on `line` of `path` lands in the pull request's diff: the diff hunk up to that
+ * line (GitHub's `diff_hunk`), or which part of the position is not in the diff.
+ */
+export async function diffHunkFor(
+  env: GhEnv,
+  repo: Repo,
+  pr: PullRequest,
+  at: { path: string; line: number; side: "LEFT" | "RIGHT" },
+): Promise<{ hunk: string } | { invalid: "path" | "line" }> {
+  const diff = await fileDiff(repo.diskPath, env.home, pr.baseSha, pr.headSha, at.path);
+  if (!diff) return { invalid: "path" };
+  const hunk = hunkForLine(diff, at.line, at.side);
+  return hunk ? { hunk } : { invalid: "line" };
+}
+
+/**
+ * The review GitHub creates around a review comment made outside a review: submitted at once as
+ * COMMENTED with an empty body, so `pull_request_review_id` always names a review.
+ */
+function singleCommentReview(env: GhEnv, repo: Repo, pr: PullRequest, authorId: number): Review {
+  const review: Review = { id: env.store.nextId(), repoId: repo.id, number: pr.number, authorId, body: "", state: "COMMENTED", commitId: pr.headSha, submittedAt: Date.now() };
+  env.store.reviews.push(review);
+  return review;
 }
 
 /** Pull requests and review comments on diff lines. */
@@ -179,7 +207,10 @@ export function registerPullRoutes(router: Router, env: GhEnv): void {
       if (!access) return;
       const pr = findPull(env, access.repo, ctx);
       if (!pr) return ghNotFound(ctx, doc);
-      const comments = env.store.comments.filter((c) => c.repoId === access.repo.id && c.kind === "review" && c.number === pr.number);
+      // A pending review's comments are its author's drafts.
+      const comments = env.store.comments.filter(
+        (c) => c.repoId === access.repo.id && c.kind === "review" && c.number === pr.number && (c.authorId === auth.user?.id || !isPendingComment(env, c)),
+      );
       ctx.json(200, paginate(ctx, comments).map((c) => reviewComment(env, access.repo, c)));
     }),
   );
@@ -213,7 +244,16 @@ export function registerPullRoutes(router: Router, env: GhEnv): void {
       if (typeof body.in_reply_to === "number") {
         const parent = env.store.comments.find((c) => c.id === body.in_reply_to && c.kind === "review" && c.repoId === repo.id);
         if (!parent) return ghNotFound(ctx, DOC_COMMENT);
-        const reply: Comment = { ...base, path: parent.path, line: parent.line, side: parent.side, commitId: parent.commitId, diffHunk: parent.diffHunk, inReplyToId: parent.id };
+        const reply: Comment = {
+          ...base,
+          path: parent.path,
+          line: parent.line,
+          side: parent.side,
+          commitId: parent.commitId,
+          diffHunk: parent.diffHunk,
+          inReplyToId: parent.id,
+          reviewId: singleCommentReview(env, repo, pr, auth.user.id).id,
+        };
         env.store.comments.push(reply);
         return ctx.json(201, reviewComment(env, repo, reply));
       }
@@ -231,15 +271,15 @@ export function registerPullRoutes(router: Router, env: GhEnv): void {
           { resource: "PullRequestReviewComment", code: "custom", field: "commit_id", message: "commit_id is not part of the pull request" },
         ]);
       }
-      const diff = await fileDiff(repo.diskPath, env.home, pr.baseSha, pr.headSha, path);
-      const hunk = diff ? hunkForLine(diff, line, side) : null;
-      if (!diff || !hunk) {
-        const field = diff ? "pull_request_review_thread.line" : "pull_request_review_thread.path";
+      const located = await diffHunkFor(env, repo, pr, { path, line, side });
+      if ("invalid" in located) {
+        const field = `pull_request_review_thread.${located.invalid}`;
         return ghValidationError(ctx, DOC_COMMENT, [
-          { resource: "PullRequestReviewComment", code: "custom", field, message: diff ? `${field} must be part of the diff` : `${field} could not be resolved` },
+          { resource: "PullRequestReviewComment", code: "custom", field, message: located.invalid === "line" ? `${field} must be part of the diff` : `${field} could not be resolved` },
         ]);
       }
-      const comment: Comment = { ...base, path, line, side, commitId: pr.headSha, diffHunk: hunk, inReplyToId: null };
+      const reviewId = singleCommentReview(env, repo, pr, auth.user.id).id;
+      const comment: Comment = { ...base, path, line, side, commitId: pr.headSha, diffHunk: located.hunk, inReplyToId: null, reviewId };
       env.store.comments.push(comment);
       ctx.json(201, reviewComment(env, repo, comment), { Location: `${env.apiUrl()}/repos/${repo.path}/pulls/comments/${comment.id}` });
     }),

@@ -1,4 +1,4 @@
-import type { Comment, Issue, PullRequest, Repo } from "../types";
+import type { Comment, Issue, PullRequest, Repo, Review } from "../types";
 import { iso, type GhEnv } from "./common";
 import { accountFor, nodeId, repository, simpleUser, stableId, userAccount } from "./serializers";
 
@@ -94,7 +94,7 @@ export function reviewComment(env: GhEnv, repo: Repo, comment: Comment): Record<
   const self = `${api}/pulls/comments/${comment.id}`;
   return {
     url: self,
-    pull_request_review_id: comment.id + 1,
+    pull_request_review_id: comment.reviewId ?? null,
     id: comment.id,
     node_id: nodeId("024:PullRequestReviewComment", comment.id),
     diff_hunk: comment.diffHunk ?? "",
@@ -118,6 +118,31 @@ export function reviewComment(env: GhEnv, repo: Repo, comment: Comment): Record<
     side: comment.side ?? "RIGHT",
     subject_type: "line",
     reactions: reactions(`${self}/reactions`),
+  };
+}
+
+/** Whether a review comment belongs to a review still pending (visible to its author only). */
+export function isPendingComment(env: GhEnv, comment: Comment): boolean {
+  if (comment.reviewId === undefined) return false;
+  return env.store.reviews.some((r) => r.id === comment.reviewId && r.state === "PENDING");
+}
+
+/** The `pull-request-review` schema; `submitted_at` is absent while the review is pending. */
+export function pullRequestReview(env: GhEnv, repo: Repo, review: Review): Record<string, unknown> {
+  const pull = `${env.apiUrl()}/repos/${repo.path}/pulls/${review.number}`;
+  const html = `${env.webUrl()}/${repo.path}/pull/${review.number}#pullrequestreview-${review.id}`;
+  return {
+    id: review.id,
+    node_id: nodeId("017:PullRequestReview", review.id),
+    user: userById(env, review.authorId),
+    body: review.body,
+    state: review.state,
+    html_url: html,
+    pull_request_url: pull,
+    author_association: association(repo, review.authorId, env),
+    _links: { html: { href: html }, pull_request: { href: pull } },
+    ...(review.submittedAt === null ? {} : { submitted_at: iso(review.submittedAt) }),
+    commit_id: review.commitId,
   };
 }
 
@@ -191,7 +216,7 @@ export function pullRequest(env: GhEnv, repo: Repo, pr: PullRequest, extras?: Pu
   };
   if (!extras) return body;
   const count = (kind: Comment["kind"]) =>
-    env.store.comments.filter((c) => c.repoId === repo.id && c.number === pr.number && c.kind === kind).length;
+    env.store.comments.filter((c) => c.repoId === repo.id && c.number === pr.number && c.kind === kind && !isPendingComment(env, c)).length;
   return {
     ...body,
     merged: pr.state === "merged",

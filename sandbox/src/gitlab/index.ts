@@ -10,6 +10,7 @@ import { atLeast, userPermission } from "../permissions";
 import type { SandboxStore } from "../store";
 import { checkToken } from "../tokens";
 import type { Permission } from "../types";
+import { registerApprovalRoutes } from "./approvals";
 import { authenticate, forbidden, glMessage, type GlEnv } from "./common";
 import { registerIssueRoutes } from "./issues";
 import { registerMergeRequestRoutes } from "./merge-requests";
@@ -103,6 +104,7 @@ export async function startGitlab(
   registerGitlabOAuth(router, env);
   registerProjectRoutes(router, env);
   registerMergeRequestRoutes(router, env);
+  registerApprovalRoutes(router, env);
   registerIssueRoutes(router, env);
   const host = await startHost(
     {

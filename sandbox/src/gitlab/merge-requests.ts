@@ -9,7 +9,8 @@ import { discussion, mergeRequest, note } from "./serializers";
 
 const P = "/api/v4/projects/:id/merge_requests";
 
-async function refresh(env: GlEnv, repo: Repo, mr: PullRequest): Promise<{ base: string; start: string }> {
+/** Moves an open merge request's head and base to their branches' tips; answers its diff refs. */
+export async function refresh(env: GlEnv, repo: Repo, mr: PullRequest): Promise<{ base: string; start: string }> {
   if (mr.state === "open") {
     mr.headSha = (await resolveBranch(repo.diskPath, env.home, mr.head)) ?? mr.headSha;
     mr.baseSha = (await resolveBranch(repo.diskPath, env.home, mr.base)) ?? mr.baseSha;
@@ -21,7 +22,8 @@ async function serialize(env: GlEnv, repo: Repo, mr: PullRequest): Promise<Recor
   return mergeRequest(env, repo, mr, await refresh(env, repo, mr));
 }
 
-function findMr(env: GlEnv, repo: Repo, ctx: Ctx): PullRequest | undefined {
+/** The merge request named by `:iid`. */
+export function findMr(env: GlEnv, repo: Repo, ctx: Ctx): PullRequest | undefined {
   const iid = Number(ctx.params.iid);
   return env.store.pulls.find((p) => p.repoId === repo.id && p.number === iid);
 }
