@@ -16,6 +16,11 @@ export const authorizeToolCallSchema = z.object({
   tool: z.enum(Object.keys(toolCapabilities) as [ToolName, ...ToolName[]]),
   /** `owner/name` (GitLab: `group/sub/name`) the call acts on; defaults to the environment's repository. */
   repository: z.string().min(1).max(300).optional(),
+  /**
+   * Set when the runner refused the call itself before asking (malformed arguments, a repository
+   * on another host): the plane only records it, so the activity list shows every call.
+   */
+  refusedByRunner: z.enum(["validation_failed", "repository_host_mismatch"]).optional(),
 });
 
 export const finishToolCallSchema = z.object({
@@ -35,7 +40,8 @@ export type ToolCallDecision =
  * activity log either way. In order: the environment must be this runner's; the provider must have
  * agent tools (`scm_tools_not_supported`); the policy must allow the capability for the owner
  * (`scm_tools_disabled` / `scm_tools_not_allowed`); the owner must still be connected
- * (`credential_needs_reauth`). Evaluated on every call, so a policy change applies at the next one.
+ * (`credential_needs_reauth`). A call the runner already refused is recorded with its code.
+ * Evaluated on every call, so a policy change applies at the next one.
  */
 export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRunner; input: z.infer<typeof authorizeToolCallSchema> }): Promise<ToolCallDecision> {
   const [env] = await opts.db
@@ -47,9 +53,9 @@ export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRun
   const provider = integrationId ? await providerOf(opts.db, integrationId) : null;
   const repository = opts.input.repository ?? env.repoPath;
   const capability = toolCapabilities[opts.input.tool];
-  let code: ErrorCode | null = null;
+  let code: ErrorCode | null = opts.input.refusedByRunner ?? null;
   let credentialId: string | null = null;
-  if (!provider || !getProvider(provider).capabilities.agentTools) code = "scm_tools_not_supported";
+  if (!code && (!provider || !getProvider(provider).capabilities.agentTools)) code = "scm_tools_not_supported";
   if (!code) {
     const decision = await evaluateAgentPolicy({ db: opts.db, orgId: env.orgId, userId: env.ownerId, capability });
     if (!decision.allowed) code = decision.code;

@@ -73,7 +73,11 @@ describe("the agent tools CLI, reading the runner's data directory", () => {
 
     const usage = await cli(["call", "delete_repository", "--environment", environmentId, "--data-dir", dataDir]);
     expect(usage.code).toBe(2);
-    expect(await activityOf(world, environmentId)).toMatchObject([{ tool: "create_issue", outcome: "succeeded", resultUrl: issue.url }]);
+    // The malformed call is recorded as refused; an unknown tool is a usage error, not a call.
+    expect(await activityOf(world, environmentId)).toMatchObject([
+      { tool: "create_issue", outcome: "succeeded", resultUrl: issue.url },
+      { tool: "get_pull_request", outcome: "refused", errorCode: "validation_failed", resultUrl: null },
+    ]);
   });
 
   it("mcp serves the same tools over stdio to an MCP client", async () => {

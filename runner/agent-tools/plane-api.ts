@@ -10,6 +10,9 @@ import { USER_AGENT } from "../version";
 /** Where the runner API is and the runner's access token for it. */
 export type PlaneConnection = { url: string; accessToken: string };
 
+/** The refusals the runner makes before asking the plane, which the plane records for the activity list. */
+export type RunnerRefusalCode = "validation_failed" | "repository_host_mismatch";
+
 /** How an allowed call ended, for the activity log. */
 export type FinishInput = { outcome: "succeeded" | "failed"; errorCode?: string | null; resultUrl?: string | null; durationMs?: number };
 
@@ -19,7 +22,7 @@ export type FinishInput = { outcome: "succeeded" | "failed"; errorCode?: string 
  */
 export type AgentToolsPlane = CredentialPlane & {
   /** Asks whether this tool call may go to the provider; the plane records it either way. */
-  authorize: (input: { environmentId: string; tool: ToolName; repository?: string }, signal?: AbortSignal) => Promise<ToolCallDecision>;
+  authorize: (input: { environmentId: string; tool: ToolName; repository?: string; refusedByRunner?: RunnerRefusalCode }, signal?: AbortSignal) => Promise<ToolCallDecision>;
   finish: (callId: string, input: FinishInput, signal?: AbortSignal) => Promise<void>;
 };
 

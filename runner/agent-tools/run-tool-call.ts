@@ -12,7 +12,7 @@ import { ProviderError } from "../providers";
 import { checkedOutBranch, type BackendContext, type ScmBackend, type ToolResult } from "./backend";
 import { githubBackend } from "./github-backend";
 import { gitlabBackend } from "./gitlab-backend";
-import type { AgentToolsPlane } from "./plane-api";
+import type { AgentToolsPlane, RunnerRefusalCode } from "./plane-api";
 import { resolveRepository } from "./repository";
 import { ToolFailure } from "./tool-error";
 import { toolInputSchemas, type ToolInputSchemas } from "./tool-schemas";
@@ -98,6 +98,16 @@ function unexpected(e: unknown, tool: ToolName): ToolFailure {
   return new ToolFailure("internal_error", "The tool failed unexpectedly. Nothing is known to have been done.");
 }
 
+/**
+ * A call refused here (it never reaches the provider) still belongs in the activity list: the plane
+ * records it. Best effort: the refusal stands whether or not the plane answers.
+ */
+async function recordRunnerRefusal(ctx: ToolCallContext, tool: ToolName, code: RunnerRefusalCode, repository: string | undefined): Promise<void> {
+  await ctx.plane.authorize({ environmentId: ctx.environment.id, tool, refusedByRunner: code, ...(repository ? { repository } : {}) }).catch((e: unknown) => {
+    log.warn("agent_tools.refusal_not_recorded", { tool, errorCode: code, error: e instanceof Error ? e.name : typeof e });
+  });
+}
+
 /** The link the activity log may show: http(s) only, as the plane requires. */
 function linkOf(url: string | null): string | null {
   return url && /^https?:\/\//i.test(url) && url.length <= 2000 ? url : null;
@@ -110,8 +120,18 @@ function linkOf(url: string | null): string | null {
  * the outcome with the resulting URL. Throws `ToolFailure` for every refusal or failure.
  */
 export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchemas, tool: ToolName, raw: unknown, signal: AbortSignal): Promise<ToolResult> {
-  const { repository: named, ...input } = parseToolInput(schemas, tool, raw) as { repository?: string } & Record<string, unknown>;
-  const repository = resolveRepository(named, ctx.environment);
+  let parsed: { input: Record<string, unknown>; repository: string | undefined };
+  try {
+    const { repository: named, ...input } = parseToolInput(schemas, tool, raw) as { repository?: string } & Record<string, unknown>;
+    parsed = { input, repository: resolveRepository(named, ctx.environment) };
+  } catch (e) {
+    if (e instanceof ToolFailure && (e.code === "validation_failed" || e.code === "repository_host_mismatch")) {
+      const named = (raw as { repository?: unknown } | null)?.repository;
+      await recordRunnerRefusal(ctx, tool, e.code, typeof named === "string" && named.length > 0 && named.length <= 300 ? named : undefined);
+    }
+    throw e;
+  }
+  const { input, repository } = parsed;
   const decision = await askPlane(ctx, tool, repository);
   if (!decision.allowed) {
     throw decision.code === "scm_tools_not_supported" ? notSupported(ctx.environment.provider) : new ToolFailure(decision.code);
