@@ -152,8 +152,13 @@ describe.each(testEngines())("the job channel under a real runner process on $na
     await proxy.resume();
     await runner.waitForLog((l) => l.event === "plane.reconnected");
     const done = await awaitJob({ database, orgId: ctx.admin.orgId, jobId });
-    expect(done).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(done).toMatchObject({ status: "succeeded" });
     expect(allOk(done.result)).toBe(true);
+    // Done once. (A poll the proxy cut can be claimed on the plane before it notices the hang-up;
+    // that answer is lost on the wire and the job's lease lets it go again: a second attempt, never
+    // a second run.)
+    expect(runner.logs().filter((l) => l.event === "job.started" && l.jobId === jobId)).toHaveLength(1);
+    expect(done.attempts).toBeLessThanOrEqual(2);
 
     const started = Date.now();
     expect(await stopRunner(runner)).toEqual({ code: 0, signal: null });

@@ -4,6 +4,7 @@ import type { Database } from "@/db/client";
 import { auditLog, runnerJobs, runners, runnerTokens } from "@/db/schema";
 import { generateKeyPair } from "@/lib/crypto/sealed-box";
 import { awaitJob, readJob } from "@/lib/runners/jobs/await-job";
+import { claimJobs, releaseClaimedJobs } from "@/lib/runners/jobs/claim-jobs";
 import { enqueueJob } from "@/lib/runners/jobs/enqueue-job";
 import { createRunner } from "@/lib/runners/create-runner";
 import { deleteRunner } from "@/lib/runners/delete-runner";
@@ -107,6 +108,18 @@ describe.each(testEngines())("runner registration and job channel on $name", (en
     // Same idempotency key: the same job, not a second one.
     const again = await enqueueJob(database.db, { orgId: admin.orgId, runnerId, kind: "integration.test", payload: { n: 2 }, idempotencyKey: "k1" });
     expect(again).toMatchObject({ created: false, job: { id: jobs[0]!.id } });
+  });
+
+  it("hands back, without counting an attempt, jobs claimed for a poll whose runner hung up", async () => {
+    const { admin, runnerId, token } = await registered();
+    const { job } = await enqueueJob(database.db, { orgId: admin.orgId, runnerId, kind: "integration.test", payload: { n: 3 }, idempotencyKey: "hung-up" });
+    const claimed = await claimJobs(database.db, runnerId);
+    expect(claimed).toMatchObject([{ id: job.id, status: "running", attempts: 1 }]);
+    await releaseClaimedJobs(database.db, runnerId, claimed);
+    expect(await readJob({ db: database.db, orgId: admin.orgId, jobId: job.id })).toMatchObject({ status: "pending", attempts: 0 });
+    // The runner's next poll gets it at once, as its first attempt.
+    const { body } = await call("GET", "/jobs?wait=0", { token });
+    expect(body.jobs).toMatchObject([{ id: job.id, attempt: 1 }]);
   });
 
   it("acknowledges results; a retryable failure is retried; another runner's token cannot touch the job", async () => {

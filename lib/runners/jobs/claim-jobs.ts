@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { runnerJobs, type RunnerJob } from "@/db/schema";
 import { recordJobCancelled } from "../../diagnostics/job-events";
 import { JOB_LEASE_SECONDS, type JobKind, type RunnerJobMessage } from "../protocol";
-import { JOB_DONE_CHANNEL } from "./job-notifier";
+import { JOB_DONE_CHANNEL, JOBS_CHANNEL } from "./job-notifier";
 
 /**
  * Settles jobs nobody can finish any more: pending or leased jobs past their deadline are
@@ -80,6 +80,21 @@ export async function claimJobs(db: Db, runnerId: string, limit = 10, leaseSecon
     })
     .where(inArray(runnerJobs.id, due))
     .returning();
+}
+
+/**
+ * Hands back jobs claimed for a poll whose runner hung up before the answer was written: they are
+ * pending again, due now, and the claim does not count as an attempt. Wakes the runner's polls.
+ */
+export async function releaseClaimedJobs(db: Db, runnerId: string, jobs: RunnerJob[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await db.transaction(async (tx) => {
+    await tx
+      .update(runnerJobs)
+      .set({ status: "pending", attempts: sql`greatest(${runnerJobs.attempts} - 1, 0)`, leaseExpiresAt: null, nextAt: sql`now()` })
+      .where(and(eq(runnerJobs.runnerId, runnerId), eq(runnerJobs.status, "running"), inArray(runnerJobs.id, jobs.map((j) => j.id))));
+    await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, ${runnerId})`);
+  });
 }
 
 /** The wire form of a claimed job. */

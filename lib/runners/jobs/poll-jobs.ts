@@ -2,7 +2,7 @@ import { and, eq, inArray, min, sql } from "drizzle-orm";
 import type { Database, Db } from "@/db/client";
 import { runnerJobs, runners } from "@/db/schema";
 import { MAX_POLL_WAIT_SECONDS, type RunnerJobMessage } from "../protocol";
-import { claimJobs, settleStaleJobs, toJobMessage } from "./claim-jobs";
+import { claimJobs, releaseClaimedJobs, settleStaleJobs, toJobMessage } from "./claim-jobs";
 import { JOBS_CHANNEL, jobNotifierFor } from "./job-notifier";
 
 /**
@@ -44,6 +44,12 @@ export async function pollJobs(opts: {
     if (claimed.length > 0 || remaining === 0 || opts.signal?.aborted) {
       stop.abort();
       opts.signal?.removeEventListener("abort", onAbort);
+      // The runner hung up while we claimed: nobody would receive these, so hand them back now
+      // rather than let them wait out their lease and cost an attempt.
+      if (opts.signal?.aborted && claimed.length > 0) {
+        await releaseClaimedJobs(db, opts.runnerId, claimed);
+        return [];
+      }
       return claimed.map(toJobMessage);
     }
     // Nothing due: sleep until notified, or until a retry or an expired lease comes due.
