@@ -76,6 +76,8 @@ test.describe.serial("Diagnostics", () => {
     await expect(alert).toContainText(ABORTED, { timeout: 60_000 });
     await expect(alert).toContainText("Switch from a personal access token to OAuth");
     await expect(alert.getByRole("link", { name: /Troubleshooting/ })).toHaveAttribute("href", "/docs/troubleshooting#operation_aborted");
+    // The remedy where the person sees the error: OAuth is enabled here, so a button for it.
+    await expect(dialog.getByTestId("pat-switch-to-oauth").getByRole("button", { name: `Switch to OAuth for ${host}` })).toBeVisible();
     await sandbox!.admin("DELETE", "/admin/faults");
     await dialog.getByRole("button", { name: "Cancel" }).click();
 

@@ -54,7 +54,7 @@ export function AuthorizationPrompt({
       {pat ? (
         <div className="flex flex-col gap-2 rounded-md border border-gray-300 bg-white p-4">
           <h3 className="text-sm font-semibold text-gray-900">{oauth ? "Or use a personal access token" : "Use a personal access token"}</h3>
-          <PatConnectForm target={target} userId={userId} onConnected={onConnected} submitLabel="Connect and create environment" repository={repository} />
+          <PatConnectForm target={target} userId={userId} onConnected={onConnected} submitLabel="Connect and create environment" repository={repository} oauthReturnTo={returnTo} />
         </div>
       ) : null}
     </section>

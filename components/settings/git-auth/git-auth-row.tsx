@@ -9,8 +9,8 @@ const RETURN_TO = "/settings/git-authentications";
 
 /** Only what the browser needs to seal a token for this row. */
 export function patTarget(row: GitAuthenticationRow): PatTarget {
-  const { integrationId, runnerId, runnerName, host, providerName, runnerPublicKey, pat } = row;
-  return { integrationId, runnerId, runnerName, host, providerName, runnerPublicKey, pat };
+  const { integrationId, runnerId, runnerName, host, providerName, runnerPublicKey, pat, oauthEnabled } = row;
+  return { integrationId, runnerId, runnerName, host, providerName, runnerPublicKey, pat, oauthEnabled };
 }
 
 /**

@@ -5,11 +5,12 @@ import { connectPatAction } from "@/app/(settings)/settings/git-authentications/
 import { Button } from "@/components/ui/button";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TextField } from "@/components/ui/input";
+import { OAuthConnectButton } from "./oauth-connect-button";
 import type { ErrorCode } from "@/lib/errors/catalogue";
 import type { GitAuthenticationRow } from "@/lib/git-auth/list-git-authentications";
 
 /** The part of a Git Authentications row the PAT form needs. */
-export type PatTarget = Pick<GitAuthenticationRow, "integrationId" | "runnerId" | "runnerName" | "host" | "providerName" | "runnerPublicKey" | "pat">;
+export type PatTarget = Pick<GitAuthenticationRow, "integrationId" | "runnerId" | "runnerName" | "host" | "providerName" | "runnerPublicKey" | "pat" | "oauthEnabled">;
 
 type Failure = { code: ErrorCode | string; message: string; fieldErrors?: Record<string, string[]> };
 
@@ -27,6 +28,7 @@ export function PatConnectForm({
   autoFocus,
   onCancel,
   repository,
+  oauthReturnTo = "/settings/git-authentications",
 }: {
   target: PatTarget;
   userId: string;
@@ -38,6 +40,8 @@ export function PatConnectForm({
   onCancel?: () => void;
   /** The repository the token is for (`owner/name`), when connecting to use one: the runner checks the token reaches it. */
   repository?: string;
+  /** Where "Switch to OAuth" comes back to after the provider (default: Git Authentications). */
+  oauthReturnTo?: string;
 }) {
   const tokenRef = useRef<HTMLInputElement>(null);
   const [username, setUsername] = useState("");
@@ -92,73 +96,96 @@ export function PatConnectForm({
   const fieldErrors = failure?.fieldErrors;
   const otherFieldErrors = Object.entries(fieldErrors ?? {}).filter(([k]) => k !== "token" && k !== "username");
   return (
-    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4" aria-label={`Connect ${target.host} with a token`} data-testid="pat-form">
-      <ol className="flex list-decimal flex-col gap-2 pl-5 text-sm text-gray-800">
-        <li>
-          <a href={target.pat.creationUrl} target="_blank" rel="noreferrer noopener" className="font-medium text-brand-700 underline">
-            Create a token at {target.providerName}
-            <span className="sr-only"> (opens in a new tab)</span>
-          </a>{" "}
-          with these scopes (the link fills them in where {target.providerName} allows it):
-          <ul id={scopesId} aria-label="Scopes the token needs" className="mt-1 flex flex-col gap-1">
-            {target.pat.scopes.map((s) => (
-              <li key={s.scope}>
-                <code className="rounded bg-gray-100 px-1 font-mono text-xs text-gray-900">{s.scope}</code> — {s.reason}
-              </li>
+    <div className="flex flex-col gap-4">
+      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4" aria-label={`Connect ${target.host} with a token`} data-testid="pat-form">
+        <ol className="flex list-decimal flex-col gap-2 pl-5 text-sm text-gray-800">
+          <li>
+            <a href={target.pat.creationUrl} target="_blank" rel="noreferrer noopener" className="font-medium text-brand-700 underline">
+              Create a token at {target.providerName}
+              <span className="sr-only"> (opens in a new tab)</span>
+            </a>{" "}
+            with these scopes (the link fills them in where {target.providerName} allows it):
+            <ul id={scopesId} aria-label="Scopes the token needs" className="mt-1 flex flex-col gap-1">
+              {target.pat.scopes.map((s) => (
+                <li key={s.scope}>
+                  <code className="rounded bg-gray-100 px-1 font-mono text-xs text-gray-900">{s.scope}</code> — {s.reason}
+                </li>
+              ))}
+            </ul>
+          </li>
+          <li>Paste it below. It is encrypted in your browser to the key of the runner {target.runnerName}; this server never sees it.</li>
+        </ol>
+        {!target.runnerPublicKey ? (
+          <p className="rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950">
+            The runner {target.runnerName} has not registered yet, so a token cannot be encrypted for it. Try again once an admin has registered it.
+          </p>
+        ) : null}
+        {target.pat.needsUsername ? (
+          <TextField
+            label="Atlassian account email"
+            type="email"
+            name="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="email"
+            errors={fieldErrors?.username}
+            disabled={busy}
+          />
+        ) : null}
+        <TextField
+          ref={tokenRef}
+          label={target.pat.label}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          data-autofocus={autoFocus || undefined}
+          errors={fieldErrors?.token}
+          disabled={busy}
+          data-testid="pat-token"
+        />
+        <p role="status" aria-live="polite" className="min-h-5 text-sm text-gray-800">
+          {phase === "sealing" ? "Encrypting the token in your browser…" : phase === "validating" ? `The runner is checking the token with ${target.providerName}…` : ""}
+        </p>
+        {failure && failure.code !== "validation_failed" ? <ErrorAlert code={failure.code} message={failure.message} /> : null}
+        {otherFieldErrors.length > 0 ? (
+          <ul className="text-sm text-red-800">
+            {otherFieldErrors.map(([k, v]) => (
+              <li key={k}>{v.join(" ")}</li>
             ))}
           </ul>
-        </li>
-        <li>Paste it below. It is encrypted in your browser to the key of the runner {target.runnerName}; this server never sees it.</li>
-      </ol>
-      {!target.runnerPublicKey ? (
-        <p className="rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950">
-          The runner {target.runnerName} has not registered yet, so a token cannot be encrypted for it. Try again once an admin has registered it.
-        </p>
-      ) : null}
-      {target.pat.needsUsername ? (
-        <TextField
-          label="Atlassian account email"
-          type="email"
-          name="username"
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-          autoComplete="email"
-          errors={fieldErrors?.username}
-          disabled={busy}
-        />
-      ) : null}
-      <TextField
-        ref={tokenRef}
-        label={target.pat.label}
-        type="password"
-        autoComplete="off"
-        spellCheck={false}
-        data-autofocus={autoFocus || undefined}
-        errors={fieldErrors?.token}
-        disabled={busy}
-        data-testid="pat-token"
-      />
-      <p role="status" aria-live="polite" className="min-h-5 text-sm text-gray-800">
-        {phase === "sealing" ? "Encrypting the token in your browser…" : phase === "validating" ? `The runner is checking the token with ${target.providerName}…` : ""}
-      </p>
-      {failure && failure.code !== "validation_failed" ? <ErrorAlert code={failure.code} message={failure.message} /> : null}
-      {otherFieldErrors.length > 0 ? (
-        <ul className="text-sm text-red-800">
-          {otherFieldErrors.map(([k, v]) => (
-            <li key={k}>{v.join(" ")}</li>
-          ))}
-        </ul>
-      ) : null}
-      <div className="flex justify-end gap-2">
-        {onCancel ? (
-          <Button variant="secondary" onClick={onCancel}>
-            Cancel
-          </Button>
         ) : null}
-        <Button type="submit" pending={busy} disabled={!target.runnerPublicKey}>
-          {submitLabel}
-        </Button>
-      </div>
-    </form>
+        <div className="flex justify-end gap-2">
+          {onCancel ? (
+            <Button variant="secondary" onClick={onCancel}>
+              Cancel
+            </Button>
+          ) : null}
+          <Button type="submit" pending={busy} disabled={!target.runnerPublicKey}>
+            {submitLabel}
+          </Button>
+        </div>
+      </form>
+      {/* Outside the token form: the OAuth button is a form of its own. */}
+      {failure?.code === "operation_aborted" ? <SwitchToOAuth target={target} returnTo={oauthReturnTo} /> : null}
+    </div>
+  );
+}
+
+/**
+ * The usual remedy for "Failed to create provider - Aborted: operation cancelled", where the person
+ * sees it: OAuth instead of a token, as a button when the admin enabled it, else who can enable it.
+ */
+function SwitchToOAuth({ target, returnTo }: { target: PatTarget; returnTo: string }) {
+  return (
+    <div className="flex flex-wrap items-center gap-3 rounded-md border border-blue-300 bg-blue-50 p-3 text-sm text-blue-950" data-testid="pat-switch-to-oauth" data-oauth-enabled={target.oauthEnabled}>
+      {target.oauthEnabled ? (
+        <>
+          <p className="basis-full">OAuth is enabled for {target.host}: {target.providerName} checks the connection itself, so no token has to be validated.</p>
+          <OAuthConnectButton integrationId={target.integrationId} returnTo={returnTo} label="Switch to OAuth" accessibleSuffix={`for ${target.host}`} />
+        </>
+      ) : (
+        <p>OAuth is not enabled for {target.host}. Ask an organization admin to enable it for this host in Settings &gt; Runners, then connect with OAuth.</p>
+      )}
+    </div>
   );
 }
