@@ -1,4 +1,5 @@
 import { log } from "@/lib/log/logger";
+import { startEnvironmentServers } from "./agent-tools/environment-servers";
 import { createCredentialBroker } from "./credentials/credential-broker";
 import { loadRegistration } from "./data-dir";
 import { startCredentialServer } from "./git/credential-server";
@@ -68,7 +69,8 @@ function slots(limit: number) {
  * failing it reconnects with backoff; when it refuses the access token it returns `token_invalid`.
  * When `stop` aborts it stops polling, gives running jobs a grace period, aborts the rest (they are
  * reported as retryable so the plane hands them out again) and returns `stopped`. While it runs it
- * also serves the git credential helper of its environments (a unix socket in the data directory).
+ * also serves the git credential helper of its environments (a unix socket in the data directory)
+ * and each ready environment's agent tools (loopback HTTP, runner/agent-tools/environment-servers.ts).
  */
 export async function runWorker(opts: { dataDir: string; stop: AbortSignal; concurrency?: number; shutdownGraceMs?: number }): Promise<WorkerExit> {
   const registration = await loadRegistration(opts.dataDir);
@@ -81,7 +83,15 @@ export async function runWorker(opts: { dataDir: string; stop: AbortSignal; conc
   // One broker per process: every job, git request and agent tool call shares its coalescing.
   const credentialBroker = createCredentialBroker({ plane: client, keys: key, runnerId: credentials.runnerId });
   const credentialServer = await startCredentialServer({ dataDir: opts.dataDir, broker: credentialBroker });
-  const services = { dataDir: opts.dataDir, credentials: credentialBroker, credentialSocketPath: credentialServer.socketPath };
+  // Each ready environment's agent tools on loopback, found through <dataDir>/environments/<id>.agent-tools.json.
+  const environmentServers = await startEnvironmentServers({
+    dataDir: opts.dataDir,
+    plane: { url: credentials.planeUrl, accessToken: credentials.accessToken },
+    keys: key,
+    runnerId: credentials.runnerId,
+    credentials: credentialBroker,
+  });
+  const services = { dataDir: opts.dataDir, credentials: credentialBroker, credentialSocketPath: credentialServer.socketPath, environmentReady: environmentServers.serve };
   let jobFinished: () => void = () => {};
 
   const launch = (job: RunningJob["job"], clockOffsetMs: number) => {
@@ -146,6 +156,7 @@ export async function runWorker(opts: { dataDir: string; stop: AbortSignal; conc
     for (const job of active.values()) job.controller.abort(new JobAborted("shutdown"));
   }
   await Promise.allSettled(running.map((j) => j.done));
+  await environmentServers.close();
   await credentialServer.close();
   credentialBroker.clear();
   log.info("runner.stopped", { runnerId: credentials.runnerId, reason: exit });

@@ -5,6 +5,9 @@ import { z } from "zod";
 import { isToolName, toolCapabilities, type ToolName } from "@/lib/agents/capabilities";
 import { setLogSink } from "@/lib/log/logger";
 import { createCredentialBroker } from "../credentials/credential-broker";
+import { resolveDataDir } from "../data-dir";
+import { environmentDir, isEnvironmentId, readEnvironmentRecord } from "../git/environment-record";
+import { endpointFile, isServing, readEndpoint } from "./endpoint-file";
 import { createEnvironmentToken, startAgentToolsHttp } from "./http";
 import { ConfigError, loadAgentToolsConfig, type AgentToolsConfig } from "./load-config";
 import { createAgentToolsPlane } from "./plane-api";
@@ -14,14 +17,19 @@ import { describeToolFailure, toolErrorBody, ToolFailure } from "./tool-error";
 import { toolDescriptions } from "./tool-schemas";
 
 /** Exit codes: scripts tell a refused or failed call apart from a mistake in the command. */
-const EXIT = { ok: 0, toolFailed: 1, usage: 2 } as const;
+const EXIT = { ok: 0, toolFailed: 1, notServed: 1, usage: 2 } as const;
 
 const USAGE = `Usage:
+  npm run agent-tools -- endpoint --environment ID [--data-dir DIR]
+      Prints where the running runner serves the environment's tools, as JSON: {"environmentId",
+      "url", "token", "transport": "streamable-http", "startedAt"}. Connect an MCP client to url
+      with the header "Authorization: Bearer <token>". Exits 1 when the runner is not serving it.
   npm run agent-tools -- mcp --environment ID [runner options]
       Serves the environment's SCM tools over MCP on stdin/stdout (for an agent that starts it).
   npm run agent-tools -- serve --environment ID [--port N] --http-token-file FILE [runner options]
-      Serves them over MCP streamable HTTP on 127.0.0.1. The bearer token is read from FILE, or
-      created there (mode 0600) when FILE does not exist. Prints the endpoint URL.
+      Serves them over MCP streamable HTTP on 127.0.0.1 from this process (the running runner
+      serves every ready environment by itself: see endpoint). The bearer token is read from FILE,
+      or created there (mode 0600) when FILE does not exist. Prints the endpoint URL.
   npm run agent-tools -- call TOOL --environment ID --json '{"title":"..."}' [runner options]
       Makes one call and prints its JSON result; a refusal or failure prints {"error":{code,...}}
       and exits 1.
@@ -34,7 +42,8 @@ Runner options (read-only; the runner's own data directory is the default):
   --token-file FILE   a file with the runner's access token, instead of the registered one
 
 Tools: ${Object.keys(toolCapabilities).join(", ")}
-Exit codes: 0 ok, 1 the call was refused or failed (typed error printed), 2 usage.`;
+Exit codes: 0 ok, 1 the call was refused or failed (typed error printed) or the runner is not
+            serving the environment (endpoint), 2 usage.`;
 
 const runnerOptions = { environment: { type: "string" }, "data-dir": { type: "string" }, "plane-url": { type: "string" }, "token-file": { type: "string" } } as const;
 
@@ -116,7 +125,32 @@ async function tools(args: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { mcp, serve, call, tools };
+/** Why `endpoint` has nothing to print, in words for whoever ran it. */
+async function notServedReason(dataDir: string, environmentId: string, start: string): Promise<string> {
+  const record = await readEnvironmentRecord(dataDir, environmentId);
+  if (!record) return `The runner in ${dataDir} has no environment ${environmentId}.`;
+  const cloned = await fs.stat(environmentDir(dataDir, environmentId)).then((s) => s.isDirectory(), () => false);
+  if (!cloned) return `Environment ${environmentId} is not ready on this runner: its clone is not there (creating it failed, or it is still being made).`;
+  return `The runner is not serving environment ${environmentId}'s tools: it is not running (or stopped since it wrote ${endpointFile(dataDir, environmentId)}).\nStart it with: ${start}`;
+}
+
+async function endpoint(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { environment: { type: "string" }, "data-dir": { type: "string" } }, strict: true });
+  const environmentId = values.environment;
+  if (!environmentId) throw new ConfigError("--environment <id> is required.");
+  if (!isEnvironmentId(environmentId)) throw new ConfigError("--environment must be an environment id (a UUID).");
+  const dataDir = resolveDataDir(values["data-dir"]);
+  const found = await readEndpoint(dataDir, environmentId);
+  // A runner that was killed leaves its file behind: only an endpoint that answers with its token counts.
+  if (found && (await isServing(found))) {
+    console.log(JSON.stringify(found, null, 2));
+    return EXIT.ok;
+  }
+  console.error(await notServedReason(dataDir, environmentId, `npm run runner -- start${values["data-dir"] ? ` --data-dir ${values["data-dir"]}` : ""}`));
+  return EXIT.notServed;
+}
+
+const commands: Record<string, (args: string[]) => Promise<number>> = { endpoint, mcp, serve, call, tools };
 
 /** `npm run agent-tools -- <command> ...`. */
 async function main(argv: string[]): Promise<number> {

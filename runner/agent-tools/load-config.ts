@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
 import { loadRegistration, resolveDataDir } from "../data-dir";
-import { environmentDir, isEnvironmentId, readEnvironmentRecord } from "../git/environment-record";
+import { environmentDir, isEnvironmentId, readEnvironmentRecord, type EnvironmentRecord } from "../git/environment-record";
 import type { PlaneConnection } from "./plane-api";
 import type { AgentEnvironment } from "./run-tool-call";
 
@@ -43,6 +43,19 @@ async function exists(dir: string): Promise<boolean> {
   );
 }
 
+/** The environment the tools act for, from the record the runner wrote when it cloned it. */
+export async function agentEnvironmentOf(dataDir: string, record: EnvironmentRecord): Promise<AgentEnvironment> {
+  const workdir = environmentDir(dataDir, record.environmentId);
+  return {
+    id: record.environmentId,
+    ownerId: record.ownerId,
+    host: record.host,
+    provider: record.provider,
+    repoPath: repoPathOf(record.repoUrl),
+    workdir: (await exists(workdir)) ? workdir : null,
+  };
+}
+
 /**
  * Reads (never writes) the runner's registration (key pair, runner id, access token, plane URL)
  * and the environment's record that the runner wrote when it cloned it, which says whose
@@ -63,16 +76,8 @@ export async function loadAgentToolsConfig(opts: LoadConfigOptions): Promise<Age
     })).trim();
     if (!accessToken) throw new ConfigError(`The access token file ${opts.tokenFile} is empty.`);
   }
-  const workdir = environmentDir(dataDir, record.environmentId);
   return {
-    environment: {
-      id: record.environmentId,
-      ownerId: record.ownerId,
-      host: record.host,
-      provider: record.provider,
-      repoPath: repoPathOf(record.repoUrl),
-      workdir: (await exists(workdir)) ? workdir : null,
-    },
+    environment: await agentEnvironmentOf(dataDir, record),
     plane: { url: opts.planeUrl ?? registration.credentials.planeUrl, accessToken },
     keys: { publicKey: registration.key.publicKey, privateKey: registration.key.privateKey },
     runnerId: registration.credentials.runnerId,

@@ -99,7 +99,8 @@ async function clone(ctx: JobContext, payload: EnvironmentCreatePayload, url: st
  * first (so a missing or broken connection fails fast with `credential_needs_reauth`); git then
  * gets it only through the runner's credential helper, configured in the clone's `.git/config`
  * (with the non-secret `scm.environmentId`), which later fetches and pushes in the environment use
- * too. No token is written into the remote URL, `.git/config` or any file. Clone progress is
+ * too. No token is written into the remote URL, `.git/config` or any file. Once the clone is in
+ * place the runner serves the environment's agent tools (`ctx.environmentReady`). Clone progress is
  * reported as stages (`receiving_objects: 45%`), which also keeps the job's lease. Typed failures:
  * `repository_not_found`, `repository_permission_denied`, `credential_needs_reauth`,
  * `host_unreachable` (retryable). Returns `{ branch, headSha }`.
@@ -122,11 +123,13 @@ export const environmentCreate: JobHandler = async (raw, ctx) => {
     createdAt: new Date().toISOString(),
   });
   const dir = environmentDir(ctx.dataDir, environmentId);
-  if (await isFinishedClone(dir, environmentId, ctx.signal)) return describeClone(dir, ctx.signal);
-  await clearLeftovers(ctx.dataDir, environmentId);
-
-  await ctx.progress("cloning");
-  const cloned = await clone(ctx, payload, url, credential);
-  await fs.rename(cloned, dir);
-  return describeClone(dir, ctx.signal);
+  if (!(await isFinishedClone(dir, environmentId, ctx.signal))) {
+    await clearLeftovers(ctx.dataDir, environmentId);
+    await ctx.progress("cloning");
+    const cloned = await clone(ctx, payload, url, credential);
+    await fs.rename(cloned, dir);
+  }
+  const described = await describeClone(dir, ctx.signal);
+  await ctx.environmentReady(environmentId);
+  return described;
 };

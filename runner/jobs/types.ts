@@ -11,6 +11,12 @@ export type RunnerServices = {
   credentials: CredentialBroker;
   /** The unix socket of the git credential helper's server (runner/git/credential-server.ts). */
   credentialSocketPath: string;
+  /**
+   * Tells the runner that an environment's clone is in place, so it serves that environment's
+   * agent tools (runner/agent-tools/environment-servers.ts). Never rejects; awaiting it means the
+   * endpoint file is there before the plane learns the environment is ready.
+   */
+  environmentReady: (environmentId: string) => Promise<void>;
 };
 
 /** What a job handler gets besides its payload. */
