@@ -19,7 +19,7 @@ import type { Bench } from "./lib/types";
 
 /** Overridable for quick local runs; the budgets are defined for the defaults. */
 const FILES = Number(process.env.BENCH_CLONE_FILES ?? 2_000);
-const CLONE_ROUNDS = Number(process.env.BENCH_CLONE_ROUNDS ?? 9);
+const CLONE_ROUNDS = Number(process.env.BENCH_CLONE_ROUNDS ?? 15);
 const OAUTH_SAMPLES = Number(process.env.BENCH_OAUTH_SAMPLES ?? 30);
 const OAUTH_WARMUP = 3;
 const LOOKUPS = 20;
