@@ -143,6 +143,28 @@ test.describe("Settings > Runners", () => {
     await expectNoSeriousA11yViolations(page);
   });
 
+  test("the runner list finds runners by name and says plainly when none matches", async ({ page, org }) => {
+    const { users } = await org(["admin"]);
+    await signInOverHttp(page, users[0]!);
+    const runners = new RunnersPage(page);
+    await runners.goto();
+    const suffix = Date.now().toString(36);
+    await runners.createRunner(`alpha-${suffix}`);
+    await runners.createRunner(`beta-${suffix}`);
+
+    await runners.search(`ALPHA-${suffix}`);
+    await expect(runners.row(`alpha-${suffix}`)).toBeVisible();
+    await expect(runners.row(`beta-${suffix}`)).toHaveCount(0);
+    await expect(page.getByRole("heading", { name: /Your runners/ })).toContainText("(1)");
+    await expect(page.getByRole("search").getByLabel("Search runners by name")).toHaveValue(`ALPHA-${suffix}`);
+
+    await runners.search(`gamma-${suffix}`);
+    await expect(page.getByRole("heading", { name: "No runner matches your search" })).toBeVisible();
+    await page.getByRole("link", { name: "Show all runners" }).click();
+    await expect(runners.row(`beta-${suffix}`)).toBeVisible();
+    await expect(page.getByRole("heading", { name: /Your runners/ })).toContainText("(2)");
+  });
+
   test("members and support are refused the runners pages and their data routes", async ({ page, org }) => {
     const { users } = await org(["admin", "member", "support"]);
     const someId = "5b0c7a3e-3f7e-4c1a-9d8e-2b6f0a1c4d5e";

@@ -25,13 +25,31 @@ export class RunnersPage {
     return this.page.locator(`tr[data-runner-name="${name}"]`);
   }
 
+  /** Searches the list by name (the list shows 50 runners a page), leaving the matching runners shown. */
+  async search(name: string) {
+    const form = this.page.getByRole("search");
+    await form.getByLabel("Search runners by name").fill(name);
+    await form.getByRole("button", { name: "Search" }).click();
+    await expect(this.page).toHaveURL(/[?&]q=/);
+  }
+
+  /**
+   * The runner's row: on the page shown if it is there (so a live update is seen without a
+   * reload), else found by searching its name, wherever it sorts among the organization's runners.
+   */
+  async show(name: string) {
+    if ((await this.row(name).count()) === 0) await this.search(name);
+    await expect(this.row(name)).toBeVisible();
+    return this.row(name);
+  }
+
   /** Waits for the row's live status (it refreshes by itself while the page is open). */
   async expectStatus(name: string, status: "online" | "offline" | "unregistered", timeout = 15_000) {
-    await expect(this.row(name).locator("[data-runner-status]")).toHaveAttribute("data-runner-status", status, { timeout });
+    await expect((await this.show(name)).locator("[data-runner-status]")).toHaveAttribute("data-runner-status", status, { timeout });
   }
 
   async openRunner(name: string): Promise<RunnerDetailPage> {
-    await this.row(name).getByRole("link", { name, exact: true }).click();
+    await (await this.show(name)).getByRole("link", { name, exact: true }).click();
     await expect(this.page.getByRole("heading", { level: 1, name })).toBeVisible();
     return new RunnerDetailPage(this.page);
   }

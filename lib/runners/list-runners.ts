@@ -1,10 +1,12 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, count, eq, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { hostAuthTokens, runners, scmIntegrations } from "@/db/schema";
 import { fingerprintOf } from "../crypto/sealed-box";
 import { AppError } from "../errors/app-error";
 import { assertRole, type Actor } from "../users/actor";
 import { runnerStatus, type RunnerStatus } from "./runner-status";
+
+export const RUNNERS_PAGE_SIZE = 50;
 
 export type RunnerSummary = {
   id: string;
@@ -21,34 +23,20 @@ export type RunnerSummary = {
   connectedUsers: number;
 };
 
+export type RunnerPage = { rows: RunnerSummary[]; total: number; page: number; pageCount: number };
+
+function escapeLike(q: string): string {
+  return q.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /**
- * The organization's runners with status, key fingerprint and counts, in one query (admins).
- * The counts are aggregated per runner before the join (distinct runner and user pairs by
- * hashing), not by grouping the runners × integrations × tokens product: with 1,000 runners and
- * 50,000 tokens that product had to be sorted for `count(distinct)` (spilling to disk on
- * PostgreSQL's default work_mem), which took most of the Runners page's time budget.
+ * Runners of the organization matching `where`, sorted by name, with their counts: the runners
+ * are picked (and paged) in a subquery and the counts computed outside it by correlated
+ * subqueries, so only the returned runners are counted — never the whole organization's, nor the
+ * rows an OFFSET skips. `total` is counted in the same statement.
  */
-export async function listRunners(opts: { db: DbOrTx; actor: Actor; offlineAfterMs: number; runnerId?: string }): Promise<RunnerSummary[]> {
-  assertRole(opts.actor, "admin");
-  const inScope = and(eq(scmIntegrations.orgId, opts.actor.orgId), opts.runnerId ? eq(scmIntegrations.runnerId, opts.runnerId) : undefined);
-  const integrationCounts = opts.db
-    .select({ runnerId: scmIntegrations.runnerId, n: sql<number>`count(*)`.as("integration_count") })
-    .from(scmIntegrations)
-    .where(inScope)
-    .groupBy(scmIntegrations.runnerId)
-    .as("integration_counts");
-  const connections = opts.db
-    .selectDistinct({ runnerId: scmIntegrations.runnerId, userId: hostAuthTokens.userId })
-    .from(hostAuthTokens)
-    .innerJoin(scmIntegrations, eq(scmIntegrations.id, hostAuthTokens.integrationId))
-    .where(inScope)
-    .as("connections");
-  const userCounts = opts.db
-    .select({ runnerId: connections.runnerId, n: sql<number>`count(*)`.as("user_count") })
-    .from(connections)
-    .groupBy(connections.runnerId)
-    .as("user_counts");
-  const rows = await opts.db
+async function selectRunners(opts: { db: DbOrTx; orgId: string; where?: SQL; searched: boolean; limit?: number; offset?: number }) {
+  const picked = opts.db
     .select({
       id: runners.id,
       name: runners.name,
@@ -58,26 +46,84 @@ export async function listRunners(opts: { db: DbOrTx; actor: Actor; offlineAfter
       lastSeenAt: runners.lastSeenAt,
       registeredAt: runners.registeredAt,
       createdAt: runners.createdAt,
-      integrations: sql<number>`coalesce(${integrationCounts.n}, 0)`.mapWith(Number),
-      connectedUsers: sql<number>`coalesce(${userCounts.n}, 0)`.mapWith(Number),
+      sortKey: sql<string>`lower(${runners.name})`.as("sort_key"),
+      total: (opts.searched ? sql<number>`count(*) over ()` : sql<number>`(select count(*) from ${runners} r where r.org_id = ${opts.orgId})`).mapWith(Number).as("total"),
     })
     .from(runners)
-    .leftJoin(integrationCounts, eq(integrationCounts.runnerId, runners.id))
-    .leftJoin(userCounts, eq(userCounts.runnerId, runners.id))
-    .where(and(eq(runners.orgId, opts.actor.orgId), opts.runnerId ? eq(runners.id, opts.runnerId) : undefined))
-    .orderBy(asc(sql`lower(${runners.name})`));
+    .where(and(eq(runners.orgId, opts.orgId), opts.where))
+    .orderBy(sql`lower(${runners.name})`);
+  const pageRows = (opts.limit === undefined ? picked : picked.limit(opts.limit).offset(opts.offset ?? 0)).as("page_rows");
+
+  // Qualified by hand: drizzle leaves columns unqualified when selecting from a single subquery,
+  // which would make "id" resolve to the wrong table inside the correlated subqueries.
+  const runnerId = sql.raw(`"page_rows"."id"`);
+  const integrationCount = sql<number>`(select count(*) from ${scmIntegrations} i where i.runner_id = ${runnerId} and i.org_id = ${opts.orgId})`.mapWith(Number);
+  const userCount = sql<number>`(
+      select count(distinct t.user_id)
+      from ${hostAuthTokens} t join ${scmIntegrations} i on i.id = t.integration_id
+      where i.runner_id = ${runnerId} and i.org_id = ${opts.orgId}
+    )`.mapWith(Number);
+
+  const rows = await opts.db
+    .select({
+      id: pageRows.id,
+      name: pageRows.name,
+      version: pageRows.version,
+      keyId: pageRows.keyId,
+      publicKey: pageRows.publicKey,
+      lastSeenAt: pageRows.lastSeenAt,
+      registeredAt: pageRows.registeredAt,
+      createdAt: pageRows.createdAt,
+      integrations: integrationCount,
+      connectedUsers: userCount,
+      total: pageRows.total,
+    })
+    .from(pageRows)
+    .orderBy(pageRows.sortKey);
+  return rows;
+}
+
+async function summarize(rows: Awaited<ReturnType<typeof selectRunners>>, offlineAfterMs: number): Promise<RunnerSummary[]> {
   return Promise.all(
-    rows.map(async (r) => ({
+    rows.map(async ({ total: _total, ...r }) => ({
       ...r,
-      status: runnerStatus(r, opts.offlineAfterMs),
+      status: runnerStatus(r, offlineAfterMs),
       fingerprint: r.publicKey ? await fingerprintOf(r.publicKey) : null,
     })),
   );
 }
 
-/** One runner of the organization, or `not_found`. */
+/**
+ * One page of the organization's runners (admins), sorted by name, optionally searched by name
+ * (case-insensitive substring), each with its status, key fingerprint, integration count and
+ * connected-user count, and the total: one query (two for a page past the last one).
+ */
+export async function listRunners(opts: { db: DbOrTx; actor: Actor; offlineAfterMs: number; q?: string; page?: number }): Promise<RunnerPage> {
+  assertRole(opts.actor, "admin");
+  const orgId = opts.actor.orgId;
+  const page = Math.max(1, opts.page ?? 1);
+  const q = opts.q?.trim();
+  // `lower(x) like lower(p)` is what ILIKE means, and measurably cheaper than ILIKE on PGlite.
+  const matches = q ? sql`lower(${runners.name}) like lower(${`%${escapeLike(q)}%`})` : undefined;
+  const rows = await selectRunners({ db: opts.db, orgId, where: matches, searched: Boolean(q), limit: RUNNERS_PAGE_SIZE, offset: (page - 1) * RUNNERS_PAGE_SIZE });
+
+  let total = Number(rows[0]?.total ?? 0);
+  if (!rows[0] && page > 1) {
+    // A page past the last one has no row to carry the total: count apart (rare).
+    const [row] = await opts.db
+      .select({ total: count() })
+      .from(runners)
+      .where(and(eq(runners.orgId, orgId), matches));
+    total = row?.total ?? 0;
+  }
+  return { rows: await summarize(rows, opts.offlineAfterMs), total, page, pageCount: Math.max(1, Math.ceil(total / RUNNERS_PAGE_SIZE)) };
+}
+
+/** One runner of the organization with its counts (admins), or `not_found`. */
 export async function findRunner(opts: { db: DbOrTx; actor: Actor; runnerId: string; offlineAfterMs: number }): Promise<RunnerSummary> {
-  const [runner] = await listRunners(opts);
+  assertRole(opts.actor, "admin");
+  const rows = await selectRunners({ db: opts.db, orgId: opts.actor.orgId, where: eq(runners.id, opts.runnerId), searched: true });
+  const [runner] = await summarize(rows, opts.offlineAfterMs);
   if (!runner) throw new AppError("not_found");
   return runner;
 }

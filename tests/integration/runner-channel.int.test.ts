@@ -190,7 +190,9 @@ describe.each(testEngines())("runner registration and job channel on $name", (en
     expect((await call("GET", "/jobs", { token: "scmr_at_nope" })).status).toBe(401);
     const { admin, runnerId, token } = await registered();
     await enqueueJob(database.db, { orgId: admin.orgId, runnerId, kind: "integration.test", payload: {}, idempotencyKey: "gone" });
-    const [summary] = await listRunners({ db: database.db, actor: admin, offlineAfterMs: 60_000 });
+    const {
+      rows: [summary],
+    } = await listRunners({ db: database.db, actor: admin, offlineAfterMs: 60_000 });
     expect(summary).toMatchObject({ id: runnerId, status: "online", version: "1.0.0" });
     expect(summary?.fingerprint).toMatch(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
     await deleteRunner({ db: database.db, actor: admin, runnerId });

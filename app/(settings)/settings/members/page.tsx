@@ -4,7 +4,7 @@ import { AddMemberForm } from "@/components/settings/members/add-member-form";
 import { CreateGroupForm } from "@/components/settings/members/create-group-form";
 import { GroupCard } from "@/components/settings/members/group-card";
 import { MemberRow } from "@/components/settings/members/member-row";
-import { Pagination } from "@/components/settings/members/pagination";
+import { Pagination } from "@/components/ui/pagination";
 import { PageHeader } from "@/components/settings/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { TBody, TH, THead, Table } from "@/components/ui/table";

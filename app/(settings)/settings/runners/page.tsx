@@ -5,21 +5,27 @@ import { CreateRunnerForm } from "@/components/settings/runners/create-runner-fo
 import { RunnerActions } from "@/components/settings/runners/runner-actions";
 import { liveRunnerOf } from "@/components/settings/runners/live-runner";
 import { RunnerStatusBadge } from "@/components/settings/runners/runner-status-badge";
+import { ShownRunnersProvider } from "@/components/settings/runners/use-runner-status";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Pagination } from "@/components/ui/pagination";
 import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
 import { getEnv } from "@/lib/env";
 import { listRunners } from "@/lib/runners/list-runners";
+import { listRunnersSchema } from "@/lib/runners/schemas";
 import { sectionRoles } from "@/lib/settings/sections";
 
 export const metadata: Metadata = { title: "Runners" };
 
-export default async function RunnersPage() {
+export default async function RunnersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor(sectionRoles("runners"));
   const env = getEnv();
-  const runners = await listRunners({ db: await getDb(), actor, offlineAfterMs: env.RUNNER_OFFLINE_AFTER_SECONDS * 1000 });
+  const parsed = listRunnersSchema.safeParse(await searchParams);
+  const { q, page } = parsed.success ? parsed.data : { q: undefined, page: 1 };
+  const runners = await listRunners({ db: await getDb(), actor, offlineAfterMs: env.RUNNER_OFFLINE_AFTER_SECONDS * 1000, q, page });
   const renderedAt = new Date().toISOString();
+  const pageHref = (p: number) => `/settings/runners?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`;
   return (
     <>
       <PageHeader
@@ -29,64 +35,101 @@ export default async function RunnersPage() {
       <div className="flex flex-col gap-8">
         <CreateRunnerForm publicBaseUrl={env.PUBLIC_BASE_URL} />
         <section aria-labelledby="runners-heading" className="flex flex-col gap-3">
-          <h2 id="runners-heading" className="text-lg font-semibold text-gray-900">
-            Your runners <span className="text-sm font-normal text-gray-700">({runners.length})</span>
-          </h2>
-          {runners.length === 0 ? (
-            <EmptyState title="No runners yet">
-              <p>Create a runner above, then register it with the one-time token on a machine that can reach both this server and your Git providers.</p>
-            </EmptyState>
+          <div className="flex flex-wrap items-end justify-between gap-3">
+            <h2 id="runners-heading" className="text-lg font-semibold text-gray-900">
+              Your runners <span className="text-sm font-normal text-gray-700">({runners.total})</span>
+            </h2>
+            <form role="search" className="flex items-end gap-2" action="/settings/runners">
+              <label htmlFor="runner-search" className="sr-only">
+                Search runners by name
+              </label>
+              <input id="runner-search" name="q" type="search" defaultValue={q ?? ""} placeholder="Search by name" maxLength={100} className="rounded-md border border-gray-400 bg-white px-3 py-1.5 text-sm text-gray-900 placeholder:text-gray-600" />
+              <button type="submit" className="rounded-md border border-gray-400 bg-white px-3 py-1.5 text-sm font-medium text-gray-900 hover:bg-gray-100">
+                Search
+              </button>
+            </form>
+          </div>
+          {runners.rows.length === 0 ? (
+            runners.total > 0 ? (
+              <EmptyState
+                title="No runners on this page"
+                action={
+                  <Link className="font-medium text-brand-700 underline" href={pageHref(runners.pageCount)}>
+                    Go to the last page
+                  </Link>
+                }
+              />
+            ) : q ? (
+              <EmptyState title="No runner matches your search">
+                <p>
+                  No runner name contains &ldquo;{q}&rdquo;.{" "}
+                  <Link className="font-medium text-brand-700 underline" href="/settings/runners">
+                    Show all runners
+                  </Link>
+                </p>
+              </EmptyState>
+            ) : (
+              <EmptyState title="No runners yet">
+                <p>Create a runner above, then register it with the one-time token on a machine that can reach both this server and your Git providers.</p>
+              </EmptyState>
+            )
           ) : (
-            <Table caption="Runners of the organization">
-              <THead>
-                <tr>
-                  <TH>Runner</TH>
-                  <TH>Status</TH>
-                  <TH>Version</TH>
-                  <TH>Key fingerprint</TH>
-                  <TH>Integrations</TH>
-                  <TH>Connected users</TH>
-                  <TH>
-                    <span className="sr-only">Actions</span>
-                  </TH>
-                </tr>
-              </THead>
-              <TBody>
-                {runners.map((r) => (
-                  <tr key={r.id} data-runner-name={r.name}>
-                    <TD>
-                      <Link href={`/settings/runners/${r.id}`} className="whitespace-nowrap font-medium text-brand-700 underline">
-                        {r.name}
-                      </Link>
-                    </TD>
-                    <TD>
-                      <RunnerStatusBadge
-                        initial={liveRunnerOf(r)}
-                        renderedAt={renderedAt}
-                      />
-                    </TD>
-                    <TD className="text-gray-800">{r.version ?? <span className="text-gray-600">—</span>}</TD>
-                    <TD>{r.fingerprint ? <code className="text-xs text-gray-800" title={r.fingerprint}>
-                          {r.fingerprint.slice(0, 23)}…
-                        </code> : <span className="text-gray-600">—</span>}</TD>
-                    <TD className="text-gray-800">{r.integrations}</TD>
-                    <TD className="text-gray-800">{r.connectedUsers}</TD>
-                    <TD>
-                      <div className="flex flex-wrap items-center gap-2">
-                        <Link href={`/settings/runners/${r.id}`} className="rounded-md border border-gray-300 bg-white px-2.5 py-1 text-sm font-medium text-gray-900 hover:bg-gray-100">
-                          Configure<span className="sr-only"> repository access for {r.name}</span>
-                        </Link>
-                        <RunnerActions
-                          runner={{ id: r.id, name: r.name, registered: r.registeredAt !== null, integrations: r.integrations, connectedUsers: r.connectedUsers }}
-                          publicBaseUrl={env.PUBLIC_BASE_URL}
-                        />
-                      </div>
-                    </TD>
+            <ShownRunnersProvider ids={runners.rows.map((r) => r.id)}>
+              <Table caption="Runners of the organization">
+                <THead>
+                  <tr>
+                    <TH>Runner</TH>
+                    <TH>Status</TH>
+                    <TH>Version</TH>
+                    <TH>Key fingerprint</TH>
+                    <TH>Integrations</TH>
+                    <TH>Connected users</TH>
+                    <TH>
+                      <span className="sr-only">Actions</span>
+                    </TH>
                   </tr>
-                ))}
-              </TBody>
-            </Table>
+                </THead>
+                <TBody>
+                  {runners.rows.map((r) => (
+                    <tr key={r.id} data-runner-name={r.name}>
+                      <TD>
+                        <Link href={`/settings/runners/${r.id}`} className="whitespace-nowrap font-medium text-brand-700 underline">
+                          {r.name}
+                        </Link>
+                      </TD>
+                      <TD>
+                        <RunnerStatusBadge initial={liveRunnerOf(r)} renderedAt={renderedAt} />
+                      </TD>
+                      <TD className="text-gray-800">{r.version ?? <span className="text-gray-600">—</span>}</TD>
+                      <TD>
+                        {r.fingerprint ? (
+                          <code className="text-xs text-gray-800" title={r.fingerprint}>
+                            {r.fingerprint.slice(0, 23)}…
+                          </code>
+                        ) : (
+                          <span className="text-gray-600">—</span>
+                        )}
+                      </TD>
+                      <TD className="text-gray-800">{r.integrations}</TD>
+                      <TD className="text-gray-800">{r.connectedUsers}</TD>
+                      <TD>
+                        <div className="flex flex-wrap items-center gap-2">
+                          <Link href={`/settings/runners/${r.id}`} className="rounded-md border border-gray-300 bg-white px-2.5 py-1 text-sm font-medium text-gray-900 hover:bg-gray-100">
+                            Configure<span className="sr-only"> repository access for {r.name}</span>
+                          </Link>
+                          <RunnerActions
+                            runner={{ id: r.id, name: r.name, registered: r.registeredAt !== null, integrations: r.integrations, connectedUsers: r.connectedUsers }}
+                            publicBaseUrl={env.PUBLIC_BASE_URL}
+                          />
+                        </div>
+                      </TD>
+                    </tr>
+                  ))}
+                </TBody>
+              </Table>
+            </ShownRunnersProvider>
           )}
+          <Pagination label="Runners pages" page={runners.page} pageCount={runners.pageCount} href={pageHref} />
         </section>
       </div>
     </>

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { AddToGroupForm } from "@/components/settings/members/add-to-group-form";
 import { DeleteGroupButton } from "@/components/settings/members/delete-group-button";
 import { groupHref } from "@/components/settings/members/group-href";
-import { Pagination } from "@/components/settings/members/pagination";
+import { Pagination } from "@/components/ui/pagination";
 import { RemoveFromGroupButton } from "@/components/settings/members/remove-from-group-button";
 import { PageHeader } from "@/components/settings/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
