@@ -77,7 +77,7 @@ describe.each(testEngines())("Diagnostics: support is read-only and sees no secr
     const jobs = await import("@/app/api/jobs/[jobId]/route");
     expect((await jobs.GET(new Request(`http://localhost/api/jobs/${someId}`), { params: Promise.resolve({ jobId: someId }) })).status).toBe(403);
     const status = await import("@/app/api/runners/status/route");
-    expect((await status.GET()).status).toBe(403);
+    expect((await status.GET(new Request(`http://localhost/api/runners/status?ids=${someId}`))).status).toBe(403);
     const checks = await import("@/app/api/diagnostics/access-checks/[checkId]/route");
     expect((await checks.GET(new Request("http://localhost/x"), { params: Promise.resolve({ checkId: someId }) })).status).toBe(404);
     const bundle = await import("@/app/api/diagnostics/bundle/route");
