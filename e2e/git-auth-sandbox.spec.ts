@@ -213,7 +213,8 @@ test.describe.serial("Git authentication against the provider sandbox", () => {
     test.info().annotations.push({ type: "clone stages shown", description: [...stages].join(" | ") });
     expect([...stages], worker!.output()).toContain("Cloning…");
     // git's own progress, read by the runner and sent to the plane (too quick for a repository this small to stay on screen).
-    expect(worker!.output()).toMatch(/"event":"job\.stage","jobId":"[^"]+","stage":"receiving_objects: 100%"/);
+    // (Throttled: which percentages are sent depends on timing, so any of git's phases will do.)
+    expect(worker!.output()).toMatch(/"event":"job\.stage","jobId":"[^"]+","stage":"(counting_objects|compressing_objects|receiving_objects|resolving_deltas): \d+%"/);
     await expect(row).toContainText("Ready");
     await expect(row).toContainText("Branch main");
     await expectNoSeriousA11yViolations(page);
