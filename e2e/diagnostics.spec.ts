@@ -22,6 +22,7 @@ test.describe.serial("Diagnostics", () => {
   let admin: SeededUser;
   let support: SeededUser;
   let host = "";
+  let runnerName = "";
 
   test.beforeAll(async ({ request }) => {
     sandbox = await startSandboxProcess();
@@ -46,6 +47,7 @@ test.describe.serial("Diagnostics", () => {
     const runners = new RunnersPage(page);
     await runners.goto();
     const name = `diag-runner-${Date.now().toString(36)}`;
+    runnerName = name;
     const { token } = await runners.createRunner(name);
     const register = runnerProcess(["register", "--url", PLANE_URL, "--token", token], dataDir);
     expect(await exitCode(register.child), register.output()).toBe(0);
@@ -115,6 +117,14 @@ test.describe.serial("Diagnostics", () => {
     await diagnostics.goto({ email: admin.email, code: "operation_aborted", failures: "1" });
     const failed = diagnostics.eventRows({ operation: "pat.validate", code: "operation_aborted", stage: "request" });
     await expect(failed).toHaveCount(1);
+    // The runner fields suggest the organization's runner names from one list; the search takes the name.
+    await expect(diagnostics.runnerSuggestions(runnerName)).toHaveCount(1);
+    await diagnostics.search({ runner: runnerName.toUpperCase() });
+    await expect(page).toHaveURL(new RegExp(`runner=${runnerName.toUpperCase()}`));
+    await expect(failed).toHaveCount(1);
+    await diagnostics.search({ runner: "no-such-runner" });
+    await expect(page.getByRole("heading", { name: "No source-control events match" })).toBeVisible();
+    await diagnostics.goto({ email: admin.email, code: "operation_aborted", failures: "1" });
     await expect(page.getByRole("button", { name: /Switch to OAuth/ })).toHaveCount(0);
     await diagnostics.openTimeline(failed);
     await expect(diagnostics.diagnosis()).toHaveAttribute("data-cause", "provider_timeout");

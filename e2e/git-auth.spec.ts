@@ -188,3 +188,44 @@ test("OAuth: to the provider and back, progress until the runner has exchanged t
   await expect(page.locator("[role=alert][data-error-code=oauth_access_denied]")).toContainText("Connect again and choose Authorize at the provider.");
   await expectNoSeriousA11yViolations(page);
 });
+
+test("many hosts: the person's connections first, 50 a page, and a search by host whose PAT form still shows the registry's scopes", async ({ page, org, baseURL }) => {
+  const { orgId, users } = await org(["admin", "member"]);
+  const [admin, member] = users;
+  const host = (i: number) => `ghe-${String(i).padStart(2, "0")}.example.com`;
+  // 54 hosts over three runners (the seeding endpoint takes 18 at a time); the person is connected to the last one.
+  for (const [r, runnerName] of ["build-a", "build-b", "build-c"].entries()) {
+    await seedGitAuth(page.request, baseURL!, {
+      orgId,
+      adminUserId: admin!.userId,
+      runnerName,
+      integrations: Array.from({ length: 18 }, (_, i) => ({ provider: "github" as const, host: host(r * 18 + i), baseUrl: `https://${host(r * 18 + i)}`, oauth: false, pat: true })),
+      tokens: r === 2 ? [{ integration: 17, userId: member!.userId, source: "pat", login: "octocat", scopes: ["repo"] }] : [],
+    });
+  }
+  await signInOverHttp(page, member!);
+  const gitAuth = new GitAuthPage(page);
+  await gitAuth.goto();
+  const rows = page.getByRole("list", { name: "Git providers" }).getByRole("region");
+  await expect(rows).toHaveCount(50);
+  await expect(rows.first()).toHaveAccessibleName("GitHub ghe-53.example.com");
+  await expect(rows.first()).toContainText("Connected as @octocat via PAT");
+  await expect(page.getByRole("heading", { level: 2, name: /Provider hosts/ })).toContainText("(54)");
+  const pages = page.getByRole("navigation", { name: "Git provider pages" });
+  await expect(pages).toContainText("Page 1 of 2");
+  await pages.getByRole("link", { name: "Next" }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(rows).toHaveCount(4);
+  await expect(gitAuth.row("GitHub", "ghe-52.example.com")).toBeVisible();
+
+  await gitAuth.search("GHE-07");
+  await expect(rows).toHaveCount(1);
+  const dialog = await gitAuth.openPatDialog("GitHub", "ghe-07.example.com");
+  await expect(dialog.getByRole("list", { name: "Scopes the token needs" })).toContainText("read:user — Show which account is connected.");
+  await expect(dialog.getByRole("link", { name: /Create a token at GitHub/ })).toHaveAttribute("href", /^https:\/\/ghe-07\.example\.com\/settings\/tokens\/new\?scopes=repo%2Cread%3Auser/);
+  await expectNoSeriousA11yViolations(page);
+  await page.keyboard.press("Escape");
+
+  await gitAuth.search("no-such-host");
+  await expect(page.getByText("No provider host matches your search")).toBeVisible();
+});

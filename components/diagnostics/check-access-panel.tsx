@@ -6,11 +6,11 @@ import { startAccessCheckAction } from "@/app/(settings)/settings/diagnostics/ac
 import { Button } from "@/components/ui/button";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TextField } from "@/components/ui/input";
-import { Select } from "@/components/ui/select";
 import { useFormAction } from "@/components/ui/use-form-action";
 import type { AccessCheckView } from "@/lib/diagnostics/check-access";
 import type { AccessCheckStatus } from "@/lib/diagnostics/read-access-check";
 import { AccessSteps } from "./access-steps";
+import { RUNNER_NAMES_LIST_ID } from "./runner-name-list";
 
 const POLL_MS = 700;
 
@@ -26,7 +26,7 @@ async function fetchCheck(checkId: string, signal: AbortSignal): Promise<AccessC
  * checked, green or red with its code and remedy. The plane's steps come back at once; the
  * runner's are followed live until the job is done.
  */
-export function CheckAccessPanel({ runners }: { runners: { id: string; name: string }[] }) {
+export function CheckAccessPanel() {
   const [view, setView] = useState<AccessCheckView | null>(null);
   const form = useFormAction(startAccessCheckAction, { onSuccess: setView });
   const checkId = view?.checkId ?? null;
@@ -45,7 +45,7 @@ export function CheckAccessPanel({ runners }: { runners: { id: string; name: str
       <form onSubmit={form.onSubmit} noValidate className="grid gap-4 rounded-lg border border-gray-300 bg-white p-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Check access">
         <TextField label="Member email" name="userEmail" type="email" required autoComplete="off" errors={form.fieldErrors?.userEmail} />
         <TextField label="Repository URL" name="repoUrl" type="url" required placeholder="https://github.com/acme/app" errors={form.fieldErrors?.repoUrl} />
-        <Select label="Runner" name="runnerId" defaultValue="" options={[{ value: "", label: "The one the member would use" }, ...runners.map((r) => ({ value: r.id, label: r.name }))]} errors={form.fieldErrors?.runnerId} />
+        <TextField label="Runner (optional)" name="runner" type="text" list={RUNNER_NAMES_LIST_ID} hint="Empty for the one the member would use" errors={form.fieldErrors?.runner ?? form.fieldErrors?.runnerId} autoComplete="off" spellCheck={false} />
         <div className="sm:col-span-2 lg:col-span-3">
           <Button type="submit" pending={form.pending || (view !== null && !done)}>
             Check access

@@ -5,6 +5,7 @@ import { Select } from "@/components/ui/select";
 import { errorCatalogue, errorCodes } from "@/lib/errors/catalogue";
 import type { EventFilters } from "@/lib/diagnostics/schemas";
 import { toDateTimeLocal } from "./format";
+import { RUNNER_NAMES_LIST_ID } from "./runner-name-list";
 
 const rangeOptions = [
   { value: "1h", label: "Last hour" },
@@ -18,12 +19,12 @@ const rangeOptions = [
  * The trail search: a plain GET form, so a search is a URL support can paste into a ticket and
  * the page works before any JavaScript loads.
  */
-export function SearchForm({ filters, errors, runners }: { filters: EventFilters; errors: Record<string, string>; runners: { id: string; name: string }[] }) {
+export function SearchForm({ filters, errors }: { filters: EventFilters; errors: Record<string, string> }) {
   const err = (key: string) => (errors[key] ? [errors[key]!] : undefined);
   return (
     <form method="get" action="/settings/diagnostics" className="grid gap-4 rounded-lg border border-gray-300 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4" aria-label="Search the trail" role="search">
       <TextField label="User email" name="email" type="search" defaultValue={filters.email ?? ""} hint="All or part of the address" errors={err("email")} autoComplete="off" />
-      <Select label="Runner" name="runner" defaultValue={filters.runnerId ?? ""} options={[{ value: "", label: "Any runner" }, ...runners.map((r) => ({ value: r.id, label: r.name }))]} errors={err("runner")} />
+      <TextField label="Runner" name="runner" type="search" list={RUNNER_NAMES_LIST_ID} defaultValue={filters.runnerName ?? filters.runnerId ?? ""} hint="Its name; empty for any runner" errors={err("runner")} autoComplete="off" spellCheck={false} />
       <TextField label="Host" name="host" type="search" defaultValue={filters.host ?? ""} hint="e.g. github.com" errors={err("host")} autoComplete="off" />
       <Select
         label="Error code"

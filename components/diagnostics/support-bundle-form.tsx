@@ -1,12 +1,12 @@
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/input";
-import { Select } from "@/components/ui/select";
+import { RUNNER_NAMES_LIST_ID } from "./runner-name-list";
 
 /**
  * Downloads a support bundle: a member's or a runner's recent trail and configuration state as a
  * redacted JSON file for a ticket. Plain GET forms to the download route (nothing changes).
  */
-export function SupportBundleForm({ runners }: { runners: { id: string; name: string }[] }) {
+export function SupportBundleForm({ hasRunners }: { hasRunners: boolean }) {
   return (
     <div className="grid gap-4 md:grid-cols-2">
       <form method="get" action="/api/diagnostics/bundle" className="flex flex-col gap-3 rounded-lg border border-gray-300 bg-white p-4" aria-label="Support bundle for a member">
@@ -18,10 +18,20 @@ export function SupportBundleForm({ runners }: { runners: { id: string; name: st
         </div>
       </form>
       <form method="get" action="/api/diagnostics/bundle" className="flex flex-col gap-3 rounded-lg border border-gray-300 bg-white p-4" aria-label="Support bundle for a runner">
-        <Select label="Runner" name="runnerId" required defaultValue={runners[0]?.id ?? ""} options={runners.length ? runners.map((r) => ({ value: r.id, label: r.name })) : [{ value: "", label: "No runners yet" }]} />
-        <p className="text-xs text-gray-600">The runner&apos;s status, integrations (without secrets), connections and trail of the last 14 days</p>
+        <TextField
+          label="Runner"
+          name="runner"
+          type="text"
+          list={RUNNER_NAMES_LIST_ID}
+          required
+          disabled={!hasRunners}
+          placeholder={hasRunners ? undefined : "No runners yet"}
+          autoComplete="off"
+          spellCheck={false}
+          hint="Its name. The runner's status, integrations (without secrets), connections and trail of the last 14 days"
+        />
         <div>
-          <Button type="submit" variant="secondary" disabled={runners.length === 0}>
+          <Button type="submit" variant="secondary" disabled={!hasRunners}>
             Download runner bundle
           </Button>
         </div>

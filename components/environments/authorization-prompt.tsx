@@ -2,10 +2,11 @@
 
 import { useEffect, useId, useRef } from "react";
 import { OAuthConnectButton } from "@/components/settings/git-auth/oauth-connect-button";
-import { PatConnectForm, type PatTarget } from "@/components/settings/git-auth/pat-connect-form";
+import { PatConnectForm } from "@/components/settings/git-auth/pat-connect-form";
+import type { AuthorizationTarget } from "@/lib/environments/authorization-target";
 
-/** A host the person may connect to, with the methods the admin enabled for it. */
-export type AuthTarget = PatTarget & { oauthEnabled: boolean; patEnabled: boolean };
+/** A host the person may connect to, with the methods the admin enabled for it (sent with `needs_authorization`). */
+export type AuthTarget = AuthorizationTarget;
 
 /**
  * Shown when creating an environment needs an account the person has not connected: the methods

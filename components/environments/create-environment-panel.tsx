@@ -10,7 +10,7 @@ import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
 import type { ActionResult } from "@/lib/actions/result";
 import type { CreateEnvironmentOutcome } from "@/lib/environments/create-environment";
-import { AuthorizationPrompt, type AuthTarget } from "./authorization-prompt";
+import { AuthorizationPrompt } from "./authorization-prompt";
 
 type Values = { runnerId: string; repoUrl: string; branch: string };
 type NeedsAuthorization = Extract<CreateEnvironmentOutcome, { kind: "needs_authorization" }>;
@@ -25,19 +25,19 @@ function resumeUrl(v: Values): string {
 
 /**
  * The "new environment" form. When the person has no working credential for the repository's
- * host, the authorization prompt appears in place; once they connect (a token here, or OAuth and
- * back), the same request is sent again and the environment is created.
+ * host, the authorization prompt appears in place, for that host only (the action says which and
+ * how); once they connect (a token here, or OAuth and back), the same request is sent again and
+ * the environment is created.
  */
 export function CreateEnvironmentPanel({
   runners,
-  targets,
   userId,
   initial,
 }: {
   runners: ReadonlyArray<{ id: string; name: string }>;
-  targets: AuthTarget[];
   userId: string;
-  initial: { repo: string | null; runner: string | null; branch: string | null; integration: string | null; connecting: string | null; error: string | null };
+  /** From the URL (OAuth comes back here with them); `returningHost` is the host of `integration`, looked up by the page. */
+  initial: { repo: string | null; runner: string | null; branch: string | null; integration: string | null; returningHost: string | null; connecting: string | null; error: string | null };
 }) {
   const [values, setValues] = useState<Values>({
     runnerId: runners.some((r) => r.id === initial.runner) ? initial.runner! : (runners[0]?.id ?? ""),
@@ -80,12 +80,11 @@ export function CreateEnvironmentPanel({
 
   const set = (field: keyof Values) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setValues((prev) => ({ ...prev, [field]: e.target.value }));
   const fieldErrors = failure?.fieldErrors;
-  const target = prompt ? targets.find((t) => t.integrationId === prompt.integrationId) : undefined;
-  const returningHost = targets.find((t) => t.integrationId === initial.integration)?.host ?? null;
+  const target = prompt?.target;
 
   return (
     <section aria-labelledby="new-environment-heading" className="flex flex-col gap-4">
-      <OAuthReturnStatus jobId={initial.connecting} errorCode={initial.error} host={returningHost} onConnected={resume} />
+      <OAuthReturnStatus jobId={initial.connecting} errorCode={initial.error} host={initial.returningHost} onConnected={resume} />
       <div className="rounded-lg border border-gray-300 bg-white p-4">
         <h2 id="new-environment-heading" className="text-base font-semibold text-gray-900">
           New environment

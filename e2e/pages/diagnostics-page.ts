@@ -11,14 +11,20 @@ export class DiagnosticsPage {
   }
 
   /** Fills the search form and submits it (a GET: the URL carries the search). */
-  async search(fields: { email?: string; host?: string; code?: string; failuresOnly?: boolean }) {
+  async search(fields: { email?: string; runner?: string; host?: string; code?: string; failuresOnly?: boolean }) {
     const form = this.page.getByRole("search", { name: "Search the trail" });
     if (fields.email !== undefined) await form.getByLabel("User email").fill(fields.email);
+    if (fields.runner !== undefined) await form.getByLabel("Runner").fill(fields.runner);
     if (fields.host !== undefined) await form.getByLabel("Host").fill(fields.host);
     if (fields.code !== undefined) await form.getByLabel("Error code").selectOption(fields.code);
     if (fields.failuresOnly) await form.getByLabel("Failures only").check();
     await form.getByRole("button", { name: "Search" }).click();
     await expect(this.page).toHaveURL(/\/settings\/diagnostics\?/);
+  }
+
+  /** The suggestion for a runner name in the page's one list of runner names (shared by every runner field). */
+  runnerSuggestions(name: string) {
+    return this.page.locator(`datalist#diagnostics-runner-names option[value="${name}"]`);
   }
 
   events() {

@@ -9,6 +9,13 @@ export class GitAuthPage {
     await expect(this.page.getByRole("heading", { level: 1, name: "Git Authentications" })).toBeVisible();
   }
 
+  /** Searches by host, provider or runner name (`?q=`), through the page's search form. */
+  async search(q: string) {
+    await this.page.getByRole("searchbox", { name: "Search by host, provider or runner" }).fill(q);
+    await this.page.getByRole("button", { name: "Search", exact: true }).click();
+    await expect(this.page).toHaveURL(new RegExp(`[?&]q=${encodeURIComponent(q).replace(/[.]/g, "\\.")}`));
+  }
+
   /** The row of a host, e.g. `row("GitHub", "github.com")`. */
   row(provider: string, host: string) {
     return this.page.getByRole("region", { name: `${provider} ${host}`, exact: true });

@@ -8,7 +8,8 @@ import { assertRole, type Actor } from "../users/actor";
 import { sanitizeText } from "./sanitize-detail";
 import { searchEvents } from "./search-events";
 
-export type BundleTarget = { userEmail: string } | { runnerId: string };
+/** One member by email, or one runner by id or by name (case-insensitive). */
+export type BundleTarget = { userEmail: string } | { runnerId: string } | { runnerName: string };
 
 /** How far back a bundle looks, and how much trail it carries. */
 const BUNDLE_DAYS = 14;
@@ -42,8 +43,9 @@ export async function buildSupportBundle(opts: { db: DbOrTx; actor: Actor; targe
     const used = await opts.db.selectDistinct({ runnerId: hostAuthTokens.runnerId }).from(hostAuthTokens).where(and(eq(hostAuthTokens.orgId, orgId), eq(hostAuthTokens.userId, row.id)));
     runnerIds = used.map((r) => r.runnerId);
   } else {
-    const [row] = await opts.db.select({ id: runners.id }).from(runners).where(and(eq(runners.orgId, orgId), eq(runners.id, opts.target.runnerId)));
-    if (!row) throw new AppError("not_found", { fieldErrors: { runnerId: ["Unknown runner"] } });
+    const which = "runnerId" in opts.target ? eq(runners.id, opts.target.runnerId) : sql`lower(${runners.name}) = lower(${opts.target.runnerName.trim()})`;
+    const [row] = await opts.db.select({ id: runners.id }).from(runners).where(and(eq(runners.orgId, orgId), which));
+    if (!row) throw new AppError("not_found", { fieldErrors: "runnerId" in opts.target ? { runnerId: ["Unknown runner"] } : { runner: ["No runner of your organization has this name."] } });
     runnerIds = [row.id];
   }
 

@@ -32,7 +32,7 @@ export type AccessCheckView = {
 export async function startAccessCheck(opts: {
   db: Db;
   actor: Actor;
-  input: { userEmail: string; repoUrl: string; runnerId?: string | null };
+  input: { userEmail: string; repoUrl: string; runnerId?: string | null; /** The runner by name (case-insensitive), as typed in the form. */ runnerName?: string | null };
   allowLoopback: boolean;
   offlineAfterMs: number;
 }): Promise<AccessCheckView> {
@@ -46,20 +46,22 @@ export async function startAccessCheck(opts: {
     .where(sql`lower(${users.email}) = lower(${opts.input.userEmail.trim()})`);
   if (!member) throw new AppError("not_found", { fieldErrors: { userEmail: ["No member of your organization has this email address."] } });
 
+  const byName = opts.input.runnerName?.trim() || null;
+  const runnerCondition = opts.input.runnerId ? eq(runners.id, opts.input.runnerId) : byName ? sql`lower(${runners.name}) = lower(${byName})` : undefined;
   const candidates = await opts.db
     .select({ integration: scmIntegrations, runner: runners, token: hostAuthTokens })
     .from(scmIntegrations)
     .innerJoin(runners, eq(runners.id, scmIntegrations.runnerId))
     .leftJoin(hostAuthTokens, and(eq(hostAuthTokens.runnerId, scmIntegrations.runnerId), eq(hostAuthTokens.host, scmIntegrations.host), eq(hostAuthTokens.userId, member.id)))
-    .where(and(eq(scmIntegrations.orgId, opts.actor.orgId), eq(scmIntegrations.host, parsed.host), opts.input.runnerId ? eq(scmIntegrations.runnerId, opts.input.runnerId) : undefined))
+    .where(and(eq(scmIntegrations.orgId, opts.actor.orgId), eq(scmIntegrations.host, parsed.host), runnerCondition))
     .orderBy(sql`${hostAuthTokens.id} is null`, asc(runners.name));
   // The runner the member would use: the one holding their credential for the host, else the first offering it.
   const chosen = candidates[0] ?? null;
   let runner = chosen?.runner ?? null;
-  if (!runner && opts.input.runnerId) {
-    const [given] = await opts.db.select().from(runners).where(and(eq(runners.orgId, opts.actor.orgId), eq(runners.id, opts.input.runnerId)));
+  if (!runner && runnerCondition) {
+    const [given] = await opts.db.select().from(runners).where(and(eq(runners.orgId, opts.actor.orgId), runnerCondition));
     runner = given ?? null;
-    if (!runner) throw new AppError("not_found", { fieldErrors: { runnerId: ["Unknown runner"] } });
+    if (!runner) throw new AppError("not_found", { fieldErrors: opts.input.runnerId ? { runnerId: ["Unknown runner"] } : { runner: ["No runner of your organization has this name."] } });
   }
   const steps = planeAccessSteps({ host: parsed.host, runner, integration: chosen?.integration ?? null, token: chosen?.token ?? null, offlineAfterMs: opts.offlineAfterMs });
   const subject = { userEmail: member.email, host: parsed.host, repository: parsed.repoPath, runnerName: runner?.name ?? null };

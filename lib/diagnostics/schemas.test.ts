@@ -12,11 +12,18 @@ describe("parseEventFilters", () => {
   });
 
   it("drops and reports what does not parse instead of failing the page", () => {
-    const { filters, errors } = parseEventFilters({ runner: "not-a-uuid", code: "no_such_code", range: "forever" }, now);
+    const { filters, errors } = parseEventFilters({ runner: "r".repeat(101), code: "no_such_code", range: "forever" }, now);
     expect(filters.runnerId).toBeUndefined();
+    expect(filters.runnerName).toBeUndefined();
     expect(filters.code).toBeUndefined();
     expect(filters.range).toBe("7d");
     expect(Object.keys(errors).sort()).toEqual(["code", "runner"]);
+  });
+
+  it("reads the runner field as a name, or as an id from links made before it took names", () => {
+    expect(parseEventFilters({ runner: " build-eu-1 " }, now).filters).toMatchObject({ runnerName: "build-eu-1" });
+    expect(parseEventFilters({ runner: "7F8C1C5E-8F3A-4C1B-9D55-0B6F1F3B2A10" }, now).filters).toMatchObject({ runnerId: "7f8c1c5e-8f3a-4c1b-9d55-0b6f1f3b2a10" });
+    expect(parseEventFilters({ runner: "build-eu-1" }, now).errors).toEqual({});
   });
 
   it("reads a custom range as UTC, in order, within a year", () => {

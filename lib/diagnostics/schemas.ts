@@ -8,6 +8,8 @@ export type TimeRange = keyof typeof timeRanges | "custom";
 export type EventFilters = {
   email?: string;
   runnerId?: string;
+  /** A runner by name (case-insensitive), as typed in the search form; old links carry `runnerId`. */
+  runnerName?: string;
   host?: string;
   code?: ErrorCode;
   failuresOnly?: boolean;
@@ -26,7 +28,8 @@ const optionalText = (max: number) =>
 
 const querySchema = z.object({
   email: optionalText(320),
-  runner: optionalText(36).pipe(z.string().uuid("Unknown runner").optional()),
+  /** A runner's name, or its id (links made before the field took names). */
+  runner: optionalText(100),
   host: optionalText(260),
   code: optionalText(64).refine((v) => v === undefined || isErrorCode(v), "Not a known error code"),
   failures: optionalText(5),
@@ -34,6 +37,14 @@ const querySchema = z.object({
   from: optionalText(40),
   to: optionalText(40),
 });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A runner field's value: an id when it is one, else a name. */
+export function runnerRef(value: string | undefined): { runnerId?: string; runnerName?: string } {
+  if (!value) return {};
+  return UUID.test(value) ? { runnerId: value.toLowerCase() } : { runnerName: value };
+}
 
 /** A `datetime-local` value (no zone), read as UTC; null when it is not a time. */
 function utc(value: string | undefined): Date | null {
@@ -78,7 +89,7 @@ export function parseEventFilters(query: Record<string, string | string[] | unde
   return {
     filters: {
       email: fields.email as string | undefined,
-      runnerId: fields.runner as string | undefined,
+      ...runnerRef(fields.runner as string | undefined),
       host: (fields.host as string | undefined)?.toLowerCase(),
       code: fields.code as ErrorCode | undefined,
       failuresOnly: fields.failures === "1",
@@ -99,6 +110,8 @@ export const accessCheckInputSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined))
     .pipe(z.string().uuid("Unknown runner").optional()),
+  /** The runner by name (the form's field, with the page's list of names as suggestions); empty for "the one the member would use". */
+  runner: optionalText(100),
 });
 
 /** Switching a connection to OAuth: the integration to start OAuth for. */

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, ilike, inArray, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, ilike, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
 import { runners, scmEvents, users, type ScmEvent } from "@/db/schema";
@@ -8,7 +8,7 @@ import type { EventFilters } from "./schemas";
 /** An event with the names support needs to read it (never anything secret). */
 export type DiagnosticEvent = ScmEvent & { userEmail: string | null; actorEmail: string | null; runnerName: string | null };
 
-export const SEARCH_LIMIT = 100;
+export const SEARCH_LIMIT = 50;
 
 /** The person an event concerns (joined for their email); searches filter on it. */
 export const person = alias(users, "person");
@@ -26,6 +26,10 @@ export function eventConditions(actor: Actor, filters: Partial<EventFilters>): S
     filters.to ? lte(scmEvents.at, filters.to) : undefined,
     filters.email ? ilike(person.email, contains(filters.email)) : undefined,
     filters.runnerId ? eq(scmEvents.runnerId, filters.runnerId) : undefined,
+    // By name in the same query (names are unique per organization, case-insensitively).
+    filters.runnerName
+      ? sql`${scmEvents.runnerId} in (select ${runners.id} from ${runners} where ${runners.orgId} = ${actor.orgId} and lower(${runners.name}) = lower(${filters.runnerName}))`
+      : undefined,
     filters.host ? ilike(scmEvents.host, contains(filters.host)) : undefined,
     filters.code ? eq(scmEvents.errorCode, filters.code) : undefined,
     filters.failuresOnly ? inArray(scmEvents.outcome, ["failed", "cancelled", "refused"]) : undefined,
@@ -35,7 +39,7 @@ export function eventConditions(actor: Actor, filters: Partial<EventFilters>): S
 
 /**
  * Searches the organization's diagnostic trail (admins and support), newest first: by the
- * affected person's email (part of it), runner, host, error code, failures only, and time range.
+ * affected person's email (part of it), runner (id or name), host, error code, failures only, and time range.
  * One query, with the person's, the acting user's and the runner's names joined in.
  */
 export async function searchEvents(opts: { db: DbOrTx; actor: Actor; filters: Partial<EventFilters>; limit?: number }): Promise<DiagnosticEvent[]> {

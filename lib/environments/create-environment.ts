@@ -8,22 +8,24 @@ import { integrationRef } from "../git-auth/integration-ref";
 import type { EnvironmentCreatePayload } from "../git-auth/job-payloads";
 import { enqueueJob } from "../runners/jobs/enqueue-job";
 import type { Actor } from "../users/actor";
+import { authorizationTarget, type AuthorizationTarget } from "./authorization-target";
 import { parseRepoUrl } from "./parse-repo-url";
 
 export type CreateEnvironmentOutcome =
   | { kind: "created"; environmentId: string; jobId: string }
   /** The owner must connect an account for the host first; the page offers the enabled methods. */
-  | { kind: "needs_authorization"; integrationId: string; host: string; provider: string; oauth: boolean; pat: boolean; repository: string };
+  | { kind: "needs_authorization"; integrationId: string; host: string; provider: string; oauth: boolean; pat: boolean; repository: string; target: AuthorizationTarget };
 
 /**
  * Creates an environment: a clone of `repoUrl` on the runner, made with the owner's credentials.
  * The environment row and its `environment.create` job commit together. When the owner has no
- * usable credential for the host, nothing is created and the outcome says which methods to offer.
+ * usable credential for the host, nothing is created and the outcome says which methods to offer,
+ * with what the prompt needs for that one host.
  */
 async function createEnvironmentUntraced(opts: { db: Db; actor: Actor; runnerId: string; repoUrl: string; branch?: string; allowLoopback: boolean }): Promise<CreateEnvironmentOutcome> {
   const parsed = parseRepoUrl(opts.repoUrl, { allowLoopback: opts.allowLoopback });
   if (!parsed.ok) throw new AppError("repo_url_invalid", { fieldErrors: { repoUrl: [parsed.reason] } });
-  const [runner] = await opts.db.select({ id: runners.id }).from(runners).where(and(eq(runners.orgId, opts.actor.orgId), eq(runners.id, opts.runnerId)));
+  const [runner] = await opts.db.select({ id: runners.id, name: runners.name, publicKey: runners.publicKey }).from(runners).where(and(eq(runners.orgId, opts.actor.orgId), eq(runners.id, opts.runnerId)));
   if (!runner) throw new AppError("not_found", { fieldErrors: { runnerId: ["Unknown runner"] } });
   const [integration] = await opts.db
     .select()
@@ -32,7 +34,7 @@ async function createEnvironmentUntraced(opts: { db: Db; actor: Actor; runnerId:
   if (!integration) throw new AppError("no_integration_for_host", { fieldErrors: { repoUrl: [`This runner has no integration for ${parsed.host}.`] } });
   const credential = await findUsableCredential({ db: opts.db, runnerId: runner.id, host: parsed.host, userId: opts.actor.userId });
   if (!credential) {
-    return { kind: "needs_authorization", integrationId: integration.id, host: integration.host, provider: integration.provider, oauth: integration.oauthEnabled, pat: integration.patEnabled, repository: parsed.repoPath };
+    return { kind: "needs_authorization", integrationId: integration.id, host: integration.host, provider: integration.provider, oauth: integration.oauthEnabled, pat: integration.patEnabled, repository: parsed.repoPath, target: authorizationTarget(integration, runner) };
   }
   return opts.db.transaction(async (tx) => {
     const name = parsed.repoPath.split("/").pop() ?? parsed.repoPath;

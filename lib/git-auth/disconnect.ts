@@ -43,7 +43,7 @@ async function disconnectUntraced(opts: { database: Pick<Database, "db" | "liste
     const endpoints = provider.endpoints(integration);
     const manualUrl = manualRevokeUrl(provider, endpoints, token.source);
     await writeAudit(tx, opts.actor, { action: "git_auth.disconnected", targetType: "integration", targetId: integration.id, targetLabel: integration.host, before: { source: token.source, login: token.subjectLogin } });
-    const canRevoke = revokesAtProvider(provider, integration, token.source);
+    const canRevoke = revokesAtProvider(provider, { oauthEnabled: integration.oauthEnabled, hasClientSecret: integration.oauthClientSecretSealed !== null }, token.source);
     if (!canRevoke) return { jobId: null, manualUrl };
     const payload: TokenRevokePayload = {
       integration: integrationRef(integration),

@@ -21,11 +21,12 @@ describe("manualRevokeUrl", () => {
 });
 
 describe("revokesAtProvider", () => {
-  const withSecret = { oauthEnabled: true, oauthClientSecretSealed: "sbx1.x.y" };
+  const withSecret = { oauthEnabled: true, hasClientSecret: true };
   it("is true only for OAuth tokens of providers with a revocation API and a client secret", () => {
     expect(revokesAtProvider(getProvider("github"), withSecret, "oauth")).toBe(true);
     expect(revokesAtProvider(getProvider("github"), withSecret, "pat")).toBe(false);
     expect(revokesAtProvider(getProvider("bitbucket"), withSecret, "oauth")).toBe(false);
-    expect(revokesAtProvider(getProvider("gitlab"), { oauthEnabled: false, oauthClientSecretSealed: "sbx1.x.y" }, "oauth")).toBe(false);
+    expect(revokesAtProvider(getProvider("gitlab"), { oauthEnabled: false, hasClientSecret: true }, "oauth")).toBe(false);
+    expect(revokesAtProvider(getProvider("gitlab"), { oauthEnabled: true, hasClientSecret: false }, "oauth")).toBe(false);
   });
 });

@@ -1,4 +1,3 @@
-import type { ScmIntegration } from "@/db/schema";
 import type { ProviderDefinition, ProviderEndpoints } from "../providers";
 
 /**
@@ -15,7 +14,8 @@ export function manualRevokeUrl(provider: ProviderDefinition, endpoints: Provide
 /**
  * Whether disconnecting revokes the token at the provider: only OAuth tokens, only where the
  * provider has a revocation API (GitHub, GitLab), and only with a client secret to call it with.
+ * Takes whether a secret exists rather than the sealed column, so listings need not read it.
  */
-export function revokesAtProvider(provider: ProviderDefinition, integration: Pick<ScmIntegration, "oauthEnabled" | "oauthClientSecretSealed">, source: "oauth" | "pat"): boolean {
-  return source === "oauth" && provider.capabilities.revocation && integration.oauthEnabled && integration.oauthClientSecretSealed !== null;
+export function revokesAtProvider(provider: ProviderDefinition, integration: { oauthEnabled: boolean; hasClientSecret: boolean }, source: "oauth" | "pat"): boolean {
+  return source === "oauth" && provider.capabilities.revocation && integration.oauthEnabled && integration.hasClientSecret;
 }

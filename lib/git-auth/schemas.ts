@@ -26,3 +26,9 @@ export const connectPatSchema = z.object({
   /** The repository about to be used (`owner/name`), when connecting for one: the runner checks the token reaches it. */
   repository: z.string().trim().min(1).max(300).optional(),
 });
+
+/** Settings > Git Authentications' query: a search on host, provider or runner name, and the page. */
+export const listGitAuthenticationsSchema = z.object({
+  q: z.string().trim().max(100).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+});

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import type { Database, Db } from "@/db/client";
-import { environments, runnerJobs } from "@/db/schema";
+import { environments, runnerJobs, runners, scmIntegrations } from "@/db/schema";
 import { createEnvironment } from "@/lib/environments/create-environment";
+import { findIntegrationHost } from "@/lib/git-auth/find-integration-host";
+import { listEnvironmentRunners } from "@/lib/environments/list-environment-runners";
 import { listEnvironments } from "@/lib/environments/list-environments";
 import { AppError } from "@/lib/errors/app-error";
 import { environmentCreatePayloadSchema } from "@/lib/git-auth/job-payloads";
@@ -71,7 +73,17 @@ describe.each(testEngines())("environments on $name", (engine) => {
   it("asks for authorization with the enabled methods when the owner has no working credential; nothing is stored", async () => {
     const { member, seeded, ids } = await connected();
     // gitlab: a credential exists but needs re-authentication.
-    expect(await create(member, seeded.runnerId, "https://gitlab.example.com/group/sub/project.git")).toEqual({ kind: "needs_authorization", integrationId: ids[1], host: "gitlab.example.com", provider: "gitlab", oauth: true, pat: true, repository: "group/sub/project" });
+    expect(await create(member, seeded.runnerId, "https://gitlab.example.com/group/sub/project.git")).toEqual({
+      kind: "needs_authorization",
+      integrationId: ids[1],
+      host: "gitlab.example.com",
+      provider: "gitlab",
+      oauth: true,
+      pat: true,
+      repository: "group/sub/project",
+      // What the prompt needs for this one host: the page no longer ships every host up front.
+      target: expect.objectContaining({ integrationId: ids[1], runnerId: seeded.runnerId, runnerName: expect.any(String), runnerPublicKey: seeded.keys.publicKey, host: "gitlab.example.com", provider: "gitlab", providerName: "GitLab", oauthEnabled: true, patEnabled: true }),
+    });
     // bitbucket: never connected; PAT only.
     expect(await create(member, seeded.runnerId, "https://bitbucket.org/team/repo")).toMatchObject({ kind: "needs_authorization", integrationId: ids[2], oauth: false, pat: true });
     // github: connected, but not for a colleague.
@@ -116,5 +128,28 @@ describe.each(testEngines())("environments on $name", (engine) => {
       await db.execute(sql.raw(`drop trigger fail_clone_job on runner_jobs`));
     }
     expect(await stored(seeded.runnerId)).toEqual({ environments: [], jobs: [] });
+  });
+
+  it("offers, by name, only the runners with a host to sign in to (or where the person holds a credential), without their hosts", async () => {
+    const { member, seeded, ids, orgId } = await connected();
+    const [seededRunner] = await db.select({ name: runners.name }).from(runners).where(eq(runners.id, seeded.runnerId));
+    // A runner with no integration, and one whose only host has every sign-in method off: neither is offered.
+    const [bare] = await db.insert(runners).values({ orgId, name: "aaa-bare" }).returning({ id: runners.id });
+    const [closed] = await db.insert(runners).values({ orgId, name: "AAA-closed" }).returning({ id: runners.id });
+    const [open] = await db.insert(runners).values({ orgId, name: "Zed" }).returning({ id: runners.id });
+    const [template] = await db.select().from(scmIntegrations).where(eq(scmIntegrations.id, ids[0]!));
+    const { id: _id, createdAt: _c, updatedAt: _u, ...copy } = template!;
+    await db.insert(scmIntegrations).values({ ...copy, runnerId: closed!.id, oauthEnabled: false, patEnabled: false });
+    await db.insert(scmIntegrations).values({ ...copy, runnerId: open!.id });
+    const offered = await listEnvironmentRunners({ db, actor: member });
+    expect(offered).toEqual([{ id: seeded.runnerId, name: seededRunner!.name }, { id: open!.id, name: "Zed" }].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())));
+    expect(offered.map((r) => r.id)).not.toContain(bare!.id);
+    // Another organization sees none of them.
+    const outsider = (await connected()).member;
+    expect((await listEnvironmentRunners({ db, actor: outsider })).map((r) => r.id)).not.toContain(seeded.runnerId);
+    // The host shown when OAuth comes back, for this organization's integrations only.
+    expect(await findIntegrationHost({ db, actor: member, integrationId: ids[0]! })).toBe("github.com");
+    expect(await findIntegrationHost({ db, actor: outsider, integrationId: ids[0]! })).toBeNull();
+    expect(await findIntegrationHost({ db, actor: member, integrationId: "not-a-uuid" })).toBeNull();
   });
 });

@@ -2,13 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateEnvironmentPanel } from "@/components/environments/create-environment-panel";
 import { EnvironmentList } from "@/components/environments/environment-list";
-import { patTarget } from "@/components/settings/git-auth/git-auth-row";
 import { PageHeader } from "@/components/settings/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
+import { findIntegrationHost } from "@/lib/git-auth/find-integration-host";
+import { listEnvironmentRunners } from "@/lib/environments/list-environment-runners";
 import { listEnvironments } from "@/lib/environments/list-environments";
-import { listGitAuthentications } from "@/lib/git-auth/list-git-authentications";
 import { workspaceRoles } from "@/lib/settings/sections";
 
 export const metadata: Metadata = { title: "Environments" };
@@ -21,10 +21,14 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
   const actor = await requirePageActor(workspaceRoles("environments"));
   const query = await searchParams;
   const db = await getDb();
-  const [environments, hosts] = await Promise.all([listEnvironments({ db, actor }), listGitAuthentications({ db, actor })]);
-  // Runners that offer at least one host: the only ones an environment can be created on.
-  const runners = [...new Map(hosts.map((h) => [h.runnerId, { id: h.runnerId, name: h.runnerName }])).values()].sort((a, b) => a.name.localeCompare(b.name));
-  const targets = hosts.map((h) => ({ ...patTarget(h), oauthEnabled: h.oauthEnabled, patEnabled: h.patEnabled }));
+  const integration = param(query.integration);
+  // Runners as id and name only: which host a runner offers, and the prompt for a host the person
+  // has not connected, come from the action when they submit (the page stays small with 1,000 runners).
+  const [environments, runners, returningHost] = await Promise.all([
+    listEnvironments({ db, actor }),
+    listEnvironmentRunners({ db, actor }),
+    integration ? findIntegrationHost({ db, actor, integrationId: integration }) : null,
+  ]);
   const now = new Date().toISOString();
   return (
     <>
@@ -47,13 +51,13 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
         ) : (
           <CreateEnvironmentPanel
             runners={runners}
-            targets={targets}
             userId={actor.userId}
             initial={{
               repo: param(query.repo, 2048),
               runner: param(query.runner),
               branch: param(query.branch, 255),
-              integration: param(query.integration),
+              integration,
+              returningHost,
               connecting: param(query.connecting),
               error: param(query.error),
             }}

@@ -7,10 +7,26 @@ import { PatDialog } from "./pat-dialog";
 
 const RETURN_TO = "/settings/git-authentications";
 
-/** Only what the browser needs to seal a token for this row. */
+/**
+ * Only what the browser needs to show the PAT form and seal a token for this row: ids and the
+ * provider's location (the form derives the rest from the registry); optional fields only when set.
+ */
 export function patTarget(row: GitAuthenticationRow): PatTarget {
-  const { integrationId, runnerId, runnerName, host, providerName, runnerPublicKey, pat, oauthEnabled } = row;
-  return { integrationId, runnerId, runnerName, host, providerName, runnerPublicKey, pat, oauthEnabled };
+  const { integrationId, runnerId, runnerName, host, provider, providerName, baseUrl, runnerPublicKey, oauthEnabled } = row;
+  return {
+    integrationId,
+    runnerId,
+    runnerName,
+    host,
+    provider,
+    providerName,
+    baseUrl,
+    runnerPublicKey,
+    oauthEnabled,
+    ...(row.issuerUrl ? { issuerUrl: row.issuerUrl } : {}),
+    ...(row.virtualDirectory ? { virtualDirectory: row.virtualDirectory } : {}),
+    ...(row.patScopes ? { patScopes: row.patScopes } : {}),
+  };
 }
 
 /**

@@ -8,9 +8,20 @@ import { TextField } from "@/components/ui/input";
 import { OAuthConnectButton } from "./oauth-connect-button";
 import type { ErrorCode } from "@/lib/errors/catalogue";
 import type { GitAuthenticationRow } from "@/lib/git-auth/list-git-authentications";
+import { patInstructions } from "@/lib/git-auth/pat-instructions";
 
-/** The part of a Git Authentications row the PAT form needs. */
-export type PatTarget = Pick<GitAuthenticationRow, "integrationId" | "runnerId" | "runnerName" | "host" | "providerName" | "runnerPublicKey" | "pat" | "oauthEnabled">;
+/**
+ * The part of a Git Authentications row the PAT form needs: ids and where the provider lives. The
+ * field's label, the token creation link and each scope's reason come from the provider registry,
+ * here in the browser, rather than with every row. The runner's public key is public: the token is
+ * sealed to it in the browser.
+ */
+export type PatTarget = Pick<GitAuthenticationRow, "integrationId" | "runnerId" | "runnerName" | "host" | "providerName" | "runnerPublicKey" | "oauthEnabled" | "provider" | "baseUrl"> & {
+  issuerUrl?: string | null;
+  virtualDirectory?: string | null;
+  /** The scopes the admin configured when they differ from the provider's defaults. */
+  patScopes?: string[] | null;
+};
 
 type Failure = { code: ErrorCode | string; message: string; fieldErrors?: Record<string, string[]> };
 
@@ -50,6 +61,11 @@ export function PatConnectForm({
   const [, startTransition] = useTransition();
   const scopesId = useId();
   const busy = phase !== "idle";
+  const pat = patInstructions({
+    provider: target.provider,
+    location: { host: target.host, baseUrl: target.baseUrl, issuerUrl: target.issuerUrl, virtualDirectory: target.virtualDirectory },
+    patScopes: target.patScopes,
+  });
 
   const fail = (f: Failure) => {
     if (tokenRef.current) tokenRef.current.value = "";
@@ -65,7 +81,7 @@ export function PatConnectForm({
     event.preventDefault();
     const token = tokenRef.current?.value.trim() ?? "";
     if (!token) return fail({ code: "validation_failed", message: "Enter the token", fieldErrors: { token: ["Paste the token you created"] } });
-    if (target.pat.needsUsername && !username.trim()) {
+    if (pat.needsUsername && !username.trim()) {
       setFailure({ code: "validation_failed", message: "Enter your email", fieldErrors: { username: ["Enter the email address of your Atlassian account"] } });
       return;
     }
@@ -83,7 +99,7 @@ export function PatConnectForm({
     if (tokenRef.current) tokenRef.current.value = "";
     setPhase("validating");
     startTransition(async () => {
-      const result = await connectPatAction(null, { integrationId: target.integrationId, patSealed, username: target.pat.needsUsername ? username : undefined, repository });
+      const result = await connectPatAction(null, { integrationId: target.integrationId, patSealed, username: pat.needsUsername ? username : undefined, repository });
       if (result.ok) {
         setPhase("idle");
         onConnected(result.data);
@@ -100,13 +116,13 @@ export function PatConnectForm({
       <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4" aria-label={`Connect ${target.host} with a token`} data-testid="pat-form">
         <ol className="flex list-decimal flex-col gap-2 pl-5 text-sm text-gray-800">
           <li>
-            <a href={target.pat.creationUrl} target="_blank" rel="noreferrer noopener" className="font-medium text-brand-700 underline">
+            <a href={pat.creationUrl} target="_blank" rel="noreferrer noopener" className="font-medium text-brand-700 underline">
               Create a token at {target.providerName}
               <span className="sr-only"> (opens in a new tab)</span>
             </a>{" "}
             with these scopes (the link fills them in where {target.providerName} allows it):
             <ul id={scopesId} aria-label="Scopes the token needs" className="mt-1 flex flex-col gap-1">
-              {target.pat.scopes.map((s) => (
+              {pat.scopes.map((s) => (
                 <li key={s.scope}>
                   <code className="rounded bg-gray-100 px-1 font-mono text-xs text-gray-900">{s.scope}</code> — {s.reason}
                 </li>
@@ -120,7 +136,7 @@ export function PatConnectForm({
             The runner {target.runnerName} has not registered yet, so a token cannot be encrypted for it. Try again once an admin has registered it.
           </p>
         ) : null}
-        {target.pat.needsUsername ? (
+        {pat.needsUsername ? (
           <TextField
             label="Atlassian account email"
             type="email"
@@ -134,7 +150,7 @@ export function PatConnectForm({
         ) : null}
         <TextField
           ref={tokenRef}
-          label={target.pat.label}
+          label={pat.label}
           type="password"
           autoComplete="off"
           spellCheck={false}

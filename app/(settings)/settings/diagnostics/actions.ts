@@ -16,7 +16,8 @@ export const startAccessCheckAction = createAction({
   schema: accessCheckInputSchema,
   handler: async (input, actor) => {
     const env = getEnv();
-    return startAccessCheck({ db: await getDb(), actor, input, allowLoopback: env.allowLoopbackHosts, offlineAfterMs: env.RUNNER_OFFLINE_AFTER_SECONDS * 1000 });
+    const { runner, ...rest } = input;
+    return startAccessCheck({ db: await getDb(), actor, input: { ...rest, runnerName: runner }, allowLoopback: env.allowLoopbackHosts, offlineAfterMs: env.RUNNER_OFFLINE_AFTER_SECONDS * 1000 });
   },
 });
 

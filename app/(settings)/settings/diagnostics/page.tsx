@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { CheckAccessPanel } from "@/components/diagnostics/check-access-panel";
 import { EventTable } from "@/components/diagnostics/event-table";
 import { FailureChart } from "@/components/diagnostics/failure-chart";
+import { RunnerNameList } from "@/components/diagnostics/runner-name-list";
 import { formatUtc } from "@/components/diagnostics/format";
 import { SearchForm } from "@/components/diagnostics/search-form";
 import { SupportBundleForm } from "@/components/diagnostics/support-bundle-form";
@@ -10,7 +11,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
 import { countFailures } from "@/lib/diagnostics/failure-counts";
-import { listRunnerOptions } from "@/lib/diagnostics/list-runner-options";
+import { listRunnerNames } from "@/lib/diagnostics/list-runner-names";
 import { parseEventFilters } from "@/lib/diagnostics/schemas";
 import { SEARCH_LIMIT, searchEvents } from "@/lib/diagnostics/search-events";
 import { sectionRoles } from "@/lib/settings/sections";
@@ -40,10 +41,10 @@ export default async function DiagnosticsPage({ searchParams }: { searchParams: 
   const actor = await requirePageActor(sectionRoles("diagnostics"));
   const db = await getDb();
   const { filters, errors } = parseEventFilters(await searchParams);
-  const [events, counts, runners] = await Promise.all([
+  const [events, counts, runnerNames] = await Promise.all([
     searchEvents({ db, actor, filters }),
     countFailures({ db, actor, filters }),
-    listRunnerOptions({ db, actor }),
+    listRunnerNames({ db, actor }),
   ]);
   const range = `${formatUtc(filters.from)} – ${formatUtc(filters.to)}`;
   return (
@@ -56,9 +57,10 @@ export default async function DiagnosticsPage({ searchParams }: { searchParams: 
             : "Find out why a user cannot connect or clone, without seeing any secret."
         }
       />
+      <RunnerNameList names={runnerNames} />
       <div className="flex flex-col gap-10">
         <Section id="search" title="Search the trail" description="Every connection, token validation, refresh, revocation, clone and agent tool call is recorded with its stage, outcome, error code and duration.">
-          <SearchForm filters={filters} errors={errors} runners={runners} />
+          <SearchForm filters={filters} errors={errors} />
         </Section>
         <Section id="failures" title="Failures by error code" description={`Failed operations in the searched range (${range}), counted once per operation.`}>
           <FailureChart counts={counts} />
@@ -73,10 +75,10 @@ export default async function DiagnosticsPage({ searchParams }: { searchParams: 
           )}
         </Section>
         <Section id="check-access" title="Check access" description="For a member and a repository: is the runner online, does it offer the host, has the member connected, is the token valid and unexpired, are its scopes enough, and can the repository be reached with it. Nothing is changed.">
-          <CheckAccessPanel runners={runners} />
+          <CheckAccessPanel />
         </Section>
         <Section id="bundle" title="Support bundle" description="A redacted JSON file of a member's or a runner's recent trail and configuration state, to attach to a ticket. It contains no token, secret or sealed credential.">
-          <SupportBundleForm runners={runners} />
+          <SupportBundleForm hasRunners={runnerNames.length > 0} />
         </Section>
       </div>
     </>

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { AddMemberForm } from "@/components/settings/members/add-member-form";
 import { CreateGroupForm } from "@/components/settings/members/create-group-form";
 import { GroupCard } from "@/components/settings/members/group-card";
@@ -7,6 +6,7 @@ import { MemberRow } from "@/components/settings/members/member-row";
 import { Pagination } from "@/components/ui/pagination";
 import { PageHeader } from "@/components/settings/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ListSearch, PastLastPage } from "@/components/ui/list-search";
 import { TBody, TH, THead, Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
@@ -36,26 +36,11 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             <h2 id="members-heading" className="text-lg font-semibold text-gray-900">
               People <span className="text-sm font-normal text-gray-700">({members.total})</span>
             </h2>
-            <form role="search" className="flex items-end gap-2" action="/settings/members">
-              <label htmlFor="member-search" className="sr-only">
-                Search members by email or name
-              </label>
-              <input id="member-search" name="q" type="search" defaultValue={q ?? ""} placeholder="Search by email or name" maxLength={100} className="rounded-md border border-gray-400 bg-white px-3 py-1.5 text-sm text-gray-900 placeholder:text-gray-600" />
-              <button type="submit" className="rounded-md border border-gray-400 bg-white px-3 py-1.5 text-sm font-medium text-gray-900 hover:bg-gray-100">
-                Search
-              </button>
-            </form>
+            <ListSearch action="/settings/members" id="member-search" label="Search members by email or name" placeholder="Search by email or name" defaultValue={q} />
           </div>
           {members.rows.length === 0 ? (
             members.total > 0 ? (
-              <EmptyState
-                title="No members on this page"
-                action={
-                  <Link className="font-medium text-brand-700 underline" href={pageHref(members.pageCount)}>
-                    Go to the last page
-                  </Link>
-                }
-              />
+              <PastLastPage title="No members on this page" lastPageHref={pageHref(members.pageCount)} />
             ) : (
               <EmptyState title={q ? "No member matches your search" : "No members"}>{q ? <p>Try another email or name.</p> : null}</EmptyState>
             )

@@ -7,6 +7,7 @@ import { liveRunnerOf } from "@/components/settings/runners/live-runner";
 import { RunnerStatusBadge } from "@/components/settings/runners/runner-status-badge";
 import { ShownRunnersProvider } from "@/components/settings/runners/use-runner-status";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ListSearch, PastLastPage } from "@/components/ui/list-search";
 import { Pagination } from "@/components/ui/pagination";
 import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
@@ -39,26 +40,11 @@ export default async function RunnersPage({ searchParams }: { searchParams: Prom
             <h2 id="runners-heading" className="text-lg font-semibold text-gray-900">
               Your runners <span className="text-sm font-normal text-gray-700">({runners.total})</span>
             </h2>
-            <form role="search" className="flex items-end gap-2" action="/settings/runners">
-              <label htmlFor="runner-search" className="sr-only">
-                Search runners by name
-              </label>
-              <input id="runner-search" name="q" type="search" defaultValue={q ?? ""} placeholder="Search by name" maxLength={100} className="rounded-md border border-gray-400 bg-white px-3 py-1.5 text-sm text-gray-900 placeholder:text-gray-600" />
-              <button type="submit" className="rounded-md border border-gray-400 bg-white px-3 py-1.5 text-sm font-medium text-gray-900 hover:bg-gray-100">
-                Search
-              </button>
-            </form>
+            <ListSearch action="/settings/runners" id="runner-search" label="Search runners by name" placeholder="Search by name" defaultValue={q} />
           </div>
           {runners.rows.length === 0 ? (
             runners.total > 0 ? (
-              <EmptyState
-                title="No runners on this page"
-                action={
-                  <Link className="font-medium text-brand-700 underline" href={pageHref(runners.pageCount)}>
-                    Go to the last page
-                  </Link>
-                }
-              />
+              <PastLastPage title="No runners on this page" lastPageHref={pageHref(runners.pageCount)} />
             ) : q ? (
               <EmptyState title="No runner matches your search">
                 <p>
