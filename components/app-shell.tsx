@@ -1,5 +1,4 @@
 import { signOutAction } from "@/app/(auth)/actions";
-import { QueryProvider } from "@/components/query-provider";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -39,7 +38,7 @@ export function AppShell({ actor, children }: { actor: Actor; children: React.Re
         </div>
       </aside>
       <main id="main" className="flex-1 p-6 md:p-10">
-        <QueryProvider>{children}</QueryProvider>
+        {children}
       </main>
     </div>
   );

@@ -65,7 +65,6 @@ const SIGNATURES: Array<[RegExp, string]> = [
   [/react\.transitional\.element|Minified React error/, "react runtime/flight client"],
   [/Internal Next\.js error|invariant expected (app|layout) router|addBasePath|__next_f|HTTPAccessFallbackBoundary/, "next app-router runtime"],
   [/process\.binding is not supported/, "process polyfill"],
-  [/QueryClient|queryKey/, "@tanstack/react-query"],
   [/ZodError|invalid_type/, "zod"],
   [/Some fields need attention/, "lib/errors/catalogue"],
   [/core-js/, "core-js legacy polyfills"],

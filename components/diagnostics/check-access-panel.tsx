@@ -1,12 +1,12 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { startAccessCheckAction } from "@/app/(settings)/settings/diagnostics/actions";
 import { Button } from "@/components/ui/button";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
+import { usePoll } from "@/components/ui/use-poll";
 import type { AccessCheckView } from "@/lib/diagnostics/check-access";
 import type { AccessCheckStatus } from "@/lib/diagnostics/read-access-check";
 import { AccessSteps } from "./access-steps";
@@ -30,13 +30,10 @@ export function CheckAccessPanel() {
   const [view, setView] = useState<AccessCheckView | null>(null);
   const form = useFormAction(startAccessCheckAction, { onSuccess: setView });
   const checkId = view?.checkId ?? null;
-  const status = useQuery({
-    queryKey: ["diagnostics", "access-check", checkId],
-    queryFn: ({ signal }) => fetchCheck(checkId!, signal),
-    enabled: checkId !== null,
-    refetchInterval: (q) => (q.state.data?.done || q.state.error ? false : POLL_MS),
-    refetchOnWindowFocus: false,
-    retry: 2,
+  const status = usePoll({
+    key: checkId,
+    fetch: (signal) => fetchCheck(checkId!, signal),
+    interval: ({ data, error }) => (data?.done || error ? false : POLL_MS),
   });
   const steps = view ? view.steps.map((s) => (s.state === "waiting" ? (status.data?.steps.find((r) => r.id === s.id) ?? s) : s)) : [];
   const done = view !== null && (view.checkId === null || status.data?.done === true || status.isError);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { usePoll } from "@/components/ui/use-poll";
 
 /** What `/api/git-auth/jobs/{id}` answers about one of the person's own jobs. */
 export type ConnectionJob = {
@@ -39,13 +39,9 @@ async function fetchJob(jobId: string, signal: AbortSignal): Promise<ConnectionJ
  * cancels a job at its deadline, so polling always stops.
  */
 export function useConnectionJob(jobId: string | null) {
-  return useQuery<ConnectionJob, ConnectionJobError>({
-    queryKey: ["git-auth", "jobs", jobId],
-    queryFn: ({ signal }) => fetchJob(jobId!, signal),
-    enabled: jobId !== null,
-    staleTime: 0,
-    retry: 2,
-    refetchOnWindowFocus: false,
-    refetchInterval: (q) => (isJobDone(q.state.data) || q.state.error ? false : POLL_MS),
+  return usePoll<ConnectionJob, ConnectionJobError>({
+    key: jobId,
+    fetch: (signal) => fetchJob(jobId!, signal),
+    interval: ({ data, error }) => (isJobDone(data) || error ? false : POLL_MS),
   });
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { usePoll } from "@/components/ui/use-poll";
 import type { ErrorCode } from "@/lib/errors/catalogue";
 import type { JobStatusView } from "@/lib/integrations/read-job-status";
 
@@ -23,13 +23,9 @@ async function fetchJob(jobId: string, signal: AbortSignal): Promise<JobStatusVi
 
 /** Follows a runner job (Save & Test) until it is done; the server cancels it at its deadline. */
 export function useJobStatus(jobId: string | null) {
-  return useQuery<JobStatusView, JobStatusError>({
-    queryKey: ["jobs", jobId],
-    queryFn: ({ signal }) => fetchJob(jobId!, signal),
-    enabled: jobId !== null,
-    staleTime: 0,
-    retry: 2,
-    refetchOnWindowFocus: false,
-    refetchInterval: (q) => (q.state.data?.done || q.state.error ? false : POLL_MS),
+  return usePoll<JobStatusView, JobStatusError>({
+    key: jobId,
+    fetch: (signal) => fetchJob(jobId!, signal),
+    interval: ({ data, error }) => (data?.done || error ? false : POLL_MS),
   });
 }

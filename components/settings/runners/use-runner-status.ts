@@ -1,7 +1,7 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { createContext, createElement, useContext, type ReactNode } from "react";
+import { usePoll } from "@/components/ui/use-poll";
 import type { LiveRunner } from "./live-runner";
 
 export type RunnersSnapshot = { now: string; runners: LiveRunner[] };
@@ -15,14 +15,27 @@ async function fetchStatuses(ids: string[], signal: AbortSignal): Promise<Runner
   return (await res.json()) as RunnersSnapshot;
 }
 
-const ShownRunners = createContext<string[] | null>(null);
+/** Nothing newer than what the server rendered yet. */
+const NOTHING_YET: RunnersSnapshot = { now: "", runners: [] };
+
+function useStatusPoll(key: string | null, ids: string[], initialData: RunnersSnapshot) {
+  return usePoll<RunnersSnapshot>({
+    key,
+    fetch: (signal) => fetchStatuses(ids, signal),
+    interval: ({ error }) => (error ? false : RUNNER_STATUS_POLL_MS),
+    initialData,
+  });
+}
+
+const ShownRunners = createContext<{ ids: string[]; snapshot: RunnersSnapshot } | null>(null);
 
 /**
- * The runners a page shows (its page of the list), so that their badges share one status poll
- * asking about those runners only. Without it, a badge polls for its own runner.
+ * The runners a page shows (its page of the list): one status poll for all of them, asking about
+ * those runners only, shared by their badges. Without it, a badge polls for its own runner.
  */
 export function ShownRunnersProvider({ ids, children }: { ids: string[]; children: ReactNode }) {
-  return createElement(ShownRunners.Provider, { value: ids }, children);
+  const { data } = useStatusPoll(ids.length > 0 ? `shown:${ids.join(",")}` : null, ids, NOTHING_YET);
+  return createElement(ShownRunners.Provider, { value: { ids, snapshot: data ?? NOTHING_YET } }, children);
 }
 
 /**
@@ -31,14 +44,9 @@ export function ShownRunnersProvider({ ids, children }: { ids: string[]; childre
  */
 export function useLiveRunner(initial: LiveRunner, renderedAt: string): { runner: LiveRunner; now: string } {
   const shown = useContext(ShownRunners);
-  const ids = shown && shown.includes(initial.id) ? shown : [initial.id];
-  const query = useQuery({
-    queryKey: ["runners", "status", ids.join(",")],
-    queryFn: ({ signal }) => fetchStatuses(ids, signal),
-    initialData: { now: renderedAt, runners: [initial] },
-    initialDataUpdatedAt: new Date(renderedAt).getTime(),
-    refetchInterval: (q) => (q.state.error ? false : RUNNER_STATUS_POLL_MS),
-  });
-  const live = query.data.runners.find((r) => r.id === initial.id) ?? initial;
-  return { runner: live, now: query.data.now };
+  const inShown = shown !== null && shown.ids.includes(initial.id);
+  const own = useStatusPoll(inShown ? null : `own:${initial.id}`, [initial.id], { now: renderedAt, runners: [initial] });
+  const snapshot = inShown ? shown.snapshot : (own.data ?? NOTHING_YET);
+  const live = snapshot.runners.find((r) => r.id === initial.id);
+  return live ? { runner: live, now: snapshot.now } : { runner: initial, now: renderedAt };
 }
