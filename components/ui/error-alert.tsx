@@ -1,31 +1,8 @@
 import { describeError, isErrorCode } from "@/lib/errors/catalogue";
-import { troubleshootingHref } from "@/lib/errors/troubleshooting-href";
+import { ErrorAlertView } from "./error-alert-view";
 
-/**
- * Shows a typed error as people need it: the catalogue's title, what happened, and what to do,
- * with the code itself and a link to its entry on the troubleshooting page (support asks for the
- * code). `message` (the action's own, already user-safe) replaces the title when it says more.
- * `docsLink={false}` leaves the link out where the reader is not signed in (the sign-in forms).
- */
+/** Shows a typed error from the catalogue (unknown codes as `internal_error`); see `ErrorAlertView`. */
 export function ErrorAlert({ code, message, docsLink = true }: { code: string; message?: string; docsLink?: boolean }) {
-  if (!isErrorCode(code)) code = "internal_error";
-  const entry = describeError(code as Parameters<typeof describeError>[0]);
-  return (
-    <div role="alert" className="rounded-md border border-red-700 bg-red-50 p-3 text-sm text-red-900" data-error-code={code}>
-      <p className="font-semibold">{message && message !== entry.title ? message : entry.title}</p>
-      <p className="mt-1">{entry.explanation}</p>
-      <p className="mt-1">
-        <span className="font-medium">What to do: </span>
-        {entry.remedy}
-      </p>
-      {docsLink ? (
-        <p className="mt-1 text-xs">
-          Error code <code className="font-mono">{code}</code> ·{" "}
-          <a href={troubleshootingHref(code)} className="font-medium underline">
-            Troubleshooting<span className="sr-only"> for {entry.title}</span>
-          </a>
-        </p>
-      ) : null}
-    </div>
-  );
+  const known = isErrorCode(code) ? code : "internal_error";
+  return <ErrorAlertView code={known} entry={describeError(known)} message={message} docsLink={docsLink} />;
 }

@@ -1,3 +1,5 @@
+import { internalError } from "./internal-error";
+
 /**
  * The one catalogue of typed errors. Actions, route handlers, the runner API, the UI and the
  * diagnostics pages all speak these codes; a raw exception message never reaches a user.
@@ -370,12 +372,7 @@ export const errorCatalogue = {
     remedy: "Switch from a personal access token to OAuth for this provider.",
   },
   /** Something unexpected failed; details are in the server log under the correlation id. */
-  internal_error: {
-    status: 500,
-    title: "Something went wrong",
-    explanation: "An unexpected error occurred. Nothing was changed.",
-    remedy: "Try again. If it keeps happening, contact support with the time of the error.",
-  },
+  internal_error: internalError,
   /** The plane sent a job kind this runner's version does not implement. */
   runner_job_unsupported: {
     status: 501,

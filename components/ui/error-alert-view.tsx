@@ -1,0 +1,29 @@
+import type { ErrorEntry } from "@/lib/errors/catalogue";
+import { troubleshootingHref } from "@/lib/errors/troubleshooting-href";
+
+/**
+ * How a typed error looks: the entry's title, what happened, and what to do, with the code itself
+ * and a link to its entry on the troubleshooting page (support asks for the code). `message` (the
+ * action's own, already user-safe) replaces the title when it says more. `docsLink={false}` leaves
+ * the link out where the reader is not signed in (the sign-in forms).
+ */
+export function ErrorAlertView({ code, entry, message, docsLink = true }: { code: string; entry: ErrorEntry; message?: string; docsLink?: boolean }) {
+  return (
+    <div role="alert" className="rounded-md border border-red-700 bg-red-50 p-3 text-sm text-red-900" data-error-code={code}>
+      <p className="font-semibold">{message && message !== entry.title ? message : entry.title}</p>
+      <p className="mt-1">{entry.explanation}</p>
+      <p className="mt-1">
+        <span className="font-medium">What to do: </span>
+        {entry.remedy}
+      </p>
+      {docsLink ? (
+        <p className="mt-1 text-xs">
+          Error code <code className="font-mono">{code}</code> ·{" "}
+          <a href={troubleshootingHref(code)} className="font-medium underline">
+            Troubleshooting<span className="sr-only"> for {entry.title}</span>
+          </a>
+        </p>
+      ) : null}
+    </div>
+  );
+}
