@@ -72,13 +72,20 @@ function stopRunner() {
   });
 }
 
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    stopping = true;
-    app.kill(signal);
-    runner?.kill(signal);
-  });
+function shutDown(signal) {
+  stopping = true;
+  app.kill(signal);
+  runner?.kill(signal);
 }
+
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => shutDown(signal));
+
+// `npm run dev` stopped by a signal to npm alone (a supervisor, `timeout`) does not always reach
+// this process: when whoever started it is gone, stop the app and the runner too, not orphan them.
+const parent = process.ppid;
+setInterval(() => {
+  if (!stopping && process.ppid !== parent) shutDown("SIGTERM");
+}, 1_000).unref();
 
 app.on("exit", async (code, signal) => {
   stopping = true;
