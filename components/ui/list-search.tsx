@@ -19,7 +19,7 @@ export function ListSearch({ action, id, label, placeholder, defaultValue }: { a
         defaultValue={defaultValue ?? ""}
         placeholder={placeholder}
         maxLength={100}
-        className="rounded-md border border-gray-400 bg-white px-3 py-1.5 text-sm text-gray-900 placeholder:text-gray-600"
+        className="w-72 max-w-full rounded-md border border-gray-400 bg-white px-3 py-1.5 text-sm text-gray-900 placeholder:text-gray-600"
       />
       <button type="submit" className="rounded-md border border-gray-400 bg-white px-3 py-1.5 text-sm font-medium text-gray-900 hover:bg-gray-100">
         Search
