@@ -1,11 +1,9 @@
 import crypto from "node:crypto";
 import { createFreshDatabase } from "./lib/database";
-import { HttpClient, signInWithCredentials, type TimedResponse } from "./lib/http";
 import { measureRequests, type Measurement } from "./lib/measure";
-import { QueryLog } from "./lib/queries";
+import { pageCheck, startPageServer, timingLine } from "./lib/page-server";
 import { ensureBuild } from "./lib/repo";
 import { seedOrganization } from "./lib/seed";
-import { startNextServer } from "./lib/server";
 import { ms, round } from "./lib/stats";
 import type { Bench } from "./lib/types";
 
@@ -23,15 +21,6 @@ const BUDGET_QUERIES = 5;
 const ADMIN_EMAIL = "admin@bench.example";
 const PATH = "/settings/members";
 
-function pageCheck(expect: string[]): (res: TimedResponse) => string | null {
-  return (res) => {
-    if (res.status !== 200) return `status ${res.status}${res.headers.location ? ` → ${res.headers.location}` : ""}`;
-    if (!String(res.headers["content-type"] ?? "").includes("text/html")) return `content-type ${res.headers["content-type"]}`;
-    const missing = expect.filter((e) => !res.body.includes(e));
-    if (missing.length > 0) return `the page lacks ${missing.map((m) => JSON.stringify(m)).join(", ")} (signed out, or an error page?)`;
-    return null;
-  };
-}
 
 function short(m: Measurement): Record<string, number | null> {
   return {
@@ -42,10 +31,6 @@ function short(m: Measurement): Record<string, number | null> {
   };
 }
 
-function line(m: Measurement): string {
-  const q = m.queries ? ` · SQL ${m.queries.median} (max ${m.queries.max})` : "";
-  return `median ${ms(m.total.median)} · p95 ${ms(m.total.p95)}${q} · n=${m.samples}`;
-}
 
 const bench: Bench = {
   name: "members-page",
@@ -72,22 +57,8 @@ const bench: Bench = {
     }
     log(`seeded ${seed.members} members, ${seed.groups} groups, ${seed.groupMembers} group memberships in ${(seed.ms / 1000).toFixed(1)} s`);
 
-    const server = await startNextServer({
-      root,
-      scope,
-      log,
-      env: {
-        ...fresh.appEnv,
-        AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
-        LOG_QUERIES: "1",
-        LOG_LEVEL: "info",
-      },
-    });
-    const queries = new QueryLog(server);
-    const client = new HttpClient(server.baseUrl);
-    scope.add("close HTTP client", () => client.close());
-
-    await signInWithCredentials(client, { baseUrl: server.baseUrl, email: ADMIN_EMAIL, password: adminPassword, callbackPath: PATH });
+    const { server, queries, signIn } = await startPageServer({ root, scope, log, appEnv: fresh.appEnv });
+    const client = await signIn({ email: ADMIN_EMAIL, password: adminPassword, callbackPath: PATH });
     log("signed in as the admin");
 
     log(`timing GET ${PATH}: ${WARMUP} warm-up + ${SAMPLES} requests`);
@@ -144,8 +115,8 @@ const bench: Bench = {
         ["time to first byte", `median ${ms(main.ttfb.median)} · p95 ${ms(main.ttfb.p95)}`],
         ["SQL per request", `median ${q.median} · max ${q.max} · min ${q.min}`],
         ["Server-Timing", serverTiming],
-        [`last page (?page=${lastPage})`, line(last)],
-        [`search (?q=${needle})`, line(search)],
+        [`last page (?page=${lastPage})`, timingLine(last)],
+        [`search (?q=${needle})`, timingLine(search)],
       ],
       notes: [`SQL of one request to ${PATH}:`, ...main.lastQueries.map((s, i) => `  ${i + 1}. ${s.replace(/\s+/g, " ").slice(0, 150)}`)],
       budgets: [

@@ -1,14 +1,13 @@
 import crypto from "node:crypto";
 import { createFreshDatabase } from "./lib/database";
 import { kB, scriptsOfPage, sizeScripts, type PageScripts, type ScriptSize } from "./lib/first-load-js";
-import { HttpClient, signInWithCredentials, type TimedResponse } from "./lib/http";
+import type { HttpClient } from "./lib/http";
 import { measureRequests, type Measurement } from "./lib/measure";
-import { QueryLog } from "./lib/queries";
+import { pageCheck, startPageServer, timingLine } from "./lib/page-server";
 import { ensureBuild } from "./lib/repo";
 import { seedOrganization } from "./lib/seed";
 import { seedSettingsData } from "./lib/settings-seed";
-import { startNextServer } from "./lib/server";
-import { ms, round } from "./lib/stats";
+import { round } from "./lib/stats";
 import type { Bench, BenchBudget } from "./lib/types";
 
 /** Overridable for quick local runs; the budgets are defined for the defaults. */
@@ -40,21 +39,11 @@ function rscPayloadBytes(html: string): number {
   return total;
 }
 
-function pageCheck(expect: string[]): (res: TimedResponse) => string | null {
-  return (res) => {
-    if (res.status !== 200) return `status ${res.status}${res.headers.location ? ` → ${res.headers.location}` : ""}`;
-    if (!String(res.headers["content-type"] ?? "").includes("text/html")) return `content-type ${res.headers["content-type"]}`;
-    const missing = expect.filter((e) => !res.body.includes(e));
-    if (missing.length > 0) return `the page lacks ${missing.map((m) => JSON.stringify(m)).join(", ")} (signed out, or an error page?)`;
-    return null;
-  };
-}
 
 function line(r: PageResult): string {
   const { m } = r;
-  const q = m.queries ? ` · SQL ${m.queries.median} (max ${m.queries.max})` : "";
   const rsc = m.bodyBytes > 0 ? ` (${Math.round((100 * r.rscBytes) / m.bodyBytes)}% RSC payload)` : "";
-  return `median ${ms(m.total.median)} · p95 ${ms(m.total.p95)}${q} · n=${m.samples} · ${(m.bodyBytes / 1024).toFixed(0)} kB HTML${rsc}`;
+  return `${timingLine(m)} · ${(m.bodyBytes / 1024).toFixed(0)} kB HTML${rsc}`;
 }
 
 function sum(srcs: Iterable<string>, sizes: Map<string, ScriptSize>, key: "gzipBytes" | "bytes"): number {
@@ -102,22 +91,11 @@ const bench: Bench = {
     }
     log(`seeded ${seed.members} members in ${(seed.ms / 1000).toFixed(1)} s; ${data.runners} runners, ${data.integrations} integrations, ${data.tokens} tokens and the rest in ${(data.ms / 1000).toFixed(1)} s`);
 
-    const server = await startNextServer({
-      root,
-      scope,
-      log,
-      env: {
-        ...fresh.appEnv,
-        AUTH_SECRET: crypto.randomBytes(32).toString("base64url"),
-        LOG_QUERIES: "1",
-        LOG_LEVEL: "info",
-      },
-    });
-    const queries = new QueryLog(server);
-    const clients: Record<Role, HttpClient> = { admin: new HttpClient(server.baseUrl), member: new HttpClient(server.baseUrl) };
-    scope.add("close HTTP clients", () => Object.values(clients).forEach((c) => c.close()));
-    await signInWithCredentials(clients.admin, { baseUrl: server.baseUrl, email: ADMIN_EMAIL, password: adminPassword, callbackPath: "/settings/runners" });
-    await signInWithCredentials(clients.member, { baseUrl: server.baseUrl, email: data.memberEmail, password: memberPassword, callbackPath: "/settings/git-authentications" });
+    const { server, queries, signIn } = await startPageServer({ root, scope, log, appEnv: fresh.appEnv });
+    const clients: Record<Role, HttpClient> = {
+      admin: await signIn({ email: ADMIN_EMAIL, password: adminPassword, callbackPath: "/settings/runners" }),
+      member: await signIn({ email: data.memberEmail, password: memberPassword, callbackPath: "/settings/git-authentications" }),
+    };
     log(`signed in as the admin and as ${data.memberEmail} (member)`);
 
     const width = String(RUNNERS).length;

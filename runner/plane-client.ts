@@ -65,6 +65,8 @@ export type PlaneClient = CredentialPlane & {
   /** Reports a stage; the plane renews the job's lease and answers with the new expiry (null from an older plane). */
   progress: (jobId: string, attempt: number, stage: string, signal?: AbortSignal) => Promise<{ leaseExpiresAt: string | null }>;
   result: (jobId: string, body: JobResultRequest) => Promise<void>;
+  /** Any other call of the runner API, with the same errors (the agent tools' policy checks use it). */
+  call: <T>(method: "GET" | "POST", path: string, init?: { body?: unknown; signal?: AbortSignal }) => Promise<T>;
 };
 
 /** Builds the client; `accessToken` is needed for everything but register and local-bootstrap. */
@@ -129,6 +131,7 @@ export function createPlaneClient(opts: { planeUrl: string; accessToken?: string
     needsReauth: async (credentialId, body: NeedsReauthRequest, signal) => {
       await call("POST", `/credentials/${encodeURIComponent(credentialId)}/needs-reauth`, { body, signal });
     },
+    call: async <T>(method: "GET" | "POST", path: string, init?: { body?: unknown; signal?: AbortSignal }) => (await call<T>(method, path, init)).body,
   };
 }
 

@@ -1,10 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
-import { switchToOAuthAction } from "@/app/(settings)/settings/diagnostics/actions";
-import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { OAuthConnectButton } from "@/components/settings/git-auth/oauth-connect-button";
 
 export type SwitchToOAuthProps = {
   integrationId: string;
@@ -28,24 +25,15 @@ export type SwitchToOAuthProps = {
  * (admins get the link to the integration's settings).
  */
 export function SwitchToOAuth({ integrationId, runnerId, host, oauthEnabled, canConnect, viewerIsAdmin, personLabel }: SwitchToOAuthProps) {
-  const [state, formAction, pending] = useActionState(switchToOAuthAction, null);
   const settingsHref = `/settings/runners/${runnerId}/integrations/${integrationId}`;
   return (
     <div className="flex flex-col gap-2 rounded-md border border-blue-300 bg-blue-50 p-3 text-sm text-blue-950" data-testid="switch-to-oauth" data-oauth-enabled={oauthEnabled}>
       <p className="font-semibold">Remedy: switch from a personal access token to OAuth</p>
       {oauthEnabled && canConnect ? (
-        <form action={formAction} className="flex flex-wrap items-center gap-3">
-          <input type="hidden" name="integrationId" value={integrationId} />
+        <div className="flex flex-wrap items-center gap-3">
           <p>OAuth is enabled for {host}. Connecting with it replaces the token, and the provider handles validation itself.</p>
-          <Button type="submit" pending={pending}>
-            Switch to OAuth<span className="sr-only"> for {host}</span>
-          </Button>
-          {state && !state.ok ? (
-            <div className="basis-full">
-              <ErrorAlert code={state.code} message={state.message} />
-            </div>
-          ) : null}
-        </form>
+          <OAuthConnectButton integrationId={integrationId} returnTo="/settings/git-authentications" label="Switch to OAuth" accessibleSuffix={`for ${host}`} />
+        </div>
       ) : oauthEnabled ? (
         <p>
           OAuth is enabled for {host}. Ask {personLabel ?? "the person"} to open Settings &gt; Git Authentications and choose <strong>Connect with OAuth</strong> for {host}.

@@ -1,10 +1,9 @@
 import { and, asc, eq } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
-import { runners, scmEvents, scmIntegrations, users } from "@/db/schema";
+import { scmEvents, scmIntegrations } from "@/db/schema";
 import { assertRole, type Actor } from "../users/actor";
 import { diagnose, type Diagnosis } from "./diagnose";
-import { person, type DiagnosticEvent } from "./search-events";
+import { selectNamedEvents, toDiagnosticEvent, type DiagnosticEvent } from "./search-events";
 
 /** What the "Switch to OAuth" remedy needs to know about the integration an operation used. */
 export type OAuthSwitchTarget = {
@@ -26,7 +25,6 @@ export type Trail = {
   switchToOAuth: OAuthSwitchTarget | null;
 };
 
-const actorUser = alias(users, "actor_user");
 /** Codes whose remedy is to connect with OAuth instead of a personal access token. */
 const OAUTH_REMEDY = new Set(["operation_aborted"]);
 
@@ -38,17 +36,12 @@ const OAUTH_REMEDY = new Set(["operation_aborted"]);
 export async function getTrail(opts: { db: DbOrTx; actor: Actor; correlationId: string }): Promise<Trail | null> {
   assertRole(opts.actor, "admin", "support");
   if (!/^[A-Za-z0-9:_-]{1,100}$/.test(opts.correlationId)) return null;
-  const rows = await opts.db
-    .select({ event: scmEvents, userEmail: person.email, actorEmail: actorUser.email, runnerName: runners.name })
-    .from(scmEvents)
-    .leftJoin(person, eq(person.id, scmEvents.userId))
-    .leftJoin(actorUser, eq(actorUser.id, scmEvents.actorId))
-    .leftJoin(runners, and(eq(runners.id, scmEvents.runnerId), eq(runners.orgId, scmEvents.orgId)))
+  const rows = await selectNamedEvents(opts.db)
     .where(and(eq(scmEvents.orgId, opts.actor.orgId), eq(scmEvents.correlationId, opts.correlationId)))
     .orderBy(asc(scmEvents.at), asc(scmEvents.id))
     .limit(500);
   if (rows.length === 0) return null;
-  const events = rows.map((r) => ({ ...r.event, userEmail: r.userEmail, actorEmail: r.actorEmail, runnerName: r.runnerName }));
+  const events = rows.map(toDiagnosticEvent);
   const diagnosis = diagnose(events);
 
   let switchToOAuth: OAuthSwitchTarget | null = null;

@@ -114,5 +114,3 @@ export const accessCheckInputSchema = z.object({
   runner: optionalText(100),
 });
 
-/** Switching a connection to OAuth: the integration to start OAuth for. */
-export const switchToOAuthSchema = z.object({ integrationId: z.string().uuid("Unknown integration") });

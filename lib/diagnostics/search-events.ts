@@ -18,6 +18,24 @@ function contains(value: string): string {
   return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * The trail's events with the names support reads them by (the affected person's and the acting
+ * user's email, the runner's name), joined in one query: add the WHERE, order and limit, and map
+ * the rows with `toDiagnosticEvent`.
+ */
+export function selectNamedEvents(db: DbOrTx) {
+  return db
+    .select({ event: scmEvents, userEmail: person.email, actorEmail: actorUser.email, runnerName: runners.name })
+    .from(scmEvents)
+    .leftJoin(person, eq(person.id, scmEvents.userId))
+    .leftJoin(actorUser, eq(actorUser.id, scmEvents.actorId))
+    .leftJoin(runners, and(eq(runners.id, scmEvents.runnerId), eq(runners.orgId, scmEvents.orgId)));
+}
+
+export function toDiagnosticEvent(row: { event: ScmEvent; userEmail: string | null; actorEmail: string | null; runnerName: string | null }): DiagnosticEvent {
+  return { ...row.event, userEmail: row.userEmail, actorEmail: row.actorEmail, runnerName: row.runnerName };
+}
+
 /** The WHERE of a Diagnostics search, always within the actor's organization. */
 export function eventConditions(actor: Actor, filters: Partial<EventFilters>): SQL[] {
   const where: (SQL | undefined)[] = [
@@ -44,14 +62,9 @@ export function eventConditions(actor: Actor, filters: Partial<EventFilters>): S
  */
 export async function searchEvents(opts: { db: DbOrTx; actor: Actor; filters: Partial<EventFilters>; limit?: number }): Promise<DiagnosticEvent[]> {
   assertRole(opts.actor, "admin", "support");
-  const rows = await opts.db
-    .select({ event: scmEvents, userEmail: person.email, actorEmail: actorUser.email, runnerName: runners.name })
-    .from(scmEvents)
-    .leftJoin(person, eq(person.id, scmEvents.userId))
-    .leftJoin(actorUser, eq(actorUser.id, scmEvents.actorId))
-    .leftJoin(runners, and(eq(runners.id, scmEvents.runnerId), eq(runners.orgId, scmEvents.orgId)))
+  const rows = await selectNamedEvents(opts.db)
     .where(and(...eventConditions(opts.actor, opts.filters)))
     .orderBy(desc(scmEvents.at), desc(scmEvents.id))
     .limit(Math.min(opts.limit ?? SEARCH_LIMIT, 1000));
-  return rows.map((r) => ({ ...r.event, userEmail: r.userEmail, actorEmail: r.actorEmail, runnerName: r.runnerName }));
+  return rows.map(toDiagnosticEvent);
 }

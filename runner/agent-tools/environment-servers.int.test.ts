@@ -14,14 +14,13 @@ import { createEnvironment } from "@/lib/environments/create-environment";
 import { connectWithPat } from "@/lib/git-auth/connect-with-pat";
 import { awaitJob } from "@/lib/runners/jobs/await-job";
 import type { Actor } from "@/lib/users/actor";
-import { startSandbox, type Sandbox } from "@/sandbox";
+import type { Sandbox } from "@/sandbox";
 import { testEngines } from "@/tests/helpers/test-database";
 import { writeEnvironmentRecord } from "../git/environment-record";
-import { removeTempDirs } from "../test/support/fixtures";
 import { readTree } from "../test/support/git";
-import { killAllRunners } from "../test/support/runner-process";
 import { addIntegration, Canaries, createWorld, memberWithAccount, runnerOutput, type SandboxIntegration, type World } from "../test/support/scm-world";
 import type { AgentToolsEndpoint } from "./endpoint-file";
+import { sandboxForFile } from "../test/support/file-sandbox";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -57,15 +56,7 @@ async function connectAgent(endpoint: AgentToolsEndpoint): Promise<Client> {
 let sandbox: Sandbox;
 const canaries = new Canaries();
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ validateGithub: false });
-});
-
-afterAll(async () => {
-  await killAllRunners();
-  await sandbox?.close();
-  removeTempDirs();
-});
+sandboxForFile({ validateGithub: false }, (started) => (sandbox = started));
 
 // The servers are the runner's own; the plane's engine makes no difference to them, so one is enough.
 describe("the runner serving each ready environment's agent tools on loopback", () => {

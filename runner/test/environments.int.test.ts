@@ -10,12 +10,12 @@ import { createEnvironment } from "@/lib/environments/create-environment";
 import { listEnvironments } from "@/lib/environments/list-environments";
 import { awaitJob, type JobView } from "@/lib/runners/jobs/await-job";
 import type { Actor } from "@/lib/users/actor";
-import { startSandbox, type Sandbox } from "@/sandbox";
+import type { Sandbox } from "@/sandbox";
 import { testEngines } from "@/tests/helpers/test-database";
-import { dumpDatabase, removeTempDirs } from "./support/fixtures";
+import { dumpDatabase } from "./support/fixtures";
 import { bareRepoWithReflog, git, lastPusher, readTree } from "./support/git";
-import { killAllRunners } from "./support/runner-process";
 import { addIntegration, Canaries, connectOAuth, createWorld, memberWithAccount, openStored, runnerOutput, storedCredential, type SandboxIntegration, type World } from "./support/scm-world";
+import { sandboxForFile } from "./support/file-sandbox";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -25,15 +25,7 @@ const LEASE_SECONDS = 6;
 let sandbox: Sandbox;
 const canaries = new Canaries();
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ autoApprove: true, validateGithub: false });
-});
-
-afterAll(async () => {
-  await killAllRunners();
-  await sandbox?.close();
-  removeTempDirs();
-});
+sandboxForFile({ autoApprove: true, validateGithub: false }, (started) => (sandbox = started));
 
 describe.each(testEngines())("Environments cloned by a runner process with the owner's credentials on $name", (engine) => {
   let database: Database;

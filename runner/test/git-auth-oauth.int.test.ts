@@ -5,11 +5,11 @@ import { runnerJobs } from "@/db/schema";
 import { disconnect } from "@/lib/git-auth/disconnect";
 import type { ProviderId } from "@/lib/providers";
 import { awaitJob } from "@/lib/runners/jobs/await-job";
-import { startSandbox, type Sandbox } from "@/sandbox";
+import type { Sandbox } from "@/sandbox";
 import { testEngines } from "@/tests/helpers/test-database";
-import { dumpDatabase, removeTempDirs, storedAccessToken } from "./support/fixtures";
-import { killAllRunners } from "./support/runner-process";
+import { dumpDatabase, storedAccessToken } from "./support/fixtures";
 import { addIntegration, Canaries, connectOAuth, createWorld, memberWithAccount, openStored, runnerOutput, storedCredential, type SandboxIntegration, type World } from "./support/scm-world";
+import { sandboxForFile } from "./support/file-sandbox";
 
 // Every test drives a real runner process through the sandbox; on a busy machine that takes seconds.
 vi.setConfig({ testTimeout: 60_000 });
@@ -26,15 +26,7 @@ const GRANTED: Record<ProviderId, string[]> = {
 let sandbox: Sandbox;
 const canaries = new Canaries();
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ autoApprove: true, validateGithub: false });
-});
-
-afterAll(async () => {
-  await killAllRunners();
-  await sandbox?.close();
-  removeTempDirs();
-});
+sandboxForFile({ autoApprove: true, validateGithub: false }, (started) => (sandbox = started));
 
 describe.each(testEngines())("OAuth connect and disconnect through a runner process on $name", (engine) => {
   let database: Database;

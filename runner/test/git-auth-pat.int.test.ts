@@ -6,11 +6,11 @@ import { AppError } from "@/lib/errors/app-error";
 import { connectWithPat } from "@/lib/git-auth/connect-with-pat";
 import type { ProviderId } from "@/lib/providers";
 import type { Actor } from "@/lib/users/actor";
-import { startSandbox, type IssuePatInput, type Sandbox } from "@/sandbox";
+import type { IssuePatInput, Sandbox } from "@/sandbox";
 import { testEngines } from "@/tests/helpers/test-database";
-import { dumpDatabase, removeTempDirs } from "./support/fixtures";
-import { killAllRunners } from "./support/runner-process";
+import { dumpDatabase } from "./support/fixtures";
 import { addIntegration, Canaries, createWorld, memberWithAccount, openStored, runnerOutput, SANDBOX_PROVIDER, storedCredential, type SandboxIntegration, type World } from "./support/scm-world";
+import { sandboxForFile } from "./support/file-sandbox";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -26,15 +26,7 @@ const GOOD_PAT: Record<ProviderId, Partial<IssuePatInput>> = {
 let sandbox: Sandbox;
 const canaries = new Canaries();
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ validateGithub: false });
-});
-
-afterAll(async () => {
-  await killAllRunners();
-  await sandbox?.close();
-  removeTempDirs();
-});
+sandboxForFile({ validateGithub: false }, (started) => (sandbox = started));
 
 describe.each(testEngines())("PAT connect through a runner process on $name", (engine) => {
   let database: Database;

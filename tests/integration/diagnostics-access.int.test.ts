@@ -10,28 +10,19 @@ import { connectWithPat } from "@/lib/git-auth/connect-with-pat";
 import { createRunner } from "@/lib/runners/create-runner";
 import { registerRunner } from "@/lib/runners/register-runner";
 import type { Actor } from "@/lib/users/actor";
-import { removeTempDirs } from "@/runner/test/support/fixtures";
-import { killAllRunners } from "@/runner/test/support/runner-process";
 import { addIntegration, Canaries, createWorld, memberWithAccount, type SandboxIntegration, type World } from "@/runner/test/support/scm-world";
-import { startSandbox, type Sandbox } from "@/sandbox";
+import type { Sandbox } from "@/sandbox";
 import { expectCode } from "../helpers/expect-code";
 import { seedUser } from "../helpers/seed";
 import { testEngines } from "../helpers/test-database";
+import { sandboxForFile } from "@/runner/test/support/file-sandbox";
 
 vi.setConfig({ testTimeout: 90_000 });
 
 let sandbox: Sandbox;
 const canaries = new Canaries();
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ validateGithub: false });
-});
-
-afterAll(async () => {
-  await killAllRunners();
-  await sandbox?.close();
-  removeTempDirs();
-});
+sandboxForFile({ validateGithub: false }, (started) => (sandbox = started));
 
 describe.each(testEngines())("Diagnostics: Check access through a runner process on $name", (engine) => {
   let database: Database;

@@ -12,12 +12,12 @@ import { describeError, type ErrorCode } from "@/lib/errors/catalogue";
 import { connectWithPat } from "@/lib/git-auth/connect-with-pat";
 import type { ProviderId } from "@/lib/providers";
 import type { Actor } from "@/lib/users/actor";
-import { dumpDatabase, eventually, removeTempDirs } from "@/runner/test/support/fixtures";
-import { killAllRunners } from "@/runner/test/support/runner-process";
+import { dumpDatabase, eventually } from "@/runner/test/support/fixtures";
 import { addIntegration, Canaries, createWorld, memberWithAccount, runnerOutput, SANDBOX_PROVIDER, type SandboxIntegration, type World } from "@/runner/test/support/scm-world";
-import { startSandbox, type AddFaultInput, type Sandbox } from "@/sandbox";
+import type { AddFaultInput, Sandbox } from "@/sandbox";
 import { seedUser } from "../helpers/seed";
 import { testEngines } from "../helpers/test-database";
+import { sandboxForFile } from "@/runner/test/support/file-sandbox";
 
 // Real runner processes and retried provider calls: seconds per case on a busy machine.
 vi.setConfig({ testTimeout: 90_000 });
@@ -25,15 +25,7 @@ vi.setConfig({ testTimeout: 90_000 });
 let sandbox: Sandbox;
 const canaries = new Canaries();
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ validateGithub: false });
-});
-
-afterAll(async () => {
-  await killAllRunners();
-  await sandbox?.close();
-  removeTempDirs();
-});
+sandboxForFile({ validateGithub: false }, (started) => (sandbox = started));
 
 type Case = { fault: string; provider: ProviderId; spec: Omit<AddFaultInput, "provider">; code: ErrorCode; providerStatus?: number; deadlineMs?: number; cause?: string };
 
