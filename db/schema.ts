@@ -139,6 +139,14 @@ export const runners = pgTable(
     publicKey: text("public_key"),
     keyId: text("key_id"),
     version: text("version"),
+    /**
+     * How the runner separates its environments, as it reported when it last connected:
+     * `os_user` (an OS user per environment; it runs as root), `none` (every environment runs as
+     * the runner's own user and can read the others' credentials), null (never connected).
+     */
+    isolation: text("isolation", { enum: ["os_user", "none"] }),
+    /** An admin allowed several people's environments on this runner although it cannot isolate them. */
+    sharedUse: boolean("shared_use").notNull().default(false),
     registeredAt: timestamp("registered_at", { withTimezone: true }),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
     createdAt: createdAt(),
@@ -283,7 +291,11 @@ export const oauthAttempts = pgTable(
   (t) => [uniqueIndex("oauth_attempts_state_hash_key").on(t.stateHash), index("oauth_attempts_user_idx").on(t.userId)],
 );
 
-export const environmentStatusEnum = pgEnum("environment_status", ["creating", "ready", "failed", "needs_authorization"]);
+/**
+ * The stored part of an environment's lifecycle. What people see adds what is derived at read
+ * time: "Needs reconnect" (the owner's connection for the host is gone) and "Owner disabled".
+ */
+export const environmentStatusEnum = pgEnum("environment_status", ["creating", "ready", "failed", "needs_authorization", "deleting", "deleted"]);
 
 /** A working copy of a repository on a runner, cloned with its owner's credentials. */
 export const environments = pgTable(
@@ -305,10 +317,16 @@ export const environments = pgTable(
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     jobId: uuid("job_id"),
+    /** Where the clone is on the runner, and the OS user it runs as (null: the runner's own), as the runner reported. */
+    clonePath: text("clone_path"),
+    osUser: text("os_user"),
+    /** The `environment.delete` job, once deletion was asked for. */
+    deleteJobId: uuid("delete_job_id"),
     createdAt: createdAt(),
     readyAt: timestamp("ready_at", { withTimezone: true }),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
-  (t) => [index("environments_owner_idx").on(t.ownerId), index("environments_org_idx").on(t.orgId)],
+  (t) => [index("environments_owner_idx").on(t.ownerId), index("environments_org_idx").on(t.orgId), index("environments_runner_idx").on(t.runnerId, t.status)],
 );
 
 export const scmToolsModeEnum = pgEnum("scm_tools_mode", ["enabled", "groups", "disabled"]);
@@ -382,6 +400,8 @@ export const scmEvents = pgTable(
     durationMs: integer("duration_ms"),
     correlationId: text("correlation_id"),
     jobId: uuid("job_id"),
+    /** The environment the event concerns (its clone, a git credential request, an agent call). */
+    environmentId: uuid("environment_id"),
     detail: jsonb("detail").notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
@@ -391,6 +411,7 @@ export const scmEvents = pgTable(
     index("scm_events_org_runner_at_idx").on(t.orgId, t.runnerId, t.at),
     index("scm_events_org_host_at_idx").on(t.orgId, t.host, t.at),
     index("scm_events_org_code_at_idx").on(t.orgId, t.errorCode, t.at),
+    index("scm_events_org_environment_at_idx").on(t.orgId, t.environmentId, t.at),
   ],
 );
 

@@ -1,7 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { agentActivity, environments, scmIntegrations } from "@/db/schema";
+import { agentActivity, scmIntegrations } from "@/db/schema";
+import { loadRunnerEnvironment } from "../environments/find-runner-environment";
 import { recordEvent } from "../diagnostics/record-event";
 import { AppError } from "../errors/app-error";
 import type { ErrorCode } from "../errors/catalogue";
@@ -37,23 +38,23 @@ export type ToolCallDecision =
 
 /**
  * Decides, for one agent tool call, whether it may go to the provider, and records it in the
- * activity log either way. In order: the environment must be this runner's; the provider must have
+ * activity log either way. In order: the environment must be this runner's, not deleted, and its
+ * owner an active member (`environment_owner_disabled`); the provider must have
  * agent tools (`scm_tools_not_supported`); the policy must allow the capability for the owner
  * (`scm_tools_disabled` / `scm_tools_not_allowed`); the owner must still be connected
  * (`credential_needs_reauth`). A call the runner already refused is recorded with its code.
  * Evaluated on every call, so a policy change applies at the next one.
  */
 export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRunner; input: z.infer<typeof authorizeToolCallSchema> }): Promise<ToolCallDecision> {
-  const [env] = await opts.db
-    .select()
-    .from(environments)
-    .where(and(eq(environments.id, opts.input.environmentId), eq(environments.runnerId, opts.runner.id), eq(environments.orgId, opts.runner.orgId)));
-  if (!env) throw new AppError("not_found");
+  const found = await loadRunnerEnvironment({ db: opts.db, runner: opts.runner, environmentId: opts.input.environmentId });
+  if (!found) throw new AppError("not_found");
+  const { env } = found;
   const { integrationId } = env;
   const provider = integrationId ? await providerOf(opts.db, integrationId) : null;
   const repository = opts.input.repository ?? env.repoPath;
   const capability = toolCapabilities[opts.input.tool];
-  let code: ErrorCode | null = opts.input.refusedByRunner ?? null;
+  // A deleted environment or a disabled owner ends agent access before anything else is looked at.
+  let code: ErrorCode | null = found.refusal ?? opts.input.refusedByRunner ?? null;
   let credentialId: string | null = null;
   if (!code && (!provider || !getProvider(provider).capabilities.agentTools)) code = "scm_tools_not_supported";
   if (!code) {

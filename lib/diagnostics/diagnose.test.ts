@@ -23,6 +23,7 @@ function event(over: Partial<ScmEvent>): ScmEvent {
     durationMs: null,
     correlationId: "c",
     jobId: null,
+    environmentId: null,
     detail: {},
     ...over,
   };

@@ -17,6 +17,8 @@ export const scmOperations = [
   "token.revoke",
   "credential.fetch",
   "clone",
+  "environment.delete",
+  "git.credential",
   "agent.tool_call",
   "access.check",
 ] as const;
@@ -36,6 +38,8 @@ export const operationLabels: Record<ScmOperation, string> = {
   "token.revoke": "Token revocation",
   "credential.fetch": "Credential handed to runner",
   clone: "Clone",
+  "environment.delete": "Environment deleted",
+  "git.credential": "Git credential request",
   "agent.tool_call": "Agent tool call",
   "access.check": "Check access",
 };
@@ -47,6 +51,7 @@ const jobOperations: Record<JobKind, ScmOperation> = {
   "pat.validate": "pat.validate",
   "token.revoke": "token.revoke",
   "environment.create": "clone",
+  "environment.delete": "environment.delete",
   "access.check": "access.check",
 };
 
@@ -95,6 +100,9 @@ export const stageLabels: Record<string, string> = {
   receiving_objects: "Cloning: receiving objects",
   resolving_deltas: "Cloning: resolving deltas",
   checking_out: "Cloning: checking out files",
+  identity: "Creating the environment's OS user",
+  served: "Credential handed to git",
+  security: "Security: request refused",
   runner_online: "Runner online",
   authorized: "User authorized",
   token_valid: "Token valid",

@@ -26,6 +26,8 @@ export type ScmEventInput = {
   /** Default: the current action's correlation id. */
   correlationId?: string | null;
   jobId?: string | null;
+  /** The environment concerned; default: `detail.environmentId` when that is one. */
+  environmentId?: string | null;
   detail?: Record<string, unknown> | null;
   at?: Date;
 };
@@ -70,6 +72,7 @@ export function toEventRow(input: ScmEventInput): typeof scmEvents.$inferInsert 
     durationMs: duration,
     correlationId: correlationId && CORRELATION.test(correlationId) ? correlationId : null,
     jobId: uuidOrNull(input.jobId),
+    environmentId: uuidOrNull(input.environmentId === undefined ? (typeof detail.environmentId === "string" ? detail.environmentId : null) : input.environmentId),
     detail: sanitizeDetail(detail),
   };
 }

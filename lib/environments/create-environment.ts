@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
-import type { Db } from "@/db/client";
-import { environments, runners, scmIntegrations } from "@/db/schema";
+import { and, eq, inArray, ne, or } from "drizzle-orm";
+import type { Db, DbOrTx } from "@/db/client";
+import { environments, runnerJobs, runners, scmIntegrations } from "@/db/schema";
 import { hostOfInput, traceOperation } from "../diagnostics/trace-operation";
 import { AppError } from "../errors/app-error";
 import { findUsableCredential } from "../git-auth/find-usable-credential";
@@ -10,6 +10,30 @@ import { enqueueJob } from "../runners/jobs/enqueue-job";
 import type { Actor } from "../users/actor";
 import { authorizationTarget, type AuthorizationTarget } from "./authorization-target";
 import { parseRepoUrl } from "./parse-repo-url";
+
+/**
+ * A runner that cannot isolate environments (every one runs as its own OS user) hosts one
+ * person's environments unless an admin allowed shared use: a second person is refused with
+ * `runner_not_isolated`. The runner row is locked so two people cannot both be "the first".
+ */
+async function assertRunnerMayHost(tx: DbOrTx, runnerId: string, userId: string): Promise<void> {
+  const [runner] = await tx.select({ isolation: runners.isolation, sharedUse: runners.sharedUse }).from(runners).where(eq(runners.id, runnerId)).for("update");
+  if (!runner || runner.isolation === "os_user" || runner.sharedUse) return;
+  // Hosting: ready or being deleted, or still being cloned (a clone whose job failed holds nothing).
+  const [other] = await tx
+    .select({ id: environments.id })
+    .from(environments)
+    .leftJoin(runnerJobs, eq(runnerJobs.id, environments.jobId))
+    .where(
+      and(
+        eq(environments.runnerId, runnerId),
+        ne(environments.ownerId, userId),
+        or(inArray(environments.status, ["ready", "deleting"]), and(eq(environments.status, "creating"), inArray(runnerJobs.status, ["pending", "running", "succeeded"]))),
+      ),
+    )
+    .limit(1);
+  if (other) throw new AppError("runner_not_isolated", { fieldErrors: { runnerId: ["This runner is not isolated and already hosts another person's environments."] } });
+}
 
 export type CreateEnvironmentOutcome =
   | { kind: "created"; environmentId: string; jobId: string }
@@ -37,6 +61,7 @@ async function createEnvironmentUntraced(opts: { db: Db; actor: Actor; runnerId:
     return { kind: "needs_authorization", integrationId: integration.id, host: integration.host, provider: integration.provider, oauth: integration.oauthEnabled, pat: integration.patEnabled, repository: parsed.repoPath, target: authorizationTarget(integration, runner) };
   }
   return opts.db.transaction(async (tx) => {
+    await assertRunnerMayHost(tx, runner.id, opts.actor.userId);
     const name = parsed.repoPath.split("/").pop() ?? parsed.repoPath;
     const [environment] = await tx
       .insert(environments)

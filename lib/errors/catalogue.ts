@@ -300,6 +300,34 @@ export const errorCatalogue = {
     explanation: "The registration token is unknown, has expired (tokens last 24 hours), was already used, or was replaced by a newer one.",
     remedy: "In Settings > Runners, rotate the runner's registration token and register again with the new one.",
   },
+  /** The environment's owner is disabled or no longer a member: its git and agent access is suspended. */
+  environment_owner_disabled: {
+    status: 403,
+    title: "Environment owner disabled",
+    explanation: "The person who owns this environment is disabled or no longer a member of the organization, so the environment cannot use their Git credentials or call the provider's API for them.",
+    remedy: "An organization admin can re-enable the owner in Settings > Members; access returns at the next request. Otherwise delete the environment.",
+  },
+  /** The environment is being deleted or was deleted: nothing may use its credentials any more. */
+  environment_deleted: {
+    status: 410,
+    title: "Environment deleted",
+    explanation: "This environment was deleted, so its clone, its Git credential access and its agent tools are gone.",
+    remedy: "Create a new environment for the repository.",
+  },
+  /** A process in one environment asked the runner for another environment's credentials. */
+  environment_access_refused: {
+    status: 403,
+    title: "Request refused",
+    explanation: "A process in an environment asked the runner for credentials that are not this environment's. Nothing was handed out, and the attempt was recorded as a security event.",
+    remedy: "Use only the environment's own Git remote and agent tools. If you did not expect this, look for unexpected code in the repository or its build scripts.",
+  },
+  /** An unisolated runner already hosts another person's environments and shared use is off. */
+  runner_not_isolated: {
+    status: 409,
+    title: "This runner is not isolated",
+    explanation: "This runner runs every environment as one OS user, so environments on it could read each other's credentials. It already hosts another person's environments, so it is kept to that person.",
+    remedy: "Choose another runner, ask an admin to run this one as root (an OS user per environment), or ask an admin to allow shared use of it in Settings > Runners.",
+  },
   /** A runner API call with a missing, wrong or revoked runner access token. */
   runner_token_invalid: {
     status: 401,

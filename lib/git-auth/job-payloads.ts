@@ -101,7 +101,21 @@ export type TokenRevokeResult = z.infer<typeof tokenRevokeResultSchema>;
 export const environmentCreateResultSchema = z.object({
   branch: z.string(),
   headSha: z.string(),
+  /** Where the clone is on the runner's disk. */
+  clonePath: z.string().max(4096).optional(),
+  /** The OS user the environment runs as; null when the runner cannot isolate (its own user). */
+  osUser: z.string().max(64).nullable().optional(),
 });
+
+/**
+ * `environment.delete`: stop serving the environment (agent tools, credential socket), remove its
+ * clone and its OS user. Idempotent: deleting what is already gone succeeds.
+ */
+export const environmentDeletePayloadSchema = z.object({
+  environmentId: z.string().uuid(),
+  ownerId: z.string().uuid(),
+});
+export type EnvironmentDeletePayload = z.infer<typeof environmentDeletePayloadSchema>;
 
 /** What the runner API hands a runner when it needs a user's credential (GET /credentials). */
 export type CredentialMessage = {

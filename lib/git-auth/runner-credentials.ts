@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { hostAuthTokens, scmIntegrations } from "@/db/schema";
+import { hostAuthTokens, scmIntegrations, type HostAuthToken } from "@/db/schema";
 import { sealedKeyId } from "../crypto/sealed-box";
 import { recordEvent } from "../diagnostics/record-event";
 import { AppError } from "../errors/app-error";
@@ -20,9 +20,14 @@ export async function getCredentialForRunner(opts: { db: Db; runner: Authenticat
     await recordEvent(opts.db, { orgId: opts.runner.orgId, actorType: "runner", actorId: null, runnerId: opts.runner.id, userId: opts.userId, host: opts.host, operation: "credential.fetch", stage: "request", outcome: "failed", errorCode: "credential_needs_reauth", correlationId: null });
     throw new AppError("credential_needs_reauth");
   }
-  const [integration] = await opts.db.select().from(scmIntegrations).where(eq(scmIntegrations.id, token.integrationId));
+  return credentialMessage(opts.db, token);
+}
+
+/** The runner's view of a usable stored credential (sealed boxes and the integration), marked used. */
+export async function credentialMessage(db: Db, token: HostAuthToken): Promise<CredentialMessage> {
+  const [integration] = await db.select().from(scmIntegrations).where(eq(scmIntegrations.id, token.integrationId));
   if (!integration) throw new AppError("credential_needs_reauth");
-  await opts.db.update(hostAuthTokens).set({ lastUsedAt: sql`now()` }).where(eq(hostAuthTokens.id, token.id));
+  await db.update(hostAuthTokens).set({ lastUsedAt: sql`now()` }).where(eq(hostAuthTokens.id, token.id));
   return {
     id: token.id,
     userId: token.userId,

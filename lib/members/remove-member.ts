@@ -2,13 +2,15 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { users } from "@/db/schema";
 import { writeAudit } from "../audit/write-audit";
+import { deleteEnvironmentsOfOwner } from "../environments/delete-environment";
 import { assertRole, type Actor } from "../users/actor";
 import { assertAdminRemains } from "./assert-admin-remains";
 import { findMemberForUpdate } from "./find-member";
 
 /**
- * Removes a member and their account (memberships, group memberships and invitations go with it;
- * audit rows keep the member's email). The last active admin cannot be removed.
+ * Removes a member and their account (memberships, group memberships, invitations and
+ * environments go with it, each environment's clone and OS user removed by its runner; audit rows
+ * keep the member's email). The last active admin cannot be removed.
  */
 export async function removeMember(opts: { db: Db; actor: Actor; userId: string }): Promise<void> {
   assertRole(opts.actor, "admin");
@@ -22,6 +24,9 @@ export async function removeMember(opts: { db: Db; actor: Actor; userId: string 
       targetLabel: member.email,
       before: { email: member.email, name: member.name, role: member.role },
     });
+    // Their environments stop at once (the plane refuses them from this commit on) and the runners
+    // remove the clones and OS users; the rows go with the account.
+    await deleteEnvironmentsOfOwner(tx, { orgId: opts.actor.orgId, ownerId: member.userId });
     await tx.delete(users).where(eq(users.id, member.userId));
   });
 }

@@ -9,7 +9,10 @@ import { providerIds } from "../providers/types";
  *   GET  /jobs?wait=SECONDS        Authorization: Bearer <access token>              → { jobs: RunnerJobMessage[] }
  *   POST /jobs/{id}/progress       { attempt, stage } (renews the lease)             → { ok: true, leaseExpiresAt }
  *   POST /jobs/{id}/result         JobResultRequest                                  → { ok: true }
- *   GET  /credentials?userId&host  a user's sealed credential for a host               → CredentialMessage
+ *   POST /me                       { version, isolation } on connecting                → { runnerId, name, keyId }
+ *   GET  /credentials?userId&host  a user's sealed credential for a host (jobs)        → CredentialMessage
+ *   GET  /environments/{id}/credential   the owner's credential for an environment's git → CredentialMessage
+ *   POST /environments/{id}/refusals     a request the runner refused as a security event → { ok: true }
  *   POST /credentials/{id}/rotate  a refreshed credential over its generation (CAS)    → { generation }
  *   POST /credentials/{id}/needs-reauth  a refresh failed for good                     → { ok: true }
  *   POST /agent-calls              { environmentId, tool, repository? } policy check    → ToolCallDecision
@@ -80,12 +83,35 @@ export const jobResultRequestSchema = z.discriminatedUnion("outcome", [
 ]);
 export type JobResultRequest = z.infer<typeof jobResultRequestSchema>;
 
+/** How a runner separates its environments (see `runners.isolation`). */
+export const runnerIsolationModes = ["os_user", "none"] as const;
+export type RunnerIsolation = (typeof runnerIsolationModes)[number];
+
+/** `POST /me`: what a runner says about itself each time it connects. */
+export const runnerHelloSchema = z.object({
+  version: z.string().trim().min(1).max(64),
+  isolation: z.enum(runnerIsolationModes),
+});
+export type RunnerHello = z.infer<typeof runnerHelloSchema>;
+
+/**
+ * `POST /environments/{id}/refusals`: the runner refused a request that came from inside that
+ * environment (another environment's credentials, a crafted id); the plane records it as a
+ * security event. The requested id is reported only as a fingerprint-free flag, never echoed.
+ */
+export const environmentRefusalSchema = z.object({
+  reason: z.enum(["other_environment", "malformed_request"]),
+  /** git's `protocol` and `host` of the refused request, when it had them. */
+  host: z.string().max(260).optional(),
+});
+export type EnvironmentRefusal = z.infer<typeof environmentRefusalSchema>;
+
 export const jobProgressRequestSchema = z.object({
   attempt: z.number().int().min(1),
   stage: z.string().min(1).max(64),
 });
 
-export const jobKinds = ["integration.test", "oauth.exchange", "pat.validate", "token.revoke", "environment.create", "access.check"] as const;
+export const jobKinds = ["integration.test", "oauth.exchange", "pat.validate", "token.revoke", "environment.create", "environment.delete", "access.check"] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 /** `integration.test` (Save & Test): can the runner reach the host, the API, and the token endpoint? */

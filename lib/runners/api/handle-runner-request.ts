@@ -9,7 +9,10 @@ import { authenticateRunner, bearerToken } from "../authenticate-runner";
 import { bootstrapLocalRunner } from "../bootstrap-local-runner";
 import { completeJob, reportJobProgress } from "../jobs/complete-job";
 import { pollJobs } from "../jobs/poll-jobs";
-import { jobProgressRequestSchema, jobResultRequestSchema, MAX_POLL_WAIT_SECONDS, registerRequestSchema } from "../protocol";
+import { environmentRefusalSchema, jobProgressRequestSchema, jobResultRequestSchema, MAX_POLL_WAIT_SECONDS, registerRequestSchema, runnerHelloSchema } from "../protocol";
+import { reportRunnerHello } from "../report-runner-hello";
+import { getEnvironmentCredential } from "../../environments/get-environment-credential";
+import { recordEnvironmentRefusal } from "../../environments/record-environment-refusal";
 import { registerRunner } from "../register-runner";
 import { authorizeToolCall, authorizeToolCallSchema, finishToolCall, finishToolCallSchema } from "../../agents/authorize-tool-call";
 import { credentialNeedsReauthRequestSchema, rotateCredentialRequestSchema } from "../../git-auth/job-payloads";
@@ -99,6 +102,15 @@ export async function handleRunnerRequest(request: Request, path: string[], opts
       const query = parse(credentialQuerySchema, { userId: params.get("userId"), host: params.get("host") });
       return Response.json(await getCredentialForRunner({ db, runner, ...query }), { headers: { "Cache-Control": "no-store" } });
     }
+    if (path.length === 3 && path[0] === "environments" && ((request.method === "GET" && path[2] === "credential") || (request.method === "POST" && path[2] === "refusals"))) {
+      // Anything but a UUID (`..`, another shape) is answered like an unknown id.
+      const environmentId = path[1]!;
+      if (!uuid.safeParse(environmentId).success) throw new AppError("not_found");
+      if (path[2] === "credential") return Response.json(await getEnvironmentCredential({ db, runner, environmentId }), { headers: { "Cache-Control": "no-store" } });
+      const refusal = parse(environmentRefusalSchema, await readJson(request));
+      await recordEnvironmentRefusal({ db, runner, environmentId, refusal });
+      return Response.json({ ok: true });
+    }
     if (request.method === "POST" && path.length === 3 && path[0] === "credentials" && (path[2] === "rotate" || path[2] === "needs-reauth")) {
       const credentialId = path[1]!;
       if (!uuid.safeParse(credentialId).success) throw new AppError("not_found");
@@ -124,6 +136,10 @@ export async function handleRunnerRequest(request: Request, path: string[], opts
     if (route === "POST /events") {
       const body = parse(runnerEventsRequestSchema, await readJson(request));
       return Response.json(await recordRunnerEvents({ db, runner, body }));
+    }
+    if (route === "POST /me") {
+      const hello = parse(runnerHelloSchema, await readJson(request));
+      return Response.json(await reportRunnerHello({ db, runner, hello }));
     }
     if (route === "GET /me") {
       return Response.json({ runnerId: runner.id, name: runner.name, keyId: runner.keyId });

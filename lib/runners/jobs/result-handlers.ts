@@ -1,7 +1,7 @@
 import type { Tx } from "@/db/client";
 import type { RunnerJob } from "@/db/schema";
 import type { ErrorCode } from "../../errors/catalogue";
-import { markEnvironmentReady } from "../../environments/mark-environment-ready";
+import { markEnvironmentDeleted, markEnvironmentReady } from "../../environments/mark-environment-ready";
 import { storeCredentialFromJob } from "../../git-auth/store-credential";
 import type { JobKind } from "../protocol";
 
@@ -19,6 +19,10 @@ const resultHandlers: Partial<Record<JobKind, ResultHandler>> = {
     (await storeCredentialFromJob(tx, job, result)) ? { ok: true } : { ok: false, code: "sealed_secret_invalid", message: "The runner's credential could not be stored." },
   "environment.create": async (tx, job, result) => {
     await markEnvironmentReady(tx, job, result);
+    return { ok: true };
+  },
+  "environment.delete": async (tx, job) => {
+    await markEnvironmentDeleted(tx, job);
     return { ok: true };
   },
 };
