@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,8 +10,10 @@ import { completeOAuthCallback } from "../lib/git-auth/complete-oauth-callback";
 import { connectWithPat } from "../lib/git-auth/connect-with-pat";
 import { startOAuth } from "../lib/git-auth/start-oauth";
 import { awaitJob } from "../lib/runners/jobs/await-job";
-import { CREDENTIAL_SOCKET_FILE } from "../runner/git/credential-server";
+import { environmentHome, environmentSocket, readEnvironmentRecord } from "../runner/git/environment-record";
+import { helperScript } from "../runner/git/install-helper";
 import { credentialHelperCommand } from "../runner/git/run-git";
+import { ensureIdentity, removeIdentity } from "../runner/isolation/identity";
 import { startSandbox } from "../sandbox";
 import { createFreshDatabase } from "./lib/database";
 import { addGithubIntegration, PUBLIC_BASE_URL, startScmStack, type RunnerChild } from "./lib/scm-stack";
@@ -36,10 +39,14 @@ case "$1" in
 esac
 `;
 
-function runGit(args: string[], env: Record<string, string>, opts: { cwd?: string; input?: string } = {}): Promise<number> {
+/** Whom the clones run as: the environment's own OS user when the runner isolates. */
+type As = { uid?: number; gid?: number; home: string };
+
+function runGit(args: string[], env: Record<string, string>, opts: { cwd?: string; input?: string; as: As }): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn("git", args, { cwd: opts.cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env }, stdio: ["pipe", "ignore", "pipe"] });
+    const { uid, gid, home } = opts.as;
+    const child = spawn("git", args, { cwd: opts.cwd, uid, gid, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", ...env } as Record<string, string> as NodeJS.ProcessEnv, stdio: ["pipe", "ignore", "pipe"] });
     child.stdin.end(opts.input ?? "");
     let err = "";
     child.stderr.on("data", (c: Buffer) => (err += c.toString("utf8")));
@@ -62,6 +69,36 @@ async function providerTimeMs(runner: RunnerChild, jobId: string): Promise<numbe
 
 function countFiles(dir: string): number {
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !e.parentPath.split(path.sep).includes(".git")).length;
+}
+
+/** How long the clone job took in all and in its OS-user stage, from the runner's log. */
+function environmentCreationTimes(runner: RunnerChild, jobId: string): { totalMs: number; identityMs: number | null } {
+  const lines = runner.lines.filter((l) => l.jobId === jobId);
+  const at = (match: (l: (typeof lines)[number]) => boolean) => {
+    const line = lines.find(match);
+    return line ? Date.parse(line.t) : null;
+  };
+  const started = at((l) => l.event === "job.started") ?? at(() => true) ?? 0;
+  const finished = at((l) => l.event === "job.finished") ?? started;
+  const identity = at((l) => l.event === "job.stage" && l.stage === "identity");
+  const cloning = at((l) => l.event === "job.stage" && l.stage === "cloning");
+  return { totalMs: finished - started, identityMs: identity !== null && cloning !== null ? cloning - identity : null };
+}
+
+/** Creates and removes a few environment OS users, as the runner does around an environment's life. */
+async function identityCost(samples = 10) {
+  const create: number[] = [];
+  const remove: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const id = crypto.randomUUID();
+    let started = performance.now();
+    await ensureIdentity(id, `/nonexistent/${id}`);
+    create.push(performance.now() - started);
+    started = performance.now();
+    await removeIdentity(id);
+    remove.push(performance.now() - started);
+  }
+  return { create: summarize(create), remove: summarize(remove) };
 }
 
 const bench: Bench = {
@@ -108,16 +145,23 @@ const bench: Bench = {
     if (created.kind !== "created") throw new Error("the environment was not created");
     const envJob = await awaitJob({ database, orgId: admin.orgId, jobId: created.jobId });
     if (envJob.status !== "succeeded") throw new Error(`the environment's clone ended ${envJob.status} (${envJob.errorCode})`);
+    const creation = environmentCreationTimes(runner, created.jobId);
 
+    // Both variants run as the environment does: as its OS user on an isolating runner.
+    const record = await readEnvironmentRecord(runner.dataDir, created.environmentId);
+    if (!record) throw new Error("the runner has no record of the environment");
+    const isolated = typeof record.uid === "number" && typeof record.gid === "number";
+    const as: As = { home: environmentHome(runner.dataDir, created.environmentId), ...(isolated ? { uid: record.uid!, gid: record.gid! } : {}) };
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "scm-bench-clones-"));
     scope.add(`remove ${work}`, () => fs.rmSync(work, { recursive: true, force: true }));
+    if (isolated) fs.chownSync(work, record.uid!, record.gid!);
     const askpass = path.join(work, "askpass.sh");
-    fs.writeFileSync(askpass, ASKPASS, { mode: 0o700 });
+    fs.writeFileSync(askpass, ASKPASS, { mode: 0o755 });
     const url = `${github.baseUrl}/${repo.path}`;
-    const helper = credentialHelperCommand({ socketPath: path.join(runner.dataDir, CREDENTIAL_SOCKET_FILE), environmentId: created.environmentId });
+    const helper = credentialHelperCommand({ helperScript: helperScript(runner.dataDir), socketPath: environmentSocket(runner.dataDir, created.environmentId) });
     const variants = {
-      helper: (target: string) => runGit(["-c", "credential.helper=", "-c", `credential.helper=${helper}`, "clone", "-q", url, target], { GIT_ASKPASS: "" }),
-      direct: (target: string) => runGit(["-c", "credential.helper=", "clone", "-q", url, target], { GIT_ASKPASS: askpass, BENCH_GIT_USERNAME: "x-access-token", BENCH_GIT_TOKEN: pat.value }),
+      helper: (target: string) => runGit(["-c", "credential.helper=", "-c", `credential.helper=${helper}`, "clone", "-q", url, target], { GIT_ASKPASS: "" }, { cwd: work, as }),
+      direct: (target: string) => runGit(["-c", "credential.helper=", "clone", "-q", url, target], { GIT_ASKPASS: askpass, BENCH_GIT_USERNAME: "x-access-token", BENCH_GIT_TOKEN: pat.value }, { cwd: work, as }),
     };
     const times: Record<keyof typeof variants, number[]> = { helper: [], direct: [] };
     log(`cloning ${CLONE_ROUNDS} rounds + 1 warm-up, alternating which variant goes first`);
@@ -138,9 +182,11 @@ const bench: Bench = {
     const describe = `protocol=http\nhost=${github.host}\n\n`;
     const lookups: Record<keyof typeof variants, number[]> = { helper: [], direct: [] };
     for (let i = 0; i < LOOKUPS; i++) {
-      lookups.helper.push(await runGit(["credential", "fill"], { GIT_ASKPASS: "" }, { cwd: envDir, input: describe }));
-      lookups.direct.push(await runGit(["-c", "credential.helper=", "credential", "fill"], { GIT_ASKPASS: askpass, BENCH_GIT_USERNAME: "x-access-token", BENCH_GIT_TOKEN: pat.value }, { cwd: work, input: describe }));
+      lookups.helper.push(await runGit(["credential", "fill"], { GIT_ASKPASS: "" }, { cwd: envDir, input: describe, as }));
+      lookups.direct.push(await runGit(["-c", "credential.helper=", "credential", "fill"], { GIT_ASKPASS: askpass, BENCH_GIT_USERNAME: "x-access-token", BENCH_GIT_TOKEN: pat.value }, { cwd: work, input: describe, as }));
     }
+    // What an OS user per environment costs: creating and removing one (useradd, userdel).
+    const identity = isolated ? await identityCost() : null;
     const lh = summarize(lookups.helper);
     const ld = summarize(lookups.direct);
 
@@ -157,6 +203,9 @@ const bench: Bench = {
         ["clone with token given directly", `median ${ms(d.median)} · min ${ms(d.min)} · max ${ms(d.max)} · n=${d.n}`],
         ["ratio (helper / direct, medians)", ratio.toFixed(3)],
         ["credential lookup (git credential fill)", `helper median ${ms(lh.median)} · askpass median ${ms(ld.median)} · n=${lh.n}`],
+        ["isolation", isolated ? `an OS user per environment (${record.osUser}); clones above run as it` : "not isolated (the runner is not root): clones run as the runner's user"],
+        ["environment creation (clone job)", `${ms(creation.totalMs)} in all · OS user ${creation.identityMs === null ? "n/a" : ms(creation.identityMs)}`],
+        ...(identity ? ([["isolation adds (useradd / userdel)", `create median ${ms(identity.create.median)} · remove median ${ms(identity.remove.median)} · n=${identity.create.n}`]] as [string, string][]) : []),
         ["OAuth callback → connected", `median ${ms(c.median)} · p95 ${ms(c.p95)} · n=${c.n}`],
         ["  of which not the provider's time", `median ${ms(o.median)} · p95 ${ms(o.p95)}`],
       ],
@@ -176,6 +225,9 @@ const bench: Bench = {
         clone_ratio: round(ratio, 3),
         lookup_helper_median_ms: round(lh.median),
         lookup_askpass_median_ms: round(ld.median),
+        isolated: isolated ? 1 : 0,
+        environment_create_ms: round(creation.totalMs),
+        ...(identity ? { identity_create_median_ms: round(identity.create.median), identity_remove_median_ms: round(identity.remove.median) } : {}),
         connect_median_ms: round(c.median),
         connect_p95_ms: round(c.p95),
         connect_own_median_ms: round(o.median),

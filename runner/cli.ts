@@ -1,7 +1,8 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { errorCatalogue, isErrorCode } from "@/lib/errors/catalogue";
-import { CREDENTIALS_FILE, EMBEDDED_DATA_DIR, KEY_FILE, resolveDataDir } from "./data-dir";
+import { CREDENTIALS_FILE, EMBEDDED_DATA_DIR, findDataDir, KEY_FILE, resolveDataDir } from "./data-dir";
+import { ExecError, execInEnvironment } from "./environments/exec-in-environment";
 import { embeddedConfigFromEnv, runEmbedded } from "./embedded";
 import { PlaneError, PlaneUnreachableError } from "./plane-client";
 import { registerRunner } from "./register";
@@ -30,6 +31,10 @@ const USAGE = `Usage:
       Connects to the management plane and works on up to N jobs at once (default 4) until
       stopped (Ctrl-C, SIGTERM); running jobs then get S seconds (default 5) to finish before they
       are handed back to the plane for a retry.
+  npm run -s runner -- exec [--data-dir DIR] --environment ID -- COMMAND [ARGS...]
+      Runs COMMAND in an environment's clone as the environment itself (its own OS user when the
+      runner isolates; run as root then), e.g. -- git status, or -- sh for a shell. Exits with the
+      command's exit code.
   npm run runner -- start --embedded
       The local runner of \`npm run dev\`: registers itself through the app (RUNNER_PLANE_URL,
       LOCAL_RUNNER_BOOTSTRAP_SECRET) once first-run setup is done, data in ${EMBEDDED_DATA_DIR}.
@@ -117,7 +122,24 @@ async function start(args: string[]): Promise<number> {
   }
 }
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { register, start };
+async function exec(args: string[]): Promise<number> {
+  const split = args.indexOf("--");
+  const own = split >= 0 ? args.slice(0, split) : args;
+  const { values, positionals } = parseArgs({ args: own, options: { "data-dir": { type: "string" }, environment: { type: "string" } }, strict: true, allowPositionals: true });
+  const command = split >= 0 ? args.slice(split + 1) : positionals;
+  if (!values.environment) throw new UsageError("exec needs --environment ID.");
+  try {
+    return await execInEnvironment({ dataDir: await findDataDir(values["data-dir"]), environmentId: values.environment, command });
+  } catch (e) {
+    if (e instanceof ExecError) {
+      console.error(e.message);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
+
+const commands: Record<string, (args: string[]) => Promise<number>> = { register, start, exec };
 
 /** `npm run runner -- <command> ...`: dispatches to the command and exits with its code. */
 async function main(argv: string[]): Promise<number> {

@@ -38,11 +38,15 @@ export function resolveDataDir(flag: string | undefined, fallback = DEFAULT_DATA
   return path.resolve(flag ?? process.env.RUNNER_DATA_DIR ?? fallback);
 }
 
-/** Creates the directory (0700), tightening it if it already exists with looser permissions. */
+/**
+ * Creates the directory (0700), tightening it if it already exists with looser permissions (a
+ * runner that isolates opens it to 0711 when it starts, so environments can pass through to their
+ * own clone without listing or reading anything).
+ */
 export async function ensureDataDir(dir: string): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const stat = await fs.stat(dir);
-  if ((stat.mode & 0o077) !== 0) await fs.chmod(dir, 0o700);
+  if ((stat.mode & 0o066) !== 0) await fs.chmod(dir, 0o700);
 }
 
 async function writePrivateJson(dir: string, name: string, value: unknown): Promise<void> {
@@ -89,4 +93,61 @@ export async function loadRegistration(dir: string): Promise<{ key: StoredKey; c
 /** Forgets the registration (its access token was revoked); the key stays until the next registration replaces it. */
 export async function forgetRegistration(dir: string): Promise<void> {
   await fs.rm(path.join(dir, CREDENTIALS_FILE), { force: true });
+}
+
+/**
+ * The data directory of a command run beside a runner (`exec`, `agent-tools endpoint`): `--data-dir`,
+ * else `RUNNER_DATA_DIR`, else the one of the two defaults that holds a registration (the embedded
+ * runner's when only it does), else the standalone default.
+ */
+export async function findDataDir(flag: string | undefined): Promise<string> {
+  if (flag ?? process.env.RUNNER_DATA_DIR) return resolveDataDir(flag);
+  for (const candidate of [DEFAULT_DATA_DIR, EMBEDDED_DATA_DIR]) {
+    const dir = path.resolve(candidate);
+    const registered = await fs.access(path.join(dir, CREDENTIALS_FILE)).then(
+      () => true,
+      () => false,
+    );
+    if (registered) return dir;
+  }
+  return path.resolve(DEFAULT_DATA_DIR);
+}
+
+const LOCK_FILE = "runner.pid";
+
+/** Whether a process with this id is alive. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Claims the data directory for this process (`runner.pid`): two runner processes must never serve
+ * the same environments. A lock left by a process that is gone is taken over. Returns the release.
+ */
+export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  const file = path.join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await fs.open(file, "wx", 0o600);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      return async () => {
+        const owner = Number((await fs.readFile(file, "utf8").catch(() => "")).trim());
+        if (owner === process.pid) await fs.rm(file, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const owner = Number((await fs.readFile(file, "utf8").catch(() => "")).trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+        throw new Error(`Another runner process (pid ${owner}) is already using the data directory ${dir}.`);
+      }
+      await fs.rm(file, { force: true });
+    }
+  }
+  throw new Error(`Cannot lock the data directory ${dir}.`);
 }

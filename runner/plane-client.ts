@@ -1,5 +1,5 @@
 import type { CredentialMessage } from "@/lib/git-auth/job-payloads";
-import { RUNNER_API_PATH, type JobResultRequest, type RegisterRequest, type RegisterResponse, type RunnerJobMessage } from "@/lib/runners/protocol";
+import { RUNNER_API_PATH, type EnvironmentRefusal, type JobResultRequest, type RegisterRequest, type RegisterResponse, type RunnerHello, type RunnerJobMessage } from "@/lib/runners/protocol";
 import type { CredentialPlane, NeedsReauthRequest, RotateCredentialRequest } from "./credentials/credential-plane";
 import { describeNetworkError } from "./net-error";
 import { USER_AGENT } from "./version";
@@ -61,6 +61,11 @@ export type PlaneClient = CredentialPlane & {
   register: (body: RegisterRequest) => Promise<RegisterResponse>;
   localBootstrap: (secret: string) => Promise<{ registrationToken: string; runnerId: string }>;
   me: (signal?: AbortSignal) => Promise<{ runnerId: string; name: string; keyId: string }>;
+  /** `POST /me`: connects, saying which version runs and how it isolates environments. */
+  hello: (hello: RunnerHello, signal?: AbortSignal) => Promise<{ runnerId: string; name: string; keyId: string }>;
+  environmentCredential: (environmentId: string, signal?: AbortSignal) => Promise<CredentialMessage>;
+  /** Reports a request refused inside an environment, for the trail's security events. */
+  environmentRefusal: (environmentId: string, refusal: EnvironmentRefusal, signal?: AbortSignal) => Promise<void>;
   pollJobs: (waitSeconds: number, signal: AbortSignal) => Promise<PollResult>;
   /** Reports a stage; the plane renews the job's lease and answers with the new expiry (null from an older plane). */
   progress: (jobId: string, attempt: number, stage: string, signal?: AbortSignal) => Promise<{ leaseExpiresAt: string | null }>;
@@ -111,6 +116,11 @@ export function createPlaneClient(opts: { planeUrl: string; accessToken?: string
     localBootstrap: async (secret) =>
       (await call<{ registrationToken: string; runnerId: string }>("POST", "/local-bootstrap", { body: {}, headers: { "x-local-runner-secret": secret } })).body,
     me: async (signal) => (await call<{ runnerId: string; name: string; keyId: string }>("GET", "/me", { signal })).body,
+    hello: async (hello, signal) => (await call<{ runnerId: string; name: string; keyId: string }>("POST", "/me", { body: hello, signal })).body,
+    environmentCredential: async (environmentId, signal) => (await call<CredentialMessage>("GET", `/environments/${encodeURIComponent(environmentId)}/credential`, { signal })).body,
+    environmentRefusal: async (environmentId, refusal, signal) => {
+      await call("POST", `/environments/${encodeURIComponent(environmentId)}/refusals`, { body: refusal, signal });
+    },
     pollJobs: async (waitSeconds, signal) => {
       const sentAt = Date.now();
       const { body, date } = await call<{ jobs: RunnerJobMessage[] }>("GET", `/jobs?wait=${waitSeconds}`, { signal, timeoutMs: (waitSeconds + 15) * 1000 });

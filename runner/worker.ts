@@ -1,8 +1,10 @@
 import { log } from "@/lib/log/logger";
 import { startEnvironmentServers } from "./agent-tools/environment-servers";
 import { createCredentialBroker } from "./credentials/credential-broker";
-import { loadRegistration } from "./data-dir";
-import { startCredentialServer } from "./git/credential-server";
+import { loadRegistration, lockDataDir, type StoredCredentials, type StoredKey } from "./data-dir";
+import { startEnvironmentHost } from "./environments/environment-host";
+import { detectIsolation } from "./isolation/isolation";
+import { RUNNER_VERSION } from "./version";
 import { JobAborted } from "./jobs/types";
 import { startJob, type RunningJob } from "./execute-job";
 import { createPlaneClient, PlaneError, type PlaneClient } from "./plane-client";
@@ -69,20 +71,32 @@ function slots(limit: number) {
  * failing it reconnects with backoff; when it refuses the access token it returns `token_invalid`.
  * When `stop` aborts it stops polling, gives running jobs a grace period, aborts the rest (they are
  * reported as retryable so the plane hands them out again) and returns `stopped`. While it runs it
- * also serves the git credential helper of its environments (a unix socket in the data directory)
- * and each ready environment's agent tools (loopback HTTP, runner/agent-tools/environment-servers.ts).
+ * also serves the git credential helper of its environments (a unix socket per environment, which
+ * only that environment's OS user can open) and each ready environment's agent tools (loopback
+ * HTTP, runner/agent-tools/environment-servers.ts).
  */
 export async function runWorker(opts: { dataDir: string; stop: AbortSignal; concurrency?: number; shutdownGraceMs?: number }): Promise<WorkerExit> {
   const registration = await loadRegistration(opts.dataDir);
   if (!registration) throw new NotRegisteredError(opts.dataDir);
   const { key, credentials } = registration;
+  const unlock = await lockDataDir(opts.dataDir);
+  try {
+    return await work(opts, key, credentials);
+  } finally {
+    await unlock();
+  }
+}
+
+async function work(opts: { dataDir: string; stop: AbortSignal; concurrency?: number; shutdownGraceMs?: number }, key: StoredKey, credentials: StoredCredentials): Promise<WorkerExit> {
   const client: PlaneClient = createPlaneClient({ planeUrl: credentials.planeUrl, accessToken: credentials.accessToken });
   const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   const limiter = slots(concurrency);
   const active = new Map<string, RunningJob>();
   // One broker per process: every job, git request and agent tool call shares its coalescing.
   const credentialBroker = createCredentialBroker({ plane: client, keys: key, runnerId: credentials.runnerId });
-  const credentialServer = await startCredentialServer({ dataDir: opts.dataDir, broker: credentialBroker });
+  const isolation = detectIsolation(opts.dataDir);
+  // Identities, homes and one credential socket per environment (runner/environments/environment-host.ts).
+  const environments = await startEnvironmentHost({ dataDir: opts.dataDir, isolation, broker: credentialBroker, plane: client });
   // Each ready environment's agent tools on loopback, found through <dataDir>/environments/<id>.agent-tools.json.
   const environmentServers = await startEnvironmentServers({
     dataDir: opts.dataDir,
@@ -91,7 +105,7 @@ export async function runWorker(opts: { dataDir: string; stop: AbortSignal; conc
     runnerId: credentials.runnerId,
     credentials: credentialBroker,
   });
-  const services = { dataDir: opts.dataDir, credentials: credentialBroker, credentialSocketPath: credentialServer.socketPath, environmentReady: environmentServers.serve };
+  const services = { dataDir: opts.dataDir, credentials: credentialBroker, environments, environmentReady: environmentServers.serve, environmentGone: environmentServers.stop };
   let jobFinished: () => void = () => {};
 
   const launch = (job: RunningJob["job"], clockOffsetMs: number) => {
@@ -105,7 +119,8 @@ export async function runWorker(opts: { dataDir: string; stop: AbortSignal; conc
     });
   };
 
-  log.info("runner.starting", { runnerId: credentials.runnerId, name: credentials.name, planeUrl: credentials.planeUrl, fingerprint: credentials.fingerprint, concurrency });
+  log.info("runner.starting", { runnerId: credentials.runnerId, name: credentials.name, planeUrl: credentials.planeUrl, fingerprint: credentials.fingerprint, concurrency, isolation: isolation.mode });
+  if (isolation.mode === "none") log.warn("runner.not_isolated", { reason: isolation.reason });
   let exit: WorkerExit = "stopped";
   let failures = 0;
   let connected = false;
@@ -124,7 +139,7 @@ export async function runWorker(opts: { dataDir: string; stop: AbortSignal; conc
     }
     try {
       if (!connected) {
-        const me = await client.me(opts.stop);
+        const me = await client.hello({ version: RUNNER_VERSION, isolation: isolation.mode }, opts.stop);
         log.info(failures > 0 ? "plane.reconnected" : "runner.connected", { runnerId: me.runnerId, name: me.name, planeUrl: client.planeUrl, failures });
         connected = true;
         failures = 0;
@@ -157,7 +172,7 @@ export async function runWorker(opts: { dataDir: string; stop: AbortSignal; conc
   }
   await Promise.allSettled(running.map((j) => j.done));
   await environmentServers.close();
-  await credentialServer.close();
+  await environments.close();
   credentialBroker.clear();
   log.info("runner.stopped", { runnerId: credentials.runnerId, reason: exit });
   return exit;

@@ -4,6 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Database } from "../../db/client";
+import { listEnvironmentIds } from "../../runner/git/environment-record";
+import { removeIdentity } from "../../runner/isolation/identity";
 import { seal } from "../../lib/crypto/sealed-box";
 import { oauthCallbackUrl } from "../../lib/git-auth/callback-url";
 import { createIntegration } from "../../lib/integrations/create-integration";
@@ -45,8 +47,13 @@ export async function startScmStack(opts: { root: string; scope: Scope; database
   const { runnerId, registrationToken } = await createRunner({ db, actor: admin, name: "bench-runner" });
 
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "scm-bench-runner-"));
+  // Passable by environments' OS users, so a runner started as root isolates (as in production).
+  fs.chmodSync(home, 0o711);
   opts.scope.add(`remove ${home}`, () => fs.rmSync(home, { recursive: true, force: true }));
   const dataDir = path.join(home, "data");
+  opts.scope.add("remove the environments' OS users", async () => {
+    for (const environmentId of await listEnvironmentIds(dataDir)) await removeIdentity(environmentId);
+  });
   await runCli(opts.root, ["register", "--url", api.url, "--token", registrationToken, "--data-dir", dataDir]);
   const runner = startRunnerChild(opts.root, dataDir, opts.scope);
   await runner.waitFor((l) => l.event === "runner.connected", "runner.connected");

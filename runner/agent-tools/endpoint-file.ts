@@ -8,7 +8,9 @@ import { environmentDir, environmentsDir } from "../git/environment-record";
  * Where the running runner tells an environment's agent how to reach its tools:
  * `<dataDir>/environments/<id>.agent-tools.json` (0600), beside the clone and never inside it, so
  * nothing in the repository can point at it or read it by accident. It holds the environment's
- * bearer token: only the runner's own OS user can read it.
+ * bearer token: on a runner that isolates, the runner owns it with the environment's group
+ * (0640), so the environment's identity alone can read it and cannot change who else may; without
+ * isolation only the runner's own user can read it (0600).
  */
 export const ENDPOINT_FILE_SUFFIX = ".agent-tools.json";
 
@@ -30,13 +32,25 @@ export function endpointFile(dataDir: string, environmentId: string): string {
   return `${environmentDir(dataDir, environmentId)}${ENDPOINT_FILE_SUFFIX}`;
 }
 
-/** Writes (or replaces) an environment's endpoint file atomically, 0600 from the start. */
-export async function writeEndpoint(dataDir: string, endpoint: AgentToolsEndpoint): Promise<void> {
+/**
+ * Writes (or replaces) an environment's endpoint file atomically, 0600 from the start; readable by
+ * the environment's group `gid` (0640) once complete, when the environment has an identity.
+ */
+export async function writeEndpoint(dataDir: string, endpoint: AgentToolsEndpoint, gid: number | null = null): Promise<void> {
   const target = endpointFile(dataDir, endpoint.environmentId);
   await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
   const temp = `${target}.${crypto.randomBytes(6).toString("hex")}.tmp`;
   try {
-    await fs.writeFile(temp, JSON.stringify(endpoint, null, 2) + "\n", { mode: 0o600, flag: "wx" });
+    const handle = await fs.open(temp, "wx", 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(endpoint, null, 2) + "\n", "utf8");
+      if (gid !== null) {
+        await handle.chown(process.getuid?.() ?? 0, gid);
+        await handle.chmod(0o640);
+      }
+    } finally {
+      await handle.close();
+    }
     await fs.rename(temp, target);
   } catch (e) {
     await fs.rm(temp, { force: true });

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
 import { log } from "@/lib/log/logger";
 import type { CredentialBroker } from "../credentials/credential-broker";
-import { environmentDir, environmentsDir, isEnvironmentId, readEnvironmentRecord } from "../git/environment-record";
+import { environmentDir, isEnvironmentId, listEnvironmentIds, readEnvironmentRecord } from "../git/environment-record";
 import { removeAllEndpoints, removeEndpoint, writeEndpoint } from "./endpoint-file";
 import { createEnvironmentToken, startAgentToolsHttp, type AgentToolsHttp } from "./http";
 import { agentEnvironmentOf } from "./load-config";
@@ -16,6 +16,8 @@ export type EnvironmentServers = {
    * Never rejects: a server that cannot start is logged and the runner goes on without it.
    */
   serve: (environmentId: string) => Promise<void>;
+  /** Stops serving an environment (it is being deleted) and removes its endpoint file. */
+  stop: (environmentId: string) => Promise<void>;
   /** The environments served now. */
   served: () => string[];
   /** Stops every server and removes their endpoint files. */
@@ -32,8 +34,6 @@ export type EnvironmentServersOptions = {
   credentials: CredentialBroker;
 };
 
-const RECORD = /^([0-9a-f-]{36})\.json$/i;
-
 async function isDirectory(dir: string): Promise<boolean> {
   return fs.stat(dir).then(
     (s) => s.isDirectory(),
@@ -43,8 +43,7 @@ async function isDirectory(dir: string): Promise<boolean> {
 
 /** The environments on disk whose clone is finished (a record without a clone is a clone that failed). */
 async function readyEnvironments(dataDir: string): Promise<string[]> {
-  const names = await fs.readdir(environmentsDir(dataDir)).catch(() => [] as string[]);
-  const ids = names.map((n) => RECORD.exec(n)?.[1]).filter(isEnvironmentId);
+  const ids = await listEnvironmentIds(dataDir);
   const ready = await Promise.all(ids.map(async (id) => ((await isDirectory(environmentDir(dataDir, id))) ? id : null)));
   return ready.filter((id): id is string => id !== null);
 }
@@ -76,7 +75,7 @@ export async function startEnvironmentServers(opts: EnvironmentServersOptions): 
         createServer: () => createAgentToolsServer({ environment, plane, keys: opts.keys, runnerId: opts.runnerId, credentials: opts.credentials }),
         token,
       });
-      await writeEndpoint(opts.dataDir, { environmentId, url: http.url, token, transport: "streamable-http", startedAt: new Date().toISOString() });
+      await writeEndpoint(opts.dataDir, { environmentId, url: http.url, token, transport: "streamable-http", startedAt: new Date().toISOString() }, typeof record.gid === "number" ? record.gid : null);
       log.info("agent_tools.serving", { environmentId, url: http.url });
       return http;
     } catch (e) {
@@ -102,22 +101,27 @@ export async function startEnvironmentServers(opts: EnvironmentServersOptions): 
   await removeAllEndpoints(opts.dataDir);
   await Promise.all((await readyEnvironments(opts.dataDir)).map(serve));
 
+  const stop = async (environmentId: string, server: Promise<AgentToolsHttp | null>) => {
+    const http = await server;
+    // The file goes first: nobody should find an endpoint that is about to stop answering.
+    await removeEndpoint(opts.dataDir, environmentId).catch(() => {});
+    await http?.close();
+  };
+
   return {
     serve,
+    stop: async (environmentId) => {
+      const server = servers.get(environmentId);
+      servers.delete(environmentId);
+      if (server) await stop(environmentId, server);
+      else if (isEnvironmentId(environmentId)) await removeEndpoint(opts.dataDir, environmentId).catch(() => {});
+    },
     served: () => [...servers.keys()],
     close: async () => {
       closed = true;
       const entries = [...servers.entries()];
       servers.clear();
-      await Promise.all(
-        entries.map(async ([environmentId, server]) => {
-          const http = await server;
-          if (!http) return;
-          // The file goes first: nobody should find an endpoint that is about to stop answering.
-          await removeEndpoint(opts.dataDir, environmentId).catch(() => {});
-          await http.close();
-        }),
-      );
+      await Promise.all(entries.map(([environmentId, server]) => stop(environmentId, server)));
     },
   };
 }

@@ -35,6 +35,7 @@ export function createAgentToolsPlane(connection: PlaneConnection): AgentToolsPl
       await client.call("POST", `/agent-calls/${encodeURIComponent(callId)}/finish`, { body: input, signal });
     },
     credential: client.credential,
+    environmentCredential: client.environmentCredential,
     rotate: client.rotate,
     needsReauth: client.needsReauth,
   };

@@ -50,6 +50,11 @@ function fakePlane(answer: () => Promise<CredentialMessage>) {
       await new Promise((r) => setTimeout(r, 5));
       return answer();
     },
+    environmentCredential: async () => {
+      calls += 1;
+      await new Promise((r) => setTimeout(r, 5));
+      return answer();
+    },
     rotate: async () => {
       throw new Error("not expected");
     },

@@ -1,4 +1,5 @@
 import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
+import { PlaneError } from "../plane-client";
 import type { CredentialPlane, NeedsReauthRequest } from "./credential-plane";
 import { openCredential, REFRESH_WITHIN_MS, type OpenedCredential } from "./open-credential";
 
@@ -8,6 +9,9 @@ export const DEFAULT_CACHE_MS = 5_000;
 const SHARED_TIMEOUT_MS = 30_000;
 
 export type CredentialRequest = { userId: string; host: string };
+
+/** A git request from inside an environment: the plane checks the environment and its owner each time. */
+export type EnvironmentCredentialRequest = CredentialRequest & { environmentId: string; signal?: AbortSignal };
 
 /**
  * The runner's one way to a user's usable credential, shared by the job handlers, the git
@@ -20,6 +24,12 @@ export type CredentialRequest = { userId: string; host: string };
 export type CredentialBroker = {
   /** Resolves with the credential, or rejects with `CredentialError` / `ProviderError` (or `signal`'s reason). */
   acquire: (request: CredentialRequest & { signal?: AbortSignal }) => Promise<OpenedCredential>;
+  /**
+   * The owner's credential for git in an environment. Never served from the cache: every request
+   * asks the plane, which refuses a deleted environment or a disabled owner at once
+   * (`environment_deleted`, `environment_owner_disabled`). Concurrent requests share one fetch.
+   */
+  acquireForEnvironment: (request: EnvironmentCredentialRequest) => Promise<OpenedCredential>;
   forget: (request: CredentialRequest) => void;
   /**
    * The provider refused this credential (git or an API answered 401 with it): forgets it and marks
@@ -71,7 +81,29 @@ export function createCredentialBroker(opts: CredentialBrokerOptions): Credentia
     epochs.set(key, (epochs.get(key) ?? 0) + 1);
   };
 
+  /** The plane as `openCredential` sees it, answering from the environment's endpoint. */
+  const environmentPlane = (environmentId: string): CredentialPlane => ({
+    ...opts.plane,
+    credential: (_userId, _host, signal) =>
+      opts.plane.environmentCredential(environmentId, signal).catch((e: unknown) => {
+        // Not one of this runner's environments (any more): not a matter of reconnecting.
+        if (e instanceof PlaneError && e.code === "not_found") throw new PlaneError("environment_deleted", 410, "Environment deleted", "The management plane no longer knows this environment.");
+        throw e;
+      }),
+  });
+
   return {
+    acquireForEnvironment: (request) => {
+      const key = `environment\n${request.environmentId}`;
+      let work = inflight.get(key);
+      if (!work) {
+        work = openCredential({ plane: environmentPlane(request.environmentId), keys: opts.keys, runnerId: opts.runnerId, userId: request.userId, host: request.host, signal: AbortSignal.timeout(SHARED_TIMEOUT_MS) }).finally(() =>
+          inflight.delete(key),
+        );
+        inflight.set(key, work);
+      }
+      return unlessAborted(work, request.signal);
+    },
     acquire: (request) => {
       const key = keyOf(request);
       const hit = cache.get(key);

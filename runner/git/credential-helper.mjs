@@ -3,7 +3,7 @@
 // then): the same request to the runner over its unix socket, in plain Node with nothing but
 // `node:http`, so it starts as fast as Node can.
 //
-//   credential-helper.mjs --socket <path> --environment <id> <get|erase>
+//   credential-helper.mjs --socket <path> <get|erase>
 import http from "node:http";
 
 const TIMEOUT_MS = 60_000;
@@ -16,10 +16,10 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const out = { socket: null, environment: null, operation: null };
+  const out = { socket: null, operation: null };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--socket") out.socket = argv[++i] ?? null;
-    else if (argv[i] === "--environment") out.environment = argv[++i] ?? null;
+    else if (argv[i] === "--environment") i++; // written by older runners; the socket says who asks
     else out.operation = argv[i];
   }
   return out;
@@ -54,16 +54,16 @@ function ask(socketPath, path, body) {
 
 const args = parseArgs(process.argv.slice(2));
 if (args.operation !== "get" && args.operation !== "erase") process.exit(0);
-if (!args.socket || !args.environment) fail("the credential helper is misconfigured (missing --socket or --environment).");
+if (!args.socket) fail("the credential helper is misconfigured (missing --socket).");
 
-const path = `/v1/environments/${encodeURIComponent(args.environment)}/git-credential/${args.operation}`;
+const path = `/v1/git-credential/${args.operation}`;
 let answer;
 try {
   answer = await ask(args.socket, path, await readStdin());
 } catch (e) {
   if (args.operation === "erase") process.exit(0);
   const down = e && (e.code === "ENOENT" || e.code === "ECONNREFUSED");
-  fail(`cannot get this environment's credentials: ${down ? "the runner is not running (start it with `npm run runner -- start`)" : e.message}.`);
+  fail(`cannot get this environment's credentials: ${down ? "the runner is not running, or this environment was deleted" : e.message}.`);
 }
 if (answer.startsWith("error=")) fail(answer.slice("error=".length).trim());
 if (answer) process.stdout.write(answer.endsWith("\n") ? answer : `${answer}\n`);

@@ -1,10 +1,11 @@
 #!/bin/sh
 # The git credential helper of the runner's environments. Git runs it (configured in each clone
 # as `credential.helper`) with `get`, `store` or `erase` and the request on stdin; it forwards
-# `get` and `erase` to the runner process over the runner's unix socket and prints the answer for
-# git. It holds no secret and writes nothing.
+# `get` and `erase` to the runner process over the environment's own unix socket (only the
+# environment's OS user can open it, which is how the runner knows who asks) and prints the answer
+# for git. It holds no secret and writes nothing.
 #
-#   sh credential-helper.sh --node <node> --socket <path> --environment <id> <get|store|erase>
+#   sh git-credential-scm.sh --node <node> --socket <path> <get|store|erase>
 #
 # curl answers in milliseconds where starting Node takes tens (hundreds on a busy machine), and
 # this runs once per clone, fetch and push; without curl, the same request goes through
@@ -13,13 +14,12 @@
 
 node=node
 socket=
-environment=
 operation=
 while [ $# -gt 0 ]; do
   case "$1" in
     --node) node=$2; shift 2 ;;
     --socket) socket=$2; shift 2 ;;
-    --environment) environment=$2; shift 2 ;;
+    --environment) shift 2 ;; # written by older runners; the socket says which environment asks
     *) operation=$1; shift ;;
   esac
 done
@@ -31,12 +31,12 @@ case "$operation" in
 esac
 
 if ! command -v curl >/dev/null 2>&1; then
-  NODE_OPTIONS= exec "$node" "${0%/*}/credential-helper.mjs" --socket "$socket" --environment "$environment" "$operation"
+  NODE_OPTIONS= exec "$node" "${0%/*}/credential-helper.mjs" --socket "$socket" "$operation"
 fi
 
-if ! answer=$(curl --silent --max-time 60 --unix-socket "$socket" --data-binary @- "http://runner/v1/environments/$environment/git-credential/$operation"); then
+if ! answer=$(curl --silent --max-time 60 --unix-socket "$socket" --data-binary @- "http://runner/v1/git-credential/$operation"); then
   [ "$operation" = erase ] && exit 0
-  echo "scm runner: cannot get this environment's credentials: the runner is not running (start it with \`npm run runner -- start\`)." >&2
+  echo "scm runner: cannot get this environment's credentials: the runner is not running, or this environment was deleted." >&2
   echo "quit=1"
   exit 0
 fi

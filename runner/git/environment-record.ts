@@ -6,8 +6,8 @@ import type { ProviderId } from "@/lib/providers";
 /**
  * What the runner remembers about an environment, next to (never inside) its clone:
  * `<dataDir>/environments/<id>.json` (0600) beside the clone at `<dataDir>/environments/<id>/`.
- * Nothing secret: it says whose credential the credential helper may hand out for this clone, and
- * for which host. It lives outside the working tree so that nothing run in the clone can point the
+ * Nothing secret: it says whose credential the credential helper may hand out for this clone, for
+ * which host, and which OS user the environment runs as. Only the runner can read it. It lives outside the working tree so that nothing run in the clone can point the
  * helper at another person's account by editing a file of the repository.
  */
 export type EnvironmentRecord = {
@@ -21,6 +21,13 @@ export type EnvironmentRecord = {
   protocol: string;
   repoUrl: string;
   createdAt: string;
+  /**
+   * The Unix user the environment runs as (its own, on a runner that isolates), or null: the
+   * runner's own user. Records written before isolation have none.
+   */
+  osUser?: string | null;
+  uid?: number | null;
+  gid?: number | null;
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,6 +46,36 @@ export function environmentsDir(dataDir: string): string {
 export function environmentDir(dataDir: string, environmentId: string): string {
   if (!isEnvironmentId(environmentId)) throw new Error("not an environment id");
   return path.join(environmentsDir(dataDir), environmentId);
+}
+
+/**
+ * The environment's home directory (`HOME` of everything it runs: git's global configuration, an
+ * agent's caches), beside the clone so nothing lands in the working tree.
+ */
+export function environmentHome(dataDir: string, environmentId: string): string {
+  return `${environmentDir(dataDir, environmentId)}.home`;
+}
+
+/** Where the runner keeps one credential socket per environment. */
+export function socketsDir(dataDir: string): string {
+  return path.join(dataDir, "sockets");
+}
+
+/** The environment's git credential socket: only its identity (and the runner) can connect. */
+export function environmentSocket(dataDir: string, environmentId: string): string {
+  if (!isEnvironmentId(environmentId)) throw new Error("not an environment id");
+  return path.join(socketsDir(dataDir), `${environmentId}.sock`);
+}
+
+/** Every environment id this runner has a record of. */
+export async function listEnvironmentIds(dataDir: string): Promise<string[]> {
+  const names = await fs.readdir(environmentsDir(dataDir)).catch(() => [] as string[]);
+  return names.map((n) => /^([0-9a-f-]{36})\.json$/i.exec(n)?.[1]).filter(isEnvironmentId);
+}
+
+/** Forgets an environment's record (its clone is removed separately). */
+export async function removeEnvironmentRecord(dataDir: string, environmentId: string): Promise<void> {
+  await fs.rm(recordFile(dataDir, environmentId), { force: true });
 }
 
 function recordFile(dataDir: string, environmentId: string): string {

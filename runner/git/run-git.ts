@@ -1,8 +1,5 @@
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-
-/** The credential helper git runs: a POSIX shell script (curl, or plain Node without it). */
-export const CREDENTIAL_HELPER_SCRIPT = fileURLToPath(new URL("./credential-helper.sh", import.meta.url));
+import { environmentSpawnOptions, type EnvironmentProcessContext } from "../isolation/environment-process";
 
 /** How much of git's stderr is kept for classifying a failure. */
 const STDERR_TAIL_CHARS = 8_000;
@@ -13,13 +10,14 @@ export function shellQuote(word: string): string {
 }
 
 /**
- * The `credential.helper` value of an environment: the runner's helper script for this
- * environment, talking to the runner over `socketPath` (and naming the runner's own Node for the
- * fallback without curl). Run through `sh`, so the script needs no execute bit.
+ * The `credential.helper` value of an environment: the runner's helper script (installed in its
+ * data directory, so a clone keeps working when the runner is moved or upgraded) talking to the
+ * environment's own socket, which is how the runner knows which environment asks, and naming the
+ * runner's Node for the fallback without curl. Run through `sh`, so the script needs no execute bit.
  */
-export function credentialHelperCommand(opts: { socketPath: string; environmentId: string }): string {
-  const args = ["--node", process.execPath, "--socket", opts.socketPath, "--environment", opts.environmentId].map(shellQuote).join(" ");
-  return `!sh ${shellQuote(CREDENTIAL_HELPER_SCRIPT)} ${args}`;
+export function credentialHelperCommand(opts: { helperScript: string; socketPath: string }): string {
+  const args = ["--node", process.execPath, "--socket", opts.socketPath].map(shellQuote).join(" ");
+  return `!sh ${shellQuote(opts.helperScript)} ${args}`;
 }
 
 /**
@@ -28,7 +26,7 @@ export function credentialHelperCommand(opts: { socketPath: string; environmentI
  * to ~/.git-credentials), then ours. `git clone` writes them into the clone's `.git/config`, where
  * later fetches and pushes find them.
  */
-export function credentialConfigArgs(opts: { socketPath: string; environmentId: string }): string[] {
+export function credentialConfigArgs(opts: { helperScript: string; socketPath: string; environmentId: string }): string[] {
   return ["-c", "credential.helper=", "-c", `credential.helper=${credentialHelperCommand(opts)}`, "-c", `scm.environmentId=${opts.environmentId}`];
 }
 
@@ -49,13 +47,16 @@ export function gitEnvironment(): NodeJS.ProcessEnv {
 export type GitResult = { code: number | null; stdout: string; stderrTail: string };
 
 /**
- * Runs git, streaming stderr to `onStderr` (progress), and resolves when it exits. When `signal`
+ * Runs git (for an environment, `as` its identity), streaming stderr to `onStderr` (progress), and
+ * resolves when it exits. When `signal`
  * aborts, git is stopped (SIGTERM, then SIGKILL) and the promise rejects with the signal's reason.
  */
-export function runGit(args: string[], opts: { cwd?: string; signal: AbortSignal; onStderr?: (text: string) => void }): Promise<GitResult> {
+export function runGit(args: string[], opts: { cwd?: string; signal: AbortSignal; onStderr?: (text: string) => void; as?: EnvironmentProcessContext }): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     opts.signal.throwIfAborted();
-    const child = spawn("git", args, { cwd: opts.cwd, env: gitEnvironment(), stdio: ["ignore", "pipe", "pipe"] });
+    // For an environment: as its identity, with nothing of the runner's environment.
+    const where = opts.as ? environmentSpawnOptions(opts.as, opts.cwd ?? opts.as.home) : { cwd: opts.cwd, env: gitEnvironment() };
+    const child = spawn("git", args, { ...where, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderrTail = "";
     let killTimer: NodeJS.Timeout | undefined;

@@ -5,7 +5,9 @@ import { environmentCreatePayloadSchema, type EnvironmentCreatePayload } from "@
 import { log } from "@/lib/log/logger";
 import type { OpenedCredential } from "../credentials/open-credential";
 import { classifyGitFailure, formatStage, latestCloneStage } from "../git/clone-progress";
-import { environmentDir, environmentsDir, writeEnvironmentRecord } from "../git/environment-record";
+import type { PreparedEnvironment } from "../environments/environment-host";
+import { environmentDir, environmentsDir } from "../git/environment-record";
+import { makeEnvironmentDirectory, type EnvironmentProcessContext } from "../isolation/environment-process";
 import { credentialConfigArgs, runGit } from "../git/run-git";
 import { parsePayload, typedFailures } from "./job-support";
 import { JobFailure, type JobContext, type JobHandler } from "./types";
@@ -28,21 +30,21 @@ function cloneUrl(payload: EnvironmentCreatePayload): string {
 }
 
 /** `{ branch, headSha }` of a finished clone (an empty repository has no commit yet). */
-async function describeClone(dir: string, signal: AbortSignal): Promise<{ branch: string; headSha: string }> {
-  const branch = await runGit(["symbolic-ref", "--short", "-q", "HEAD"], { cwd: dir, signal });
-  const head = await runGit(["rev-parse", "-q", "--verify", "HEAD"], { cwd: dir, signal });
+async function describeClone(dir: string, as: EnvironmentProcessContext, signal: AbortSignal): Promise<{ branch: string; headSha: string }> {
+  const branch = await runGit(["symbolic-ref", "--short", "-q", "HEAD"], { cwd: dir, signal, as });
+  const head = await runGit(["rev-parse", "-q", "--verify", "HEAD"], { cwd: dir, signal, as });
   return { branch: branch.code === 0 ? branch.stdout.trim() : "HEAD", headSha: head.code === 0 ? head.stdout.trim() : "" };
 }
 
 /** Whether `dir` is this environment's finished clone (a previous attempt got that far before its result was lost). */
-async function isFinishedClone(dir: string, environmentId: string, signal: AbortSignal): Promise<boolean> {
+async function isFinishedClone(dir: string, as: EnvironmentProcessContext, signal: AbortSignal): Promise<boolean> {
   try {
     await fs.access(path.join(dir, ".git"));
   } catch {
     return false;
   }
-  const id = await runGit(["config", "--local", "--get", "scm.environmentId"], { cwd: dir, signal });
-  return id.code === 0 && id.stdout.trim() === environmentId;
+  const id = await runGit(["config", "--local", "--get", "scm.environmentId"], { cwd: dir, signal, as });
+  return id.code === 0 && id.stdout.trim() === as.environmentId;
 }
 
 /** Removes what earlier, interrupted attempts left: half-made clones, or a directory that is not this environment's clone. */
@@ -53,9 +55,14 @@ async function clearLeftovers(dataDir: string, environmentId: string): Promise<v
   await fs.rm(environmentDir(dataDir, environmentId), { recursive: true, force: true });
 }
 
-/** Clones into a fresh directory beside the final one, reporting git's progress as stages. */
-async function clone(ctx: JobContext, payload: EnvironmentCreatePayload, url: string, credential: OpenedCredential): Promise<string> {
+/**
+ * Clones, as the environment's identity, into a fresh directory beside the final one (made by the
+ * runner and handed to the identity: the environments directory is the runner's alone), reporting
+ * git's progress as stages.
+ */
+async function clone(ctx: JobContext, payload: EnvironmentCreatePayload, url: string, credential: OpenedCredential, prepared: PreparedEnvironment): Promise<string> {
   const target = `${environmentDir(ctx.dataDir, payload.environmentId)}.partial-${crypto.randomBytes(4).toString("hex")}`;
+  await makeEnvironmentDirectory(target, prepared.context.identity);
   let sentStage = "";
   let sentAt = 0;
   const onStderr = (text: string) => {
@@ -72,11 +79,11 @@ async function clone(ctx: JobContext, payload: EnvironmentCreatePayload, url: st
   // The job has no deadline (a clone takes what it takes) and its heartbeat keeps the lease, so a
   // transfer that stalls must end by itself: git gives up below 1 kB/s for a minute.
   const stallLimit = ["-c", "http.lowSpeedLimit=1000", "-c", "http.lowSpeedTime=60"];
-  const args = [...stallLimit, "clone", "--progress", ...credentialConfigArgs({ socketPath: ctx.credentialSocketPath, environmentId: payload.environmentId })];
+  const args = [...stallLimit, "clone", "--progress", ...credentialConfigArgs({ helperScript: prepared.helperScript, socketPath: prepared.socketPath, environmentId: payload.environmentId })];
   if (payload.branch) args.push("--branch", payload.branch);
   args.push("--", url, target);
   try {
-    const result = await runGit(args, { cwd: environmentsDir(ctx.dataDir), signal: ctx.signal, onStderr });
+    const result = await runGit(args, { cwd: environmentsDir(ctx.dataDir), signal: ctx.signal, onStderr, as: prepared.context });
     if (result.code === 0) return target;
     const failure = classifyGitFailure(result.stderrTail);
     // git's messages name the URL and the provider's refusal, never a token (none is in any URL).
@@ -95,7 +102,8 @@ async function clone(ctx: JobContext, payload: EnvironmentCreatePayload, url: st
 
 /**
  * `environment.create`: clones the repository into `<dataDir>/environments/<environmentId>` with
- * real `git`, as the environment's owner. The owner's credential is fetched, opened and refreshed
+ * real `git`, with the owner's credentials, running as the environment's own OS user (on a runner
+ * that isolates; created here, once). The owner's credential is fetched, opened and refreshed
  * first (so a missing or broken connection fails fast with `credential_needs_reauth`); git then
  * gets it only through the runner's credential helper, configured in the clone's `.git/config`
  * (with the non-secret `scm.environmentId`), which later fetches and pushes in the environment use
@@ -103,16 +111,21 @@ async function clone(ctx: JobContext, payload: EnvironmentCreatePayload, url: st
  * place the runner serves the environment's agent tools (`ctx.environmentReady`). Clone progress is
  * reported as stages (`receiving_objects: 45%`), which also keeps the job's lease. Typed failures:
  * `repository_not_found`, `repository_permission_denied`, `credential_needs_reauth`,
- * `host_unreachable` (retryable). Returns `{ branch, headSha }`.
+ * `host_unreachable` (retryable). Returns `{ branch, headSha, clonePath, osUser }`.
  */
 export const environmentCreate: JobHandler = async (raw, ctx) => {
   const payload = parsePayload(environmentCreatePayloadSchema, raw, "environment");
+  return ctx.environments.exclusive(payload.environmentId, () => create(payload, ctx));
+};
+
+async function create(payload: EnvironmentCreatePayload, ctx: JobContext): Promise<{ branch: string; headSha: string; clonePath: string; osUser: string | null }> {
   const { integration, environmentId, ownerId } = payload;
   const url = cloneUrl(payload);
 
   await ctx.progress("credentials");
   const credential = await typedFailures(() => ctx.credentials.acquire({ userId: ownerId, host: integration.host, signal: ctx.signal }));
-  await writeEnvironmentRecord(ctx.dataDir, {
+  if (ctx.environments.isolation.mode === "os_user") await ctx.progress("identity");
+  const prepared = await ctx.environments.prepare({
     environmentId,
     ownerId,
     integrationId: integration.integrationId,
@@ -123,13 +136,13 @@ export const environmentCreate: JobHandler = async (raw, ctx) => {
     createdAt: new Date().toISOString(),
   });
   const dir = environmentDir(ctx.dataDir, environmentId);
-  if (!(await isFinishedClone(dir, environmentId, ctx.signal))) {
+  if (!(await isFinishedClone(dir, prepared.context, ctx.signal))) {
     await clearLeftovers(ctx.dataDir, environmentId);
     await ctx.progress("cloning");
-    const cloned = await clone(ctx, payload, url, credential);
+    const cloned = await clone(ctx, payload, url, credential, prepared);
     await fs.rename(cloned, dir);
   }
-  const described = await describeClone(dir, ctx.signal);
+  const described = await describeClone(dir, prepared.context, ctx.signal);
   await ctx.environmentReady(environmentId);
-  return described;
-};
+  return { ...described, clonePath: dir, osUser: prepared.record.osUser ?? null };
+}

@@ -1,6 +1,7 @@
 import type { JobKind } from "@/lib/runners/protocol";
 import { accessCheck } from "./access-check";
 import { environmentCreate } from "./environment-create";
+import { environmentDelete } from "./environment-delete";
 import { integrationTest } from "./integration-test";
 import { oauthExchange } from "./oauth-exchange";
 import { patValidate } from "./pat-validate";
@@ -17,6 +18,7 @@ export const jobHandlers: Partial<Record<JobKind, JobHandler>> = {
   "pat.validate": patValidate,
   "token.revoke": tokenRevoke,
   "environment.create": environmentCreate,
+  "environment.delete": environmentDelete,
   "access.check": accessCheck,
 };
 

@@ -2,6 +2,7 @@ import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
 import type { ErrorCode } from "@/lib/errors/catalogue";
 import type { JobError } from "@/lib/runners/protocol";
 import type { CredentialBroker } from "../credentials/credential-broker";
+import type { EnvironmentHost } from "../environments/environment-host";
 
 /** What the runner process provides to every job beside the job itself. */
 export type RunnerServices = {
@@ -9,14 +10,16 @@ export type RunnerServices = {
   dataDir: string;
   /** Users' credentials, fetched sealed from the plane, opened and refreshed (see runner/credentials). */
   credentials: CredentialBroker;
-  /** The unix socket of the git credential helper's server (runner/git/credential-server.ts). */
-  credentialSocketPath: string;
+  /** Identities, homes, credential sockets and removal of this runner's environments. */
+  environments: EnvironmentHost;
   /**
    * Tells the runner that an environment's clone is in place, so it serves that environment's
    * agent tools (runner/agent-tools/environment-servers.ts). Never rejects; awaiting it means the
    * endpoint file is there before the plane learns the environment is ready.
    */
   environmentReady: (environmentId: string) => Promise<void>;
+  /** Stops serving an environment's agent tools and removes its endpoint file (it is being deleted). */
+  environmentGone: (environmentId: string) => Promise<void>;
 };
 
 /** What a job handler gets besides its payload. */

@@ -13,7 +13,7 @@ import type { Actor } from "@/lib/users/actor";
 import type { Sandbox } from "@/sandbox";
 import { testEngines } from "@/tests/helpers/test-database";
 import { dumpDatabase } from "./support/fixtures";
-import { bareRepoWithReflog, git, lastPusher, readTree } from "./support/git";
+import { bareRepoWithReflog, gitIn, inEnvironment, lastPusher, readTree } from "./support/git";
 import { addIntegration, Canaries, connectOAuth, createWorld, memberWithAccount, openStored, runnerOutput, storedCredential, type SandboxIntegration, type World } from "./support/scm-world";
 import { sandboxForFile } from "./support/file-sandbox";
 
@@ -73,24 +73,26 @@ describe.each(testEngines())("Environments cloned by a runner process with the o
     const [listed] = await listEnvironments({ db: database.db, actor: member });
     expect(listed).toMatchObject({ id: environmentId, status: "ready", branch: "main" });
     const stages = world.runner!.logs().filter((l) => l.event === "job.stage" && l.jobId === job.id).map((l) => String(l.stage));
-    expect(stages.slice(0, 2)).toEqual(["credentials", "cloning"]);
+    // As root the runner first makes the environment's OS user.
+    expect(stages.slice(0, 3)).toEqual(process.getuid?.() === 0 ? ["credentials", "identity", "cloning"] : ["credentials", "cloning"]);
 
     const config = fs.readFileSync(path.join(dir, ".git", "config"), "utf8");
-    expect(config).toContain("credential-helper.sh");
-    expect((await git(["config", "--get", "scm.environmentId"], dir)).stdout.trim()).toBe(environmentId);
-    expect((await git(["remote", "get-url", "origin"], dir)).stdout.trim()).toBe(`${github.baseUrl}/${repo.path}`);
+    expect(config).toContain(path.join(world.dataDir, "bin", "git-credential-scm.sh"));
+    const inEnv = (args: string[]) => gitIn(world.dataDir, environmentId, args);
+    expect((await inEnv(["config", "--get", "scm.environmentId"])).stdout.trim()).toBe(environmentId);
+    expect((await inEnv(["remote", "get-url", "origin"])).stdout.trim()).toBe(`${github.baseUrl}/${repo.path}`);
     expect(readTree(dir)).not.toContain(pat);
     expect(readTree(world.dataDir)).not.toContain(pat);
 
     // Later git work in the environment, as a person or an agent would do it: no credentials given.
     const bare = await bareRepoWithReflog(sandbox, repo);
-    fs.writeFileSync(path.join(dir, "CHANGE.md"), "changed in the environment\n");
-    expect((await git(["add", "CHANGE.md"], dir)).code).toBe(0);
-    expect((await git(["-c", "user.name=Dev", "-c", "user.email=dev@example.test", "commit", "-m", "Change from the environment"], dir)).code).toBe(0);
-    const push = await git(["push", "origin", "HEAD:main"], dir);
+    expect((await inEnvironment(world.dataDir, environmentId, ["sh", "-c", "echo 'changed in the environment' > CHANGE.md"])).code).toBe(0);
+    expect((await inEnv(["add", "CHANGE.md"])).code).toBe(0);
+    expect((await inEnv(["-c", "user.name=Dev", "-c", "user.email=dev@example.test", "commit", "-m", "Change from the environment"])).code).toBe(0);
+    const push = await inEnv(["push", "origin", "HEAD:main"]);
     expect(push.code, push.stderr).toBe(0);
     expect(await lastPusher(bare, "main")).toBe(login);
-    expect((await git(["fetch", "origin"], dir)).code).toBe(0);
+    expect((await inEnv(["fetch", "origin"])).code).toBe(0);
     expect(readTree(dir)).not.toContain(pat);
   });
 

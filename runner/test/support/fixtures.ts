@@ -17,6 +17,8 @@ const dirs: string[] = [];
 /** A fresh temporary data directory for one runner (not created yet: the runner creates it). */
 export function tempDataDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scm-runner-test-"));
+  // Passable by environments' OS users (as /var/lib is), so a runner started as root isolates.
+  fs.chmodSync(dir, 0o711);
   dirs.push(dir);
   return path.join(dir, "data");
 }

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { Sandbox, RepoDto } from "@/sandbox";
+import { spawnInEnvironment } from "../../environments/exec-in-environment";
 
 /** Runs git as a person in a terminal would, except that it may never prompt: credentials come only from the repository's helper. */
 export function git(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -38,4 +39,26 @@ export async function bareRepoWithReflog(sandbox: Sandbox, repo: RepoDto): Promi
 export async function lastPusher(bare: string, branch: string): Promise<string> {
   const log = await git(["log", "-g", "-1", "--format=%gn", `refs/heads/${branch}`], bare);
   return log.stdout.trim();
+}
+
+/**
+ * Runs a command in an environment as the environment itself (its OS user on an isolating runner),
+ * the way `npm run runner -- exec --environment ID -- ...` does: what anything inside it can do.
+ */
+export async function inEnvironment(dataDir: string, environmentId: string, command: string[], input = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = await spawnInEnvironment({ dataDir, environmentId, command, stdio: "pipe" });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  child.stdin!.end(input);
+  return new Promise((resolve) => {
+    child.on("error", (e) => resolve({ code: 127, stdout, stderr: stderr + e.message }));
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** git in an environment, as `inEnvironment` runs it. */
+export function gitIn(dataDir: string, environmentId: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return inEnvironment(dataDir, environmentId, ["git", ...args]);
 }

@@ -17,6 +17,8 @@ import type { OAuthAppDto, Sandbox } from "@/sandbox";
 import { ENDPOINT_OVERRIDES_ENV } from "@/runner/credentials/endpoints";
 import { openTokens } from "@/runner/credentials/token-boxes";
 import { KEY_FILE } from "@/runner/data-dir";
+import { listEnvironmentIds } from "@/runner/git/environment-record";
+import { removeIdentity } from "@/runner/isolation/identity";
 import { startRunnerApiServer, type RunnerApiServer } from "@/tests/helpers/runner-api-server";
 import { seedUser } from "@/tests/helpers/seed";
 import { registeredRunner } from "./fixtures";
@@ -110,6 +112,7 @@ export async function createWorld(opts: { database: Database; sandbox: Sandbox; 
     },
     close: async () => {
       await world.stopRunner();
+      await removeEnvironmentIdentities(registered.dataDir);
       await proxy.close();
       await api.close();
     },
@@ -184,6 +187,11 @@ export async function connectOAuth(world: World, sandbox: Sandbox, integration: 
   const outcome = await completeOAuthCallback({ db: world.database.db, actor, integrationId: integration.integrationId, params: back.searchParams, publicBaseUrl: PUBLIC_BASE_URL });
   if (!outcome.ok) throw new Error(`the callback failed with ${outcome.code}`);
   return awaitJob({ database: world.database, orgId: actor.orgId, jobId: outcome.jobId });
+}
+
+/** Removes the OS users the runner made for its environments (a test's runner leaves none behind). */
+export async function removeEnvironmentIdentities(dataDir: string): Promise<void> {
+  for (const environmentId of await listEnvironmentIds(dataDir)) await removeIdentity(environmentId);
 }
 
 /** Everything the runner processes printed. */
