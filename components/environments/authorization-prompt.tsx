@@ -11,7 +11,8 @@ export type AuthTarget = AuthorizationTarget;
 /**
  * Shown when creating an environment needs an account the person has not connected: the methods
  * the admin enabled for the host, in place. OAuth comes back to `returnTo` (which resumes the
- * creation); a token connected here continues at once through `onConnected`.
+ * creation); a token connected here continues at once through `onConnected`. The same prompt
+ * reconnects an existing environment (`purpose="reconnect"`), from its page.
  */
 export function AuthorizationPrompt({
   target,
@@ -21,6 +22,7 @@ export function AuthorizationPrompt({
   userId,
   onConnected,
   repository,
+  purpose = "create",
 }: {
   target: AuthTarget;
   oauth: boolean;
@@ -30,6 +32,8 @@ export function AuthorizationPrompt({
   onConnected: () => void;
   /** The repository the environment is for: a token is checked against it (SSO, fine-grained access). */
   repository?: string;
+  /** `reconnect`: for an environment that exists, whose git access returns once connected (nothing is recreated). */
+  purpose?: "create" | "reconnect";
 }) {
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -39,10 +43,12 @@ export function AuthorizationPrompt({
     <section aria-labelledby={headingId} className="flex flex-col gap-4 rounded-lg border border-amber-400 bg-amber-50 p-4" data-testid="authorization-prompt">
       <div>
         <h2 id={headingId} ref={headingRef} tabIndex={-1} className="text-base font-semibold text-gray-900 focus:outline-none">
-          Connect your {target.providerName} account for {target.host} to continue
+          {purpose === "reconnect" ? `Reconnect your ${target.providerName} account for ${target.host}` : `Connect your ${target.providerName} account for ${target.host} to continue`}
         </h2>
         <p className="mt-1 text-sm text-gray-800">
-          The runner {target.runnerName} clones with your own {target.providerName} permissions, and you have no working connection for {target.host} on it yet. Connect with a method your admin enabled; the environment is created as soon as you are connected.
+          {purpose === "reconnect"
+            ? `Git in this environment runs with your own ${target.providerName} permissions, and your connection for ${target.host} on the runner ${target.runnerName} no longer works. Connect with a method your admin enabled; git and the agent tools work again at their next request, and the environment stays as it is.`
+            : `The runner ${target.runnerName} clones with your own ${target.providerName} permissions, and you have no working connection for ${target.host} on it yet. Connect with a method your admin enabled; the environment is created as soon as you are connected.`}
         </p>
       </div>
       {!oauth && !pat ? <p className="text-sm text-gray-900">No sign-in method is enabled for this host. Ask an admin to enable OAuth or personal access tokens in Settings &gt; Runners.</p> : null}
@@ -55,7 +61,7 @@ export function AuthorizationPrompt({
       {pat ? (
         <div className="flex flex-col gap-2 rounded-md border border-gray-300 bg-white p-4">
           <h3 className="text-sm font-semibold text-gray-900">{oauth ? "Or use a personal access token" : "Use a personal access token"}</h3>
-          <PatConnectForm target={target} userId={userId} onConnected={onConnected} submitLabel="Connect and create environment" repository={repository} oauthReturnTo={returnTo} />
+          <PatConnectForm target={target} userId={userId} onConnected={onConnected} submitLabel={purpose === "reconnect" ? "Reconnect" : "Connect and create environment"} repository={repository} oauthReturnTo={returnTo} />
         </div>
       ) : null}
     </section>

@@ -1,10 +1,14 @@
+import Link from "next/link";
 import { RelativeTime } from "@/components/settings/git-auth/relative-time";
 import { EmptyState } from "@/components/ui/empty-state";
 import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
 import type { EnvironmentView } from "@/lib/environments/list-environments";
 import { EnvironmentStatus } from "./environment-status";
 
-/** The person's environments, newest first, with status (creating with clone progress, ready, failed). */
+/**
+ * The person's environments, newest first, each linking to its page, with its status: creating
+ * (with clone progress), ready, needs reconnect, owner disabled, failed, deleting.
+ */
 export function EnvironmentList({ environments, now }: { environments: EnvironmentView[]; now: string }) {
   if (environments.length === 0) {
     return (
@@ -27,12 +31,15 @@ export function EnvironmentList({ environments, now }: { environments: Environme
         {environments.map((env) => (
           <tr key={env.id} data-environment-id={env.id} data-status={env.status} className="align-top">
             <TD className="align-top">
-              <p className="font-medium text-gray-900">{env.name}</p>
+              <Link href={`/environments/${env.id}`} className="font-medium text-brand-700 underline">
+                {env.name}
+                <span className="sr-only"> environment</span>
+              </Link>
               <p className="break-all font-mono text-xs text-gray-700">{env.repoUrl}</p>
             </TD>
             <TD className="align-top text-gray-800">{env.runnerName}</TD>
             <TD className="align-top">
-              <EnvironmentStatus status={env.status} branch={env.branch} progress={env.progress} errorCode={env.errorCode} jobId={env.jobId} />
+              <EnvironmentStatus environmentId={env.id} status={env.status} branch={env.branch} progress={env.progress} errorCode={env.errorCode} jobId={env.jobId} />
             </TD>
             <TD className="align-top text-gray-800">
               <RelativeTime value={env.createdAt} now={now} />

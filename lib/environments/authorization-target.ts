@@ -25,7 +25,10 @@ export type AuthorizationTarget = {
 };
 
 /** The prompt's target for an integration on a runner. */
-export function authorizationTarget(integration: ScmIntegration, runner: { name: string; publicKey: string | null }): AuthorizationTarget {
+export function authorizationTarget(
+  integration: Pick<ScmIntegration, "id" | "runnerId" | "host" | "baseUrl" | "issuerUrl" | "virtualDirectory" | "provider" | "oauthEnabled" | "patEnabled" | "patScopes">,
+  runner: { name: string; publicKey: string | null },
+): AuthorizationTarget {
   return {
     integrationId: integration.id,
     runnerId: integration.runnerId,

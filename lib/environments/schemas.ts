@@ -11,3 +11,5 @@ export const createEnvironmentSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined)),
 });
+
+export const environmentIdSchema = z.object({ environmentId: z.uuid("Unknown environment") });

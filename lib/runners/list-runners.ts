@@ -1,6 +1,6 @@
 import { and, count, eq, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { hostAuthTokens, runners, scmIntegrations } from "@/db/schema";
+import { hostAuthTokens, runners, scmIntegrations, type Runner } from "@/db/schema";
 import { fingerprintOf } from "../crypto/sealed-box";
 import { AppError } from "../errors/app-error";
 import { assertRole, type Actor } from "../users/actor";
@@ -19,6 +19,10 @@ export type RunnerSummary = {
   lastSeenAt: Date | null;
   registeredAt: Date | null;
   createdAt: Date;
+  /** How the runner separates environments, as it reported when it last connected (null: never connected). */
+  isolation: Runner["isolation"];
+  /** An admin allowed several people's environments on it although it cannot isolate them. */
+  sharedUse: boolean;
   integrations: number;
   connectedUsers: number;
 };
@@ -46,6 +50,8 @@ async function selectRunners(opts: { db: DbOrTx; orgId: string; where?: SQL; sea
       lastSeenAt: runners.lastSeenAt,
       registeredAt: runners.registeredAt,
       createdAt: runners.createdAt,
+      isolation: runners.isolation,
+      sharedUse: runners.sharedUse,
       sortKey: sql<string>`lower(${runners.name})`.as("sort_key"),
       total: (opts.searched ? sql<number>`count(*) over ()` : sql<number>`(select count(*) from ${runners} r where r.org_id = ${opts.orgId})`).mapWith(Number).as("total"),
     })
@@ -74,6 +80,8 @@ async function selectRunners(opts: { db: DbOrTx; orgId: string; where?: SQL; sea
       lastSeenAt: pageRows.lastSeenAt,
       registeredAt: pageRows.registeredAt,
       createdAt: pageRows.createdAt,
+      isolation: pageRows.isolation,
+      sharedUse: pageRows.sharedUse,
       integrations: integrationCount,
       connectedUsers: userCount,
       total: pageRows.total,

@@ -27,3 +27,9 @@ export const runnerStatusQuerySchema = z.object({
     .transform((s) => [...new Set(s.split(",").map((id) => id.trim()).filter(Boolean))])
     .pipe(z.array(z.uuid("Not a runner id")).max(MAX_STATUS_RUNNER_IDS, `At most ${MAX_STATUS_RUNNER_IDS} runners`)),
 });
+
+/** Settings > Runners > a runner: shared use of a runner that cannot isolate its environments. */
+export const setRunnerSharedUseSchema = z.object({
+  runnerId: z.uuid("Unknown runner"),
+  sharedUse: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]),
+});

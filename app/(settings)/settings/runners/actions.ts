@@ -11,7 +11,8 @@ import { updateIntegration } from "@/lib/integrations/update-integration";
 import { createRunner } from "@/lib/runners/create-runner";
 import { deleteRunner } from "@/lib/runners/delete-runner";
 import { rotateRegistrationToken } from "@/lib/runners/rotate-registration-token";
-import { createRunnerSchema, runnerIdSchema } from "@/lib/runners/schemas";
+import { createRunnerSchema, runnerIdSchema, setRunnerSharedUseSchema } from "@/lib/runners/schemas";
+import { setRunnerSharedUse } from "@/lib/runners/set-runner-shared-use";
 
 const admins = { roles: ["admin"] } as const;
 const PATH = "/settings/runners";
@@ -77,6 +78,18 @@ export const removeIntegrationAction = createAction({
   schema: integrationIdSchema,
   handler: async (input, actor) => {
     const result = await removeIntegration({ db: await getDb(), actor, integrationId: input.integrationId });
+    revalidatePath(PATH, "layout");
+    return result;
+  },
+});
+
+/** Allows or stops several people's environments on a runner that cannot isolate them (audited). */
+export const setRunnerSharedUseAction = createAction({
+  name: "runner.shared_use",
+  access: admins,
+  schema: setRunnerSharedUseSchema,
+  handler: async (input, actor) => {
+    const result = await setRunnerSharedUse({ db: await getDb(), actor, runnerId: input.runnerId, sharedUse: input.sharedUse });
     revalidatePath(PATH, "layout");
     return result;
   },

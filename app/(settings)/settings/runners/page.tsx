@@ -3,6 +3,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/settings/page-header";
 import { CreateRunnerForm } from "@/components/settings/runners/create-runner-form";
 import { RunnerActions } from "@/components/settings/runners/runner-actions";
+import { IsolationBadge } from "@/components/settings/runners/isolation-badge";
 import { liveRunnerOf } from "@/components/settings/runners/live-runner";
 import { RunnerStatusBadge } from "@/components/settings/runners/runner-status-badge";
 import { ShownRunnersProvider } from "@/components/settings/runners/use-runner-status";
@@ -66,6 +67,7 @@ export default async function RunnersPage({ searchParams }: { searchParams: Prom
                   <tr>
                     <TH>Runner</TH>
                     <TH>Status</TH>
+                    <TH>Isolation</TH>
                     <TH>Version</TH>
                     <TH>Key fingerprint</TH>
                     <TH>Integrations</TH>
@@ -85,6 +87,9 @@ export default async function RunnersPage({ searchParams }: { searchParams: Prom
                       </TD>
                       <TD>
                         <RunnerStatusBadge initial={liveRunnerOf(r)} renderedAt={renderedAt} />
+                      </TD>
+                      <TD>
+                        <IsolationBadge isolation={r.isolation} sharedUse={r.sharedUse} />
                       </TD>
                       <TD className="text-gray-800">{r.version ?? <span className="text-gray-600">—</span>}</TD>
                       <TD>

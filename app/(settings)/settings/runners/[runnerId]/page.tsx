@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/settings/page-header";
 import { formatDateTime } from "@/components/settings/runners/format-time";
+import { IsolationBadge } from "@/components/settings/runners/isolation-badge";
 import { LastTestSummary } from "@/components/settings/runners/last-test-summary";
 import { RemoveIntegrationButton } from "@/components/settings/runners/remove-integration-button";
 import { RunnerActions } from "@/components/settings/runners/runner-actions";
 import { liveRunnerOf } from "@/components/settings/runners/live-runner";
 import { RunnerStatusBadge } from "@/components/settings/runners/runner-status-badge";
+import { SharedUseControl } from "@/components/settings/runners/shared-use-control";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
@@ -70,6 +72,12 @@ export default async function RunnerPage({ params }: { params: Promise<{ runnerI
                 />
               </dd>
             </div>
+            <div className="sm:col-span-2 lg:col-span-4">
+              <dt className="font-medium text-gray-700">Isolation</dt>
+              <dd className="mt-1">
+                <IsolationBadge isolation={runner.isolation} sharedUse={runner.sharedUse} full />
+              </dd>
+            </div>
             <div>
               <dt className="font-medium text-gray-700">Version</dt>
               <dd className="mt-1 text-gray-900">{runner.version ?? "—"}</dd>
@@ -93,6 +101,8 @@ export default async function RunnerPage({ params }: { params: Promise<{ runnerI
             </p>
           ) : null}
         </section>
+
+        {runner.isolation !== "os_user" || runner.sharedUse ? <SharedUseControl runner={{ id: runner.id, name: runner.name, isolation: runner.isolation, sharedUse: runner.sharedUse }} /> : null}
 
         <section aria-labelledby="repo-access-heading" className="flex flex-col gap-3">
           <div className="flex flex-wrap items-end justify-between gap-3">

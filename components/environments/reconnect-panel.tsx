@@ -1,0 +1,44 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback } from "react";
+import { OAuthReturnStatus } from "@/components/settings/git-auth/oauth-return-status";
+import type { AuthorizationTarget } from "@/lib/environments/authorization-target";
+import { AuthorizationPrompt } from "./authorization-prompt";
+
+/**
+ * Reconnecting an environment's owner to its host, on the environment's page: what happened after
+ * OAuth brought them back here, and — while the environment needs it — the same prompt the
+ * creation flow shows, with the methods the admin enabled. Once connected the page reloads and
+ * the environment shows Ready: the runner looks the credential up on every git request, so
+ * nothing is recreated.
+ */
+export function ReconnectPanel({
+  environmentId,
+  target,
+  show,
+  userId,
+  repository,
+  returning,
+}: {
+  environmentId: string;
+  /** The host's integration on the runner (null: the runner no longer offers the host). */
+  target: AuthorizationTarget | null;
+  /** Whether the prompt is shown (the environment needs reconnecting and the viewer owns it). */
+  show: boolean;
+  userId: string;
+  repository: string;
+  /** From the URL when OAuth comes back here. */
+  returning: { jobId: string | null; errorCode: string | null; host: string | null };
+}) {
+  const router = useRouter();
+  const refresh = useCallback(() => router.refresh(), [router]);
+  return (
+    <>
+      <OAuthReturnStatus jobId={returning.jobId} errorCode={returning.errorCode} host={returning.host} onConnected={refresh} />
+      {show && target ? (
+        <AuthorizationPrompt target={target} oauth={target.oauthEnabled} pat={target.patEnabled} returnTo={`/environments/${environmentId}`} userId={userId} onConnected={refresh} repository={repository} purpose="reconnect" />
+      ) : null}
+    </>
+  );
+}
