@@ -168,11 +168,12 @@ export async function startEnvironmentHost(opts: { dataDir: string; isolation: I
       if (identity) await killIdentityProcesses(identity);
       const parent = environmentsDir(opts.dataDir);
       const names = await fs.readdir(parent).catch(() => [] as string[]);
-      // The clone, its home, half-made clones of interrupted attempts, the endpoint file, the record last.
+      // The clone, its home, half-made clones of interrupted attempts, the endpoint file; then the
+      // record, and the OS user last (found by name, so a retry after a failure finds it).
       const mine = names.filter((n) => n === environmentId || n.startsWith(`${environmentId}.`)).filter((n) => n !== `${environmentId}.json`);
       await Promise.all(mine.map((n) => fs.rm(path.join(parent, n), { recursive: true, force: true })));
-      if (isolated) await removeIdentity(environmentId);
       await removeEnvironmentRecord(opts.dataDir, environmentId);
+      if (isolated) await removeIdentity(environmentId);
       return { removed: record !== null || mine.length > 0 };
     },
     close: () => sockets.close(),

@@ -51,6 +51,7 @@ export async function inEnvironment(dataDir: string, environmentId: string, comm
   let stderr = "";
   child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
   child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  child.stdin!.on("error", () => {}); // a command that exits without reading its input
   child.stdin!.end(input);
   return new Promise((resolve) => {
     child.on("error", (e) => resolve({ code: 127, stdout, stderr: stderr + e.message }));
