@@ -26,6 +26,8 @@ vi.setConfig({ testTimeout: 60_000 });
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = path.join(ROOT, "runner", "agent-tools", "cli.ts");
+/** Readable by the environment's own group (its OS user) on a runner that isolates (as root), else by the runner alone. */
+const ENDPOINT_MODE = process.getuid?.() === 0 ? 0o640 : 0o600;
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /** `npm run agent-tools -- ...` (tsx), resolving with its exit code and output. */
@@ -103,13 +105,13 @@ describe("the runner serving each ready environment's agent tools on loopback", 
     await database?.close();
   });
 
-  it("serves a new environment once its clone is made: a 0600 endpoint file beside the clone, tools as the owner, other tokens refused", async () => {
+  it("serves a new environment once its clone is made: an endpoint file only the environment can read beside the clone, tools as the owner, other tokens refused", async () => {
     env.a = await create(`${login}/app`);
     env.b = await create(`${login}/api`);
 
     first = readEndpointFile(env.a);
     expect(first).toEqual({ environmentId: env.a, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/), token: expect.any(String), transport: "streamable-http", startedAt: expect.any(String) });
-    expect(fs.statSync(endpointPath(env.a)).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(endpointPath(env.a)).mode & 0o777).toBe(ENDPOINT_MODE);
     // Beside the clone, never in it: nothing in the repository names the endpoint or holds its token.
     expect(path.relative(cloneDir(env.a), endpointPath(env.a)).startsWith("..")).toBe(true);
     expect(readTree(cloneDir(env.a))).not.toContain(first.token);
@@ -184,7 +186,7 @@ describe("the runner serving each ready environment's agent tools on loopback", 
     expect(again).toMatchObject({ environmentId: env.a, transport: "streamable-http" });
     expect(again.token).not.toBe(first.token);
     expect(again.startedAt).not.toBe("2020-01-01T00:00:00.000Z");
-    expect(fs.statSync(endpointPath(env.a)).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(endpointPath(env.a)).mode & 0o777).toBe(ENDPOINT_MODE);
     expect(fs.existsSync(endpointPath(env.b))).toBe(true);
     expect(fs.existsSync(endpointPath(broken))).toBe(false);
     expect(runner.logs().find((l) => l.event === "agent_tools.serve_failed")).toMatchObject({ environmentId: broken });
