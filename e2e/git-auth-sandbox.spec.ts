@@ -15,11 +15,16 @@ type OAuthApp = { clientId: string; clientSecret: string };
 type Pat = { id: number; value: string };
 type Repo = { cloneUrl: string; headSha: string; path: string };
 
-/** git in an environment as a person would run it there: no prompt, no askpass, only the clone's own configuration. */
+/**
+ * git in an environment as a person would run it there, through the runner's exec command (as the
+ * environment's own OS user when the runner runs as root): no prompt, no askpass, only the clone's
+ * own configuration. `dir` is the clone, `<data-dir>/environments/<id>`.
+ */
 async function gitIn(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "", LC_ALL: "C" };
+  const exec = ["--import", "tsx", "runner/cli.ts", "exec", "--data-dir", path.dirname(path.dirname(dir)), "--environment", path.basename(dir), "--", "git", ...args];
   try {
-    const { stdout, stderr } = await run("git", args, { cwd: dir, env, timeout: 60_000 });
+    const { stdout, stderr } = await run("node", exec, { env, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const failed = e as { code?: number; stdout?: string; stderr?: string };
@@ -227,7 +232,7 @@ test.describe.serial("Git authentication against the provider sandbox", () => {
     expect(remote.stdout.trim()).toBe(listed);
     expect((await gitIn(dir, ["rev-parse", "HEAD"])).stdout.trim()).toBe(repo.headSha);
     const config = fs.readFileSync(path.join(dir, ".git", "config"), "utf8");
-    expect(config).toContain("credential-helper.sh");
+    expect(config).toContain("git-credential-scm.sh");
     expect((await gitIn(dir, ["config", "--local", "--get", "scm.environmentId"])).stdout.trim()).toBe(environmentId);
     const oauthToken = (await allSandboxTokens(sandbox, githubLogin)).find((t) => t.provider === "github" && t.kind === "oauth" && t.revokedAt === null);
     expect(oauthToken, "the member's GitHub OAuth token at the sandbox").toBeTruthy();
@@ -294,7 +299,8 @@ test.describe.serial("Git authentication against the provider sandbox", () => {
     const gitAuthHtml = await page.content();
     const environments = new EnvironmentsPage(page);
     await environments.goto();
-    await expect(environments.row(repo.cloneUrl.replace(/\.git$/, ""))).toContainText("Ready");
+    // GitHub was disconnected above: the environment says so.
+    await expect(environments.row(repo.cloneUrl.replace(/\.git$/, ""))).toContainText("Needs reconnect");
     const environmentsHtml = await page.content();
     const runnerLog = worker!.output();
     expect(runnerLog).toContain(`"event":"git_credential.served"`);
