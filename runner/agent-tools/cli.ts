@@ -1,3 +1,4 @@
+import path from "node:path";
 import fs from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -5,7 +6,7 @@ import { z } from "zod";
 import { isToolName, toolCapabilities, type ToolName } from "@/lib/agents/capabilities";
 import { setLogSink } from "@/lib/log/logger";
 import { createCredentialBroker } from "../credentials/credential-broker";
-import { resolveDataDir } from "../data-dir";
+import { findDataDir } from "../data-dir";
 import { environmentDir, isEnvironmentId, readEnvironmentRecord } from "../git/environment-record";
 import { endpointFile, isServing, readEndpoint } from "./endpoint-file";
 import { createEnvironmentToken, startAgentToolsHttp } from "./http";
@@ -136,10 +137,12 @@ async function notServedReason(dataDir: string, environmentId: string, start: st
 
 async function endpoint(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { environment: { type: "string" }, "data-dir": { type: "string" } }, strict: true });
-  const environmentId = values.environment;
+  // Inside an environment (`runner exec`), its id and the data directory come with it.
+  const environmentId = values.environment ?? process.env.SCM_ENVIRONMENT_ID;
   if (!environmentId) throw new ConfigError("--environment <id> is required.");
   if (!isEnvironmentId(environmentId)) throw new ConfigError("--environment must be an environment id (a UUID).");
-  const dataDir = resolveDataDir(values["data-dir"]);
+  const fromInside = !values["data-dir"] && process.env.SCM_AGENT_TOOLS_FILE && process.env.SCM_ENVIRONMENT_ID === environmentId;
+  const dataDir = fromInside ? path.dirname(path.dirname(process.env.SCM_AGENT_TOOLS_FILE!)) : await findDataDir(values["data-dir"]);
   const found = await readEndpoint(dataDir, environmentId);
   // A runner that was killed leaves its file behind: only an endpoint that answers with its token counts.
   if (found && (await isServing(found))) {
