@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", ".next-*/**", "node_modules/**", ".data/**", ".data-*/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "sandbox/github-openapi.generated.json"],
+    ignores: [".next/**", ".next-*/**", "dist/**", "node_modules/**", ".data/**", ".data-*/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "sandbox/github-openapi.generated.json"],
   },
   {
     rules: {

@@ -5,8 +5,11 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Benchmarks build into their own directory so they never race a test build.
   distDir: process.env.NEXT_DIST_DIR || ".next",
-  // Types are checked once by `npm run typecheck` (part of `npm test`), not again by every build.
-  typescript: { ignoreBuildErrors: true },
+  // `.next/standalone/server.js` runs with production dependencies alone (scripts/build.mjs adds the
+  // static files and the runner artifact beside it); the images and `npm start` run that.
+  output: "standalone",
+  // Read at run time from the working directory (db/client.ts), so traced into the output by hand.
+  outputFileTracingIncludes: { "/**": ["./db/migrations/**/*"] },
   experimental: {
     authInterrupts: true,
     serverActions: { bodySizeLimit: "256kb" },

@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
+import { IS_ARTIFACT } from "./version";
 
 /**
  * What a runner keeps on its own disk: its key pair and its registration (runner id, access token).
@@ -14,8 +16,16 @@ export const KEY_FILE = "runner-key.json";
 /** The registration file: runner id, access token, plane URL (0600). */
 export const CREDENTIALS_FILE = "credentials.json";
 
-/** Where `npm run runner` keeps its state unless told otherwise. */
-export const DEFAULT_DATA_DIR = ".data/runner";
+/**
+ * Where the runner keeps its state unless told otherwise: `/var/lib/scm-runner` for the installed
+ * artifact run as root (a shared runner), `$XDG_DATA_HOME/scm-runner` (~/.local/share) for it run as
+ * a user, and `.data/runner` in a checkout of the project (`npm run runner`).
+ */
+export const DEFAULT_DATA_DIR = IS_ARTIFACT
+  ? process.getuid?.() === 0
+    ? "/var/lib/scm-runner"
+    : path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share"), "scm-runner")
+  : ".data/runner";
 /** Where the embedded runner of `npm run dev` keeps its state. */
 export const EMBEDDED_DATA_DIR = ".data/local-runner";
 
@@ -123,6 +133,12 @@ function alive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/** The id of the runner process holding the data directory, or null when none is running there. */
+export async function runningPid(dir: string): Promise<number | null> {
+  const owner = Number((await fs.readFile(path.join(dir, LOCK_FILE), "utf8").catch(() => "")).trim());
+  return Number.isInteger(owner) && owner > 0 && alive(owner) ? owner : null;
 }
 
 /**

@@ -8,7 +8,7 @@ import { runWorker } from "./worker";
 /** How often the embedded runner asks the app again while it starts or awaits first-run setup. */
 const BOOTSTRAP_RETRY_MS = 2_000;
 
-/** The embedded runner's settings, from the environment `npm run dev` gives it. */
+/** The embedded runner's settings, from the environment `npm start` (or `npm run dev`) gives it. */
 export type EmbeddedConfig = { planeUrl: string; bootstrapSecret: string; dataDir: string; concurrency?: number; shutdownGraceMs?: number };
 
 /** Reads `RUNNER_PLANE_URL` and `LOCAL_RUNNER_BOOTSTRAP_SECRET`, or names the ones missing. */
@@ -21,7 +21,7 @@ export function embeddedConfigFromEnv(env: NodeJS.ProcessEnv): { planeUrl: strin
 /**
  * Asks the app for a registration token for its "Local runner" until it gets one. Before the app
  * listens, and before first-run setup has created the organization (404), it waits quietly: that is
- * the normal state of a fresh `npm run dev`, said once, not every two seconds.
+ * the normal state of a fresh `npm start`, said once, not every two seconds.
  */
 async function bootstrapToken(config: EmbeddedConfig, stop: AbortSignal): Promise<string | null> {
   const client = createPlaneClient({ planeUrl: config.planeUrl });
@@ -67,7 +67,7 @@ async function awaitApp(planeUrl: string, accessToken: string, stop: AbortSignal
 }
 
 /**
- * `start --embedded`: the local runner `npm run dev` starts next to the app. It registers itself
+ * `start --embedded`: the local runner `npm start` (and `npm run dev`) starts next to the app. It registers itself
  * through the app's local bootstrap endpoint (once the organization exists) unless it already has a
  * registration for this app, then works like any runner. If the app later refuses its token (the
  * runner was deleted, or the database was reset), it registers again instead of stopping.

@@ -1,5 +1,5 @@
 import type { CredentialMessage } from "@/lib/git-auth/job-payloads";
-import { RUNNER_API_PATH, type EnvironmentRefusal, type JobResultRequest, type RegisterRequest, type RegisterResponse, type RunnerHello, type RunnerJobMessage } from "@/lib/runners/protocol";
+import { RUNNER_API_PATH, type EnvironmentRefusal, type JobResultRequest, type RegisterRequest, type RegisterResponse, type RunnerHello, type RunnerIdentity, type RunnerJobMessage } from "@/lib/runners/protocol";
 import type { CredentialPlane, NeedsReauthRequest, RotateCredentialRequest } from "./credentials/credential-plane";
 import { describeNetworkError } from "./net-error";
 import { USER_AGENT } from "./version";
@@ -60,9 +60,11 @@ export type PlaneClient = CredentialPlane & {
   readonly planeUrl: string;
   register: (body: RegisterRequest) => Promise<RegisterResponse>;
   localBootstrap: (secret: string) => Promise<{ registrationToken: string; runnerId: string }>;
-  me: (signal?: AbortSignal) => Promise<{ runnerId: string; name: string; keyId: string }>;
+  /** Who this access token belongs to, changing nothing (`status`, the embedded runner's wait for the app). */
+  me: (signal?: AbortSignal) => Promise<RunnerIdentity>;
   /** `POST /me`: connects, saying which version runs and how it isolates environments. */
-  hello: (hello: RunnerHello, signal?: AbortSignal) => Promise<{ runnerId: string; name: string; keyId: string }>;
+  hello: (hello: RunnerHello, signal?: AbortSignal) => Promise<RunnerIdentity>;
+
   environmentCredential: (environmentId: string, signal?: AbortSignal) => Promise<CredentialMessage>;
   /** Reports a request refused inside an environment, for the trail's security events. */
   environmentRefusal: (environmentId: string, refusal: EnvironmentRefusal, signal?: AbortSignal) => Promise<void>;
@@ -115,8 +117,8 @@ export function createPlaneClient(opts: { planeUrl: string; accessToken?: string
     register: async (body) => (await call<RegisterResponse>("POST", "/register", { body })).body,
     localBootstrap: async (secret) =>
       (await call<{ registrationToken: string; runnerId: string }>("POST", "/local-bootstrap", { body: {}, headers: { "x-local-runner-secret": secret } })).body,
-    me: async (signal) => (await call<{ runnerId: string; name: string; keyId: string }>("GET", "/me", { signal })).body,
-    hello: async (hello, signal) => (await call<{ runnerId: string; name: string; keyId: string }>("POST", "/me", { body: hello, signal })).body,
+    me: async (signal) => (await call<RunnerIdentity>("GET", "/me", { signal })).body,
+    hello: async (hello, signal) => (await call<RunnerIdentity>("POST", "/me", { body: hello, signal })).body,
     environmentCredential: async (environmentId, signal) => (await call<CredentialMessage>("GET", `/environments/${encodeURIComponent(environmentId)}/credential`, { signal })).body,
     environmentRefusal: async (environmentId, refusal, signal) => {
       await call("POST", `/environments/${encodeURIComponent(environmentId)}/refusals`, { body: refusal, signal });

@@ -4,6 +4,7 @@ import { createCredentialBroker } from "./credentials/credential-broker";
 import { loadRegistration, lockDataDir, type StoredCredentials, type StoredKey } from "./data-dir";
 import { startEnvironmentHost } from "./environments/environment-host";
 import { detectIsolation } from "./isolation/isolation";
+import { versionCompatibility } from "@/lib/runners/version-compat";
 import { RUNNER_VERSION } from "./version";
 import { JobAborted } from "./jobs/types";
 import { startJob, type RunningJob } from "./execute-job";
@@ -140,7 +141,11 @@ async function work(opts: { dataDir: string; stop: AbortSignal; concurrency?: nu
     try {
       if (!connected) {
         const me = await client.hello({ version: RUNNER_VERSION, isolation: isolation.mode }, opts.stop);
-        log.info(failures > 0 ? "plane.reconnected" : "runner.connected", { runnerId: me.runnerId, name: me.name, planeUrl: client.planeUrl, failures });
+        log.info(failures > 0 ? "plane.reconnected" : "runner.connected", { runnerId: me.runnerId, name: me.name, planeUrl: client.planeUrl, failures, version: RUNNER_VERSION, planeVersion: me.planeVersion });
+        const compatibility = me.planeVersion ? versionCompatibility(RUNNER_VERSION, me.planeVersion) : null;
+        if (compatibility && compatibility.status !== "same") {
+          log[compatibility.status === "incompatible" ? "warn" : "info"]("runner.version_differs", { version: RUNNER_VERSION, planeVersion: me.planeVersion, message: compatibility.message });
+        }
         connected = true;
         failures = 0;
       }

@@ -1,5 +1,6 @@
-// Starts the built app for the end-to-end tests on a fresh embedded database of its own
-// (removed on exit). Builds first if there is no build yet.
+// Starts the production build (the standalone server, as `npm start` and the image run it) for the
+// end-to-end tests on a fresh embedded database of its own (removed on exit). Builds first if there
+// is no build yet.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -7,16 +8,19 @@ import path from "node:path";
 
 const port = process.env.E2E_PORT ?? "3210";
 // NEXT_DIST_DIR lets a run use a build directory of its own (see next.config.ts).
-if (!fs.existsSync(path.join(process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
-  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
+const server = path.resolve(process.env.NEXT_DIST_DIR || ".next", "standalone", "server.js");
+if (!fs.existsSync(server)) {
+  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "scm-e2e-"));
-const child = spawn("npx", ["next", "start", "-p", port, "-H", "localhost"], {
+const child = spawn(process.execPath, [server], {
   stdio: "inherit",
   env: {
     ...process.env,
     NODE_ENV: "production",
+    PORT: port,
+    HOSTNAME: "localhost",
     DATA_DIR: dataDir,
     DATABASE_URL: "",
     PUBLIC_BASE_URL: `http://localhost:${port}`,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: every check the project has, in order — types, lint, unit + integration tests
-// (vitest; integration runs on PGlite and, when TEST_DATABASE_URL is set, on PostgreSQL too), a
-// production build, and the end-to-end tests in Chromium (Playwright). Every stage runs even when
+// `npm test`: every check the project has, in order — types, lint, the production build (and the
+// runner artifact), unit + integration tests (vitest; integration runs on PGlite and, when
+// TEST_DATABASE_URL is set, on PostgreSQL too), and the end-to-end tests in Chromium (Playwright). Every stage runs even when
 // an earlier one fails, so one run shows everything that is wrong. The last line is a plain
 // `N passed, N failed, N skipped` summary read from the test runners' JSON reports; the exit code
 // is non-zero when anything failed.
@@ -45,6 +45,8 @@ function readJson(file) {
 
 check("typecheck", "npx", ["tsc", "--noEmit"]);
 check("lint", "npx", ["eslint", "."]);
+// Before the tests: some of them run the standalone output and the runner artifact it serves.
+const built = check("production build and runner artifact", process.execPath, ["scripts/build.mjs"]);
 
 const vitestReport = path.join(reportDir, "vitest.json");
 const vitestOk = run("unit and integration tests (vitest)", "npx", [
@@ -64,7 +66,6 @@ if (vitest) {
 } else if (!vitestOk) totals.failed += 1;
 if (!vitestOk) failures.push("vitest");
 
-const built = check("production build", "npx", ["next", "build"]);
 
 if (built) {
   const playwrightReport = path.join(reportDir, "playwright.json");

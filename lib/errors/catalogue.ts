@@ -328,6 +328,13 @@ export const errorCatalogue = {
     explanation: "This runner runs every environment as one OS user, so environments on it could read each other's credentials. It already hosts another person's environments, so it is kept to that person.",
     remedy: "Choose another runner, ask an admin to run this one as root (an OS user per environment), or ask an admin to allow shared use of it in Settings > Runners.",
   },
+  /** The runner artifact download, from a plane started without its build (`npm run build`). */
+  runner_artifact_unavailable: {
+    status: 503,
+    title: "No runner artifact on this server",
+    explanation: "This management plane was started without the runner artifact its build makes (dist/runner), so it has no runner to hand out.",
+    remedy: "Start it with `npm start` or from the plane image (both include the artifact), or run `npm run build` and restart it.",
+  },
   /** A runner API call with a missing, wrong or revoked runner access token. */
   runner_token_invalid: {
     status: 401,

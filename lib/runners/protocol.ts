@@ -9,7 +9,8 @@ import { providerIds } from "../providers/types";
  *   GET  /jobs?wait=SECONDS        Authorization: Bearer <access token>              → { jobs: RunnerJobMessage[] }
  *   POST /jobs/{id}/progress       { attempt, stage } (renews the lease)             → { ok: true, leaseExpiresAt }
  *   POST /jobs/{id}/result         JobResultRequest                                  → { ok: true }
- *   POST /me                       { version, isolation } on connecting                → { runnerId, name, keyId }
+ *   POST /me                       { version, isolation } on connecting                → RunnerIdentity
+ *   GET  /me                       who this access token belongs to (`status`)          → RunnerIdentity
  *   GET  /credentials?userId&host  a user's sealed credential for a host (jobs)        → CredentialMessage
  *   GET  /environments/{id}/credential   the owner's credential for an environment's git → CredentialMessage
  *   POST /environments/{id}/refusals     a request the runner refused as a security event → { ok: true }
@@ -93,6 +94,9 @@ export const runnerHelloSchema = z.object({
   isolation: z.enum(runnerIsolationModes),
 });
 export type RunnerHello = z.infer<typeof runnerHelloSchema>;
+
+/** What `/me` answers: the runner the access token belongs to, and the plane's version (absent from planes before 0.1.0's artifact). */
+export type RunnerIdentity = { runnerId: string; name: string; keyId: string; planeVersion?: string };
 
 /**
  * `POST /environments/{id}/refusals`: the runner refused a request that came from inside that

@@ -6,12 +6,13 @@ import { Button } from "@/components/ui/button";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
+import type { RunnerInstall } from "@/lib/runners/runner-install";
 import { RegistrationInstructions } from "./registration-instructions";
 
 type Created = { runnerId: string; name: string; registrationToken: string; expiresAt: string };
 
 /** Creates a runner and shows its one-time registration token with the commands to use it. */
-export function CreateRunnerForm({ publicBaseUrl }: { publicBaseUrl: string }) {
+export function CreateRunnerForm({ install }: { install: RunnerInstall }) {
   const [created, setCreated] = useState<Created | null>(null);
   const { pending, onSubmit, fieldErrors, error } = useFormAction(createRunnerAction, { onSuccess: setCreated, resetOnSuccess: true });
   return (
@@ -30,7 +31,7 @@ export function CreateRunnerForm({ publicBaseUrl }: { publicBaseUrl: string }) {
       </form>
       <div className="mt-3 flex flex-col gap-2">
         {error && !error.fieldErrors ? <ErrorAlert code={error.code} message={error.message} /> : null}
-        {created ? <RegistrationInstructions runnerName={created.name} token={created.registrationToken} expiresAt={created.expiresAt} publicBaseUrl={publicBaseUrl} /> : null}
+        {created ? <RegistrationInstructions runnerName={created.name} token={created.registrationToken} expiresAt={created.expiresAt} install={install} /> : null}
       </div>
     </section>
   );

@@ -2,6 +2,7 @@
 
 import { useId } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
+import { runnerInstallCommands, type RunnerInstall } from "@/lib/runners/runner-install";
 import { formatDateTime } from "./format-time";
 
 function Command({ label, command }: { label: string; command: string }) {
@@ -12,7 +13,7 @@ function Command({ label, command }: { label: string; command: string }) {
         {label}
       </p>
       <div className="flex items-start gap-2">
-        <pre tabIndex={0} aria-labelledby={id} className="min-w-0 flex-1 overflow-x-auto rounded bg-gray-900 px-3 py-2 font-mono text-xs text-white">
+        <pre tabIndex={0} aria-labelledby={id} className="min-w-0 flex-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-gray-900 px-3 py-2 font-mono text-xs text-white">
           {command}
         </pre>
         <CopyButton value={command} label="Copy command" />
@@ -22,12 +23,13 @@ function Command({ label, command }: { label: string; command: string }) {
 }
 
 /**
- * The one-time registration token with the exact commands to register and start the runner.
- * Shown once, right after the token is issued; only its hash is stored.
+ * The one-time registration token with the exact commands to install the runner artifact this
+ * server serves, register it and keep it running. Shown once, right after the token is issued;
+ * only its hash is stored.
  */
-export function RegistrationInstructions({ runnerName, token, expiresAt, publicBaseUrl }: { runnerName: string; token: string; expiresAt: string; publicBaseUrl: string }) {
+export function RegistrationInstructions({ runnerName, token, expiresAt, install }: { runnerName: string; token: string; expiresAt: string; install: RunnerInstall }) {
   const inputId = useId();
-  const register = `npm run runner -- register --url ${publicBaseUrl} --token ${token}`;
+  const commands = runnerInstallCommands(install, token);
   return (
     <div className="rounded-md border border-green-700 bg-green-50 p-3 text-sm text-green-900" role="status" data-testid="registration-instructions">
       <p className="font-medium">Registration token for {runnerName}</p>
@@ -42,9 +44,18 @@ export function RegistrationInstructions({ runnerName, token, expiresAt, publicB
         <CopyButton value={token} label="Copy token" />
       </div>
       <div className="mt-3 flex flex-col gap-2 text-gray-900">
-        <p className="text-gray-800">On the machine that will run it, in a checkout of this project:</p>
-        <Command label="1. Register (creates the runner's key pair and exchanges the token)" command={register} />
-        <Command label="2. Start it (keep it running; it connects out to this server)" command="npm run runner -- start" />
+        <p className="text-gray-800">
+          On the machine that will run it (Linux with Node 20.9 or newer and git; as root, each environment gets an OS user of its own):
+        </p>
+        {commands.install && install.artifact ? (
+          <Command label={`1. Install runner ${install.artifact.version} (sha256 ${install.artifact.sha256.slice(0, 16)}…)`} command={commands.install} />
+        ) : (
+          <p className="rounded border border-yellow-700 bg-yellow-50 px-2 py-1 text-yellow-900">
+            1. This server has no runner artifact to hand out (it was started without its build). Start it with <code>npm start</code>, or run <code>npm run build</code>, then reload this page.
+          </p>
+        )}
+        <Command label="2. Register (creates the runner's key pair and exchanges the token)" command={commands.register} />
+        <Command label="3. Keep it running as a systemd service (or run it in the foreground: sudo scm-runner start)" command={commands.service} />
       </div>
     </div>
   );

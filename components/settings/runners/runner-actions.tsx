@@ -6,6 +6,7 @@ import { deleteRunnerAction, rotateRegistrationTokenAction } from "@/app/(settin
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { useActionCall } from "@/components/ui/use-action-call";
+import type { RunnerInstall } from "@/lib/runners/runner-install";
 import { RegistrationInstructions } from "./registration-instructions";
 
 type RunnerRef = { id: string; name: string; registered: boolean; integrations: number; connectedUsers: number };
@@ -15,7 +16,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** Rotate the registration token (with what re-registering means) and delete the runner (with what it takes along). */
-export function RunnerActions({ runner, publicBaseUrl, afterDeleteHref }: { runner: RunnerRef; publicBaseUrl: string; afterDeleteHref?: string }) {
+export function RunnerActions({ runner, install, afterDeleteHref }: { runner: RunnerRef; install: RunnerInstall; afterDeleteHref?: string }) {
   const router = useRouter();
   const [confirmRotate, setConfirmRotate] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -71,7 +72,7 @@ export function RunnerActions({ runner, publicBaseUrl, afterDeleteHref }: { runn
         </div>
       </Dialog>
       <Dialog open={token !== null} onClose={() => setToken(null)} title={`New registration token for ${runner.name}`}>
-        {token ? <RegistrationInstructions runnerName={runner.name} token={token.registrationToken} expiresAt={token.expiresAt} publicBaseUrl={publicBaseUrl} /> : null}
+        {token ? <RegistrationInstructions runnerName={runner.name} token={token.registrationToken} expiresAt={token.expiresAt} install={install} /> : null}
         <div className="mt-4 flex justify-end">
           <Button variant="secondary" onClick={() => setToken(null)}>
             Done

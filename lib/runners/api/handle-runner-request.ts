@@ -10,6 +10,7 @@ import { bootstrapLocalRunner } from "../bootstrap-local-runner";
 import { completeJob, reportJobProgress } from "../jobs/complete-job";
 import { pollJobs } from "../jobs/poll-jobs";
 import { environmentRefusalSchema, jobProgressRequestSchema, jobResultRequestSchema, MAX_POLL_WAIT_SECONDS, registerRequestSchema, runnerHelloSchema } from "../protocol";
+import { PLANE_VERSION } from "../../version";
 import { reportRunnerHello } from "../report-runner-hello";
 import { getEnvironmentCredential } from "../../environments/get-environment-credential";
 import { recordEnvironmentRefusal } from "../../environments/record-environment-refusal";
@@ -139,10 +140,10 @@ export async function handleRunnerRequest(request: Request, path: string[], opts
     }
     if (route === "POST /me") {
       const hello = parse(runnerHelloSchema, await readJson(request));
-      return Response.json(await reportRunnerHello({ db, runner, hello }));
+      return Response.json({ ...(await reportRunnerHello({ db, runner, hello })), planeVersion: PLANE_VERSION });
     }
     if (route === "GET /me") {
-      return Response.json({ runnerId: runner.id, name: runner.name, keyId: runner.keyId });
+      return Response.json({ runnerId: runner.id, name: runner.name, keyId: runner.keyId, planeVersion: PLANE_VERSION });
     }
     throw new AppError("not_found");
   } catch (e) {

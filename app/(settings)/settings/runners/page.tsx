@@ -5,6 +5,7 @@ import { CreateRunnerForm } from "@/components/settings/runners/create-runner-fo
 import { RunnerActions } from "@/components/settings/runners/runner-actions";
 import { IsolationBadge } from "@/components/settings/runners/isolation-badge";
 import { liveRunnerOf } from "@/components/settings/runners/live-runner";
+import { RunnerVersion } from "@/components/settings/runners/runner-version";
 import { RunnerStatusBadge } from "@/components/settings/runners/runner-status-badge";
 import { ShownRunnersProvider } from "@/components/settings/runners/use-runner-status";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -14,6 +15,7 @@ import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
 import { getEnv } from "@/lib/env";
+import { runnerInstall } from "@/lib/runners/runner-artifact";
 import { listRunners } from "@/lib/runners/list-runners";
 import { listRunnersSchema } from "@/lib/runners/schemas";
 import { sectionRoles } from "@/lib/settings/sections";
@@ -23,6 +25,7 @@ export const metadata: Metadata = { title: "Runners" };
 export default async function RunnersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor(sectionRoles("runners"));
   const env = getEnv();
+  const install = await runnerInstall(env.PUBLIC_BASE_URL);
   const parsed = listRunnersSchema.safeParse(await searchParams);
   const { q, page } = parsed.success ? parsed.data : { q: undefined, page: 1 };
   const runners = await listRunners({ db: await getDb(), actor, offlineAfterMs: env.RUNNER_OFFLINE_AFTER_SECONDS * 1000, q, page });
@@ -35,7 +38,7 @@ export default async function RunnersPage({ searchParams }: { searchParams: Prom
         description="Runners clone repositories into environments and hold your organization's Git credentials, sealed to their own keys. Each runner has its own Git provider configuration."
       />
       <div className="flex flex-col gap-8">
-        <CreateRunnerForm publicBaseUrl={env.PUBLIC_BASE_URL} />
+        <CreateRunnerForm install={install} />
         <section aria-labelledby="runners-heading" className="flex flex-col gap-3">
           <div className="flex flex-wrap items-end justify-between gap-3">
             <h2 id="runners-heading" className="text-lg font-semibold text-gray-900">
@@ -91,7 +94,9 @@ export default async function RunnersPage({ searchParams }: { searchParams: Prom
                       <TD>
                         <IsolationBadge isolation={r.isolation} sharedUse={r.sharedUse} />
                       </TD>
-                      <TD className="text-gray-800">{r.version ?? <span className="text-gray-600">—</span>}</TD>
+                      <TD>
+                        <RunnerVersion version={r.version} />
+                      </TD>
                       <TD>
                         {r.fingerprint ? (
                           <code className="text-xs text-gray-800" title={r.fingerprint}>
@@ -110,7 +115,7 @@ export default async function RunnersPage({ searchParams }: { searchParams: Prom
                           </Link>
                           <RunnerActions
                             runner={{ id: r.id, name: r.name, registered: r.registeredAt !== null, integrations: r.integrations, connectedUsers: r.connectedUsers }}
-                            publicBaseUrl={env.PUBLIC_BASE_URL}
+                            install={install}
                           />
                         </div>
                       </TD>

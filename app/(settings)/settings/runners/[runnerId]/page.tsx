@@ -7,6 +7,7 @@ import { LastTestSummary } from "@/components/settings/runners/last-test-summary
 import { RemoveIntegrationButton } from "@/components/settings/runners/remove-integration-button";
 import { RunnerActions } from "@/components/settings/runners/runner-actions";
 import { liveRunnerOf } from "@/components/settings/runners/live-runner";
+import { RunnerVersion } from "@/components/settings/runners/runner-version";
 import { RunnerStatusBadge } from "@/components/settings/runners/runner-status-badge";
 import { SharedUseControl } from "@/components/settings/runners/shared-use-control";
 import { Badge } from "@/components/ui/badge";
@@ -15,6 +16,7 @@ import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
 import { getEnv } from "@/lib/env";
+import { runnerInstall } from "@/lib/runners/runner-artifact";
 import { listIntegrations } from "@/lib/integrations/list-integrations";
 import { getProvider } from "@/lib/providers";
 import { sectionRoles } from "@/lib/settings/sections";
@@ -30,6 +32,7 @@ export default async function RunnerPage({ params }: { params: Promise<{ runnerI
   const runner = await loadRunner(actor, runnerId);
   const integrations = await listIntegrations({ db: await getDb(), actor, runnerId: runner.id });
   const env = getEnv();
+  const install = await runnerInstall(env.PUBLIC_BASE_URL);
   const renderedAt = new Date().toISOString();
   const base = `/settings/runners/${runner.id}`;
 
@@ -52,7 +55,7 @@ export default async function RunnerPage({ params }: { params: Promise<{ runnerI
         actions={
           <RunnerActions
             runner={{ id: runner.id, name: runner.name, registered: runner.registeredAt !== null, integrations: runner.integrations, connectedUsers: runner.connectedUsers }}
-            publicBaseUrl={env.PUBLIC_BASE_URL}
+            install={install}
             afterDeleteHref="/settings/runners"
           />
         }
@@ -80,7 +83,9 @@ export default async function RunnerPage({ params }: { params: Promise<{ runnerI
             </div>
             <div>
               <dt className="font-medium text-gray-700">Version</dt>
-              <dd className="mt-1 text-gray-900">{runner.version ?? "—"}</dd>
+              <dd className="mt-1">
+                <RunnerVersion version={runner.version} full />
+              </dd>
             </div>
             <div>
               <dt className="font-medium text-gray-700">Registered</dt>
