@@ -27,12 +27,25 @@ let closed = false;
 /** No runner process lives longer than this, whatever happens to the test that started it. */
 const MAX_LIFETIME_MS = 300_000;
 
-/** Starts `runner/cli.ts` with the repository's tsx loader (what `npm run runner --` runs, minus npm). */
+/** What the tests start as the runner: the sources through tsx unless a test file switched to the artifact. */
+let runnerCommand: { args: string[]; cwd: string; env: NodeJS.ProcessEnv } = { args: ["--import", "tsx", CLI], cwd: ROOT, env: process.env };
+
+/**
+ * Makes this test file's runners the installed artifact `bundle` (scm-runner.mjs), run with plain
+ * `node` from `cwd` with no loader, no NODE_PATH and nothing of the repository in reach.
+ */
+export function useRunnerArtifact(bundle: string, cwd: string): void {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) if (name === "NODE_OPTIONS" || name === "NODE_PATH" || name.startsWith("npm_") || name.startsWith("VITEST")) delete env[name];
+  runnerCommand = { args: [bundle], cwd, env };
+}
+
+/** Starts `runner/cli.ts` with the repository's tsx loader (what `npm run runner --` runs, minus npm), or the artifact (`useRunnerArtifact`). */
 export function spawnRunner(args: string[], env: Record<string, string | undefined> = {}): RunnerProcess {
   if (closed) throw new Error("the test file has finished; not starting another runner");
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
+  const child = spawn(process.execPath, [...runnerCommand.args, ...args], {
+    cwd: runnerCommand.cwd,
+    env: { ...runnerCommand.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   started.add(child);
