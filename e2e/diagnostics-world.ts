@@ -13,7 +13,7 @@ function track(child: ChildProcess): Proc {
   return { child, output: () => text };
 }
 
-/** `npm run runner -- ...` in its own process group (so stopping it stops tsx too); `env` adds variables (e.g. `LOG_LEVEL`). */
+/** `npm run runner -- ...` (the runner artifact) in its own process group (so stopping it stops the runner too); `env` adds variables (e.g. `LOG_LEVEL`). */
 export function runnerProcess(args: string[], dataDir: string, env: Record<string, string> = {}): Proc {
   return track(spawn("npm", ["run", "--silent", "runner", "--", ...args, "--data-dir", dataDir], { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_ENV: "production", ...env } }));
 }

@@ -143,8 +143,8 @@ test.describe.serial("Environment page, reconnect and delete with a real runner"
       expect(await osUserExists(osUser), `OS user ${osUser}`).toBe(true);
     }
     const dataDirShown = path.dirname(path.dirname(clonePath));
-    await expect(envPage.command("Git as the environment")).toHaveText(`npm run -s runner -- exec --data-dir ${dataDirShown} --environment ${environmentId} -- git status`);
-    await expect(envPage.command("Agent tools endpoint")).toHaveText(`npm run -s agent-tools -- endpoint --environment ${environmentId} --data-dir ${dataDirShown}`);
+    await expect(envPage.command("Git as the environment")).toHaveText(`scm-runner exec --data-dir ${dataDirShown} --environment ${environmentId} -- git status`);
+    await expect(envPage.command("Agent tools endpoint")).toHaveText(`scm-runner agent-tools endpoint --environment ${environmentId} --data-dir ${dataDirShown}`);
     await expect(envPage.history()).toContainText("Clone");
     await expectNoSeriousA11yViolations(page);
     await page.setViewportSize({ width: 1280, height: 900 });

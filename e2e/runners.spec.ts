@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,9 +7,26 @@ import { RunnersPage } from "./pages/runners-page";
 
 const PLANE_URL = `http://localhost:${process.env.E2E_PORT ?? "3210"}`;
 
-/** Runs `npm run runner -- ...` in its own process group (so stopping it stops tsx too). */
-function runner(args: string[], dataDir: string): ChildProcess {
-  return spawn("npm", ["run", "--silent", "runner", "--", ...args, "--data-dir", dataDir], { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_ENV: "production" } });
+/**
+ * Runs the runner artifact installed in `installDir` as Settings > Runners says (`scm-runner ...`),
+ * with plain node from outside the checkout, in its own process group.
+ */
+function runner(installDir: string, args: string[], dataDir: string): ChildProcess {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_OPTIONS" && k !== "NODE_PATH" && !k.startsWith("npm_")));
+  return spawn(process.execPath, [path.join(installDir, "scm-runner.mjs"), ...args, "--data-dir", dataDir], { cwd: installDir, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...env, NODE_ENV: "production" } });
+}
+
+/** Does what the install command does (download the archive this plane serves, unpack it), into `dir` instead of /opt/scm-runner. */
+async function install(installCommand: string, dir: string): Promise<void> {
+  const url = /curl -fsSL (\S+) \|/.exec(installCommand)?.[1];
+  expect(url, installCommand).toBeTruthy();
+  const archive = await fetch(url!);
+  expect(archive.status).toBe(200);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = `${dir}.tgz`;
+  fs.writeFileSync(file, Buffer.from(await archive.arrayBuffer()));
+  const untar = spawnSync("tar", ["-xzf", file, "-C", dir, "--strip-components=1"], { encoding: "utf8" });
+  expect(untar.status, untar.stderr).toBe(0);
 }
 
 function output(child: ChildProcess): () => string {
@@ -60,12 +77,15 @@ function stop(child: ChildProcess | null) {
 
 test.describe("Settings > Runners", () => {
   let sandbox: Awaited<ReturnType<typeof startSandboxProcess>> | null = null;
+  let root: string;
   let dataDir: string;
   let worker: ChildProcess | null = null;
 
   test.beforeAll(async () => {
     sandbox = await startSandboxProcess();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "scm-e2e-runner-"));
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "scm-e2e-runner-"));
+    fs.chmodSync(root, 0o711);
+    dataDir = path.join(root, "data");
   });
 
   test.afterAll(async () => {
@@ -73,7 +93,7 @@ test.describe("Settings > Runners", () => {
     if (worker) await exitCode(worker);
     stop(sandbox?.child ?? null);
     if (sandbox) await exitCode(sandbox.child);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
   });
 
   test("an admin creates a runner, registers it, configures GitHub with OAuth and PAT, and passes Save & Test", async ({ page, org }) => {
@@ -84,20 +104,28 @@ test.describe("Settings > Runners", () => {
     await runners.goto();
 
     const name = `e2e-runner-${Date.now().toString(36)}`;
-    const { token, registerCommand } = await runners.createRunner(name);
+    const { token, installCommand, registerCommand, serviceCommand } = await runners.createRunner(name);
     expect(token).toMatch(/^scmr_reg_/);
-    expect(registerCommand).toBe(`npm run runner -- register --url ${PLANE_URL} --token ${token}`);
+    const { version } = JSON.parse(fs.readFileSync("package.json", "utf8")) as { version: string };
+    expect(installCommand).toContain(`curl -fsSL ${PLANE_URL}/downloads/scm-runner-${version}.tgz | sudo tar -xz -C /opt/scm-runner --strip-components=1`);
+    expect(registerCommand).toBe(`sudo scm-runner register --url ${PLANE_URL} --token ${token}`);
+    expect(serviceCommand).toContain("sudo systemctl enable --now scm-runner");
     await runners.expectStatus(name, "unregistered", 1_000);
 
-    const register = runner(["register", "--url", PLANE_URL, "--token", token], dataDir);
+    const installDir = path.join(root, "opt", "scm-runner");
+    await install(installCommand, installDir);
+    const register = runner(installDir, ["register", "--url", PLANE_URL, "--token", token], dataDir);
     const registerLog = output(register);
     expect(await exitCode(register), registerLog()).toBe(0);
-    worker = runner(["start"], dataDir);
+    worker = runner(installDir, ["start"], dataDir);
     const workerLog = output(worker);
 
     // The list follows the runner's state by itself while it is open.
     await runners.expectStatus(name, "online");
     await expect(runners.row(name)).toContainText(/[0-9a-f]{2}(:[0-9a-f]{2}){7}/);
+    // Same version as the plane: no upgrade hint.
+    await expect(runners.row(name)).toContainText(version);
+    await expect(runners.row(name).getByText(/Upgrade needed|Update available/)).toHaveCount(0);
 
     // The token was shown once: a fresh visit does not show it again.
     await runners.goto();

@@ -10,15 +10,16 @@ export class RunnersPage {
   }
 
   /** Creates a runner and returns the registration token and the register command shown (once). */
-  async createRunner(name: string): Promise<{ token: string; registerCommand: string }> {
+  /** Creates a runner; answers its one-time token and the install, register and service commands shown with it. */
+  async createRunner(name: string): Promise<{ token: string; installCommand: string; registerCommand: string; serviceCommand: string }> {
     const form = this.page.getByRole("region", { name: "Create a runner" });
     await form.getByLabel("Runner name").fill(name);
     await form.getByRole("button", { name: "Create runner" }).click();
     const instructions = this.page.getByTestId("registration-instructions");
     await expect(instructions).toContainText(`Registration token for ${name}`);
     const token = await instructions.getByLabel("Registration token", { exact: true }).inputValue();
-    const registerCommand = (await instructions.locator("pre").first().textContent()) ?? "";
-    return { token, registerCommand };
+    const command = async (label: RegExp) => (await instructions.getByLabel(label).textContent()) ?? "";
+    return { token, installCommand: await command(/^1\. Install runner/), registerCommand: await command(/^2\. Register/), serviceCommand: await command(/^3\. Keep it running/) };
   }
 
   row(name: string) {
