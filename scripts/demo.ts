@@ -1,7 +1,7 @@
 // `npm run demo`: the offline demo. Starts the provider sandbox (GitHub and GitLab stand-ins on
 // fixed loopback ports), seeds a demo organization whose embedded local runner offers sandbox
-// GitHub and GitLab integrations, then runs the embedded default (`scripts/dev.mjs`) on a data
-// directory of its own, so a newcomer can connect accounts, create environments, push and
+// GitHub and GitLab integrations, then runs the embedded default on a data
+// directory of its own on the production build (`scripts/start.mjs`), so a newcomer can connect accounts, create environments, push and
 // disconnect without any real provider, and without touching the developer's `.data`.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -18,8 +18,8 @@ import { startSandbox, type Sandbox } from "@/sandbox";
 /** A problem the user can fix from the message alone: printed without a stack trace. */
 class DemoError extends Error {}
 
-/** How long `next dev` may take to answer its first request (it compiles the page on demand). */
-const READY_TIMEOUT_MS = 180_000;
+/** How long the app may take to answer its first request (`npm start` builds the production app first when it has to). */
+const READY_TIMEOUT_MS = 600_000;
 /** How long the app and runner get to stop after Ctrl-C before they are killed. */
 const STOP_GRACE_MS = 15_000;
 
@@ -104,14 +104,13 @@ function startApp(s: Settings): ChildProcess {
     PORT: String(s.appPort),
     PUBLIC_BASE_URL: s.appUrl,
     SCM_ALLOW_LOOPBACK_HOSTS: "1",
-    // A build directory of its own, so the demo never races a test or benchmark build in `.next`.
-    NEXT_DIST_DIR: process.env.NEXT_DIST_DIR || ".next-demo",
     // The banner is what matters; LOG_LEVEL=info shows the app's and the runner's JSON logs.
     LOG_LEVEL: process.env.LOG_LEVEL || "warn",
   };
   // The demo was seeded into the embedded database; a DATABASE_URL from the shell would bypass it.
   delete env.DATABASE_URL;
-  return spawn(process.execPath, [path.join("scripts", "dev.mjs")], { stdio: "inherit", env });
+  // The product as `npm start` runs it: the production build (made first when missing or stale).
+  return spawn(process.execPath, [path.join("scripts", "start.mjs")], { stdio: "inherit", env });
 }
 
 /** Resolves once the app answers (any status below 500), or false on timeout or when it exits. */
@@ -158,7 +157,7 @@ async function main(): Promise<void> {
 
   const ready = await waitForApp(s.appUrl, app);
   if (stopping || app.exitCode !== null) return;
-  if (!ready) console.log(`The app has not answered at ${s.appUrl} yet; it may still be compiling.`);
+  if (!ready) console.log(`The app has not answered at ${s.appUrl} yet; it may still be building.`);
   const shown = (dir: string) => path.relative(process.cwd(), dir) || dir;
   const environments = shown(environmentsDir(runnerDataDir(s.dataDir)));
   console.log(`\n${demoBanner({ seed, appUrl: s.appUrl, urls: sandbox.urls, dataDir: shown(s.dataDir), environmentsDir: environments })}\n`);

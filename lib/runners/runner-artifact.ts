@@ -15,21 +15,22 @@ const manifestSchema = z.object({
 
 /** Where the build put it: RUNNER_ARTIFACT_DIR, else `dist/runner` in the working directory (the standalone output has it there). */
 export function runnerArtifactDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.RUNNER_ARTIFACT_DIR || path.join(process.cwd(), "dist", "runner"));
+  // turbopackIgnore: a path known only at run time, which the build must not trace (it would copy the whole project).
+  return path.resolve(/* turbopackIgnore: true */ env.RUNNER_ARTIFACT_DIR || path.join(/* turbopackIgnore: true */ process.cwd(), "dist", "runner"));
 }
 
 /** The artifact, or null when this plane was started without one (a development server before `npm run build`). */
 export async function readRunnerArtifact(dir = runnerArtifactDir()): Promise<RunnerArtifact | null> {
   let text: string;
   try {
-    text = await fs.readFile(path.join(dir, "manifest.json"), "utf8");
+    text = await fs.readFile(/* turbopackIgnore: true */ path.join(dir, "manifest.json"), "utf8");
   } catch {
     return null;
   }
   const parsed = manifestSchema.safeParse(JSON.parse(text));
   if (!parsed.success) return null;
   const file = path.join(dir, parsed.data.file);
-  const stat = await fs.stat(file).catch(() => null);
+  const stat = await fs.stat(/* turbopackIgnore: true */ file).catch(() => null);
   return stat?.isFile() ? { ...parsed.data, path: file } : null;
 }
 

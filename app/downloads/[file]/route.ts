@@ -24,7 +24,7 @@ export async function GET(_request: Request, { params }: Params): Promise<Respon
     return Response.json({ version: artifact.version, file: artifact.file, sha256: artifact.sha256, size: artifact.size, url: `/downloads/${artifact.file}` }, { headers: { "Cache-Control": "no-cache" } });
   }
   if (file !== artifact.file) return fail(new AppError("not_found", { message: `This server serves ${artifact.file} (runner ${artifact.version}), not ${file.slice(0, 80)}.` }));
-  const body = Readable.toWeb(fs.createReadStream(artifact.path)) as ReadableStream<Uint8Array>;
+  const body = Readable.toWeb(fs.createReadStream(/* turbopackIgnore: true */ artifact.path)) as ReadableStream<Uint8Array>;
   return new Response(body, {
     headers: {
       "Content-Type": "application/gzip",
