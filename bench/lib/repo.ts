@@ -15,25 +15,19 @@ export function findRepoRoot(start = process.cwd()): string {
   }
 }
 
-export function nextBin(root: string): string {
-  const bin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: dependencies are not installed`);
-  return bin;
-}
-
 /**
  * Benchmarks build into and start from their own directory, so a benchmark never races a test
  * run's or a developer's build in `.next` (next.config.ts reads NEXT_DIST_DIR).
  */
 export const BENCH_DIST_DIR = ".next-bench";
 
-/** The environment `next build` and `next start` both get, so they agree on the build directory. */
+/** The environment the build and the standalone server both get, so they agree on the build directory. */
 export function benchBuildEnv(): Record<string, string> {
   return { NEXT_DIST_DIR: BENCH_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
 }
 
 /** What a build is made from: a change to any of these makes the build stale. */
-const SOURCE_DIRS = ["app", "components", "lib", "db"];
+const SOURCE_DIRS = ["app", "components", "lib", "db", "runner"];
 const SOURCE_FILES = ["next.config.ts", "proxy.ts", "instrumentation.ts", "package.json", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
 
 /** The newest modification under the app's sources (directories count too: a deleted file changes its directory). */
@@ -64,14 +58,15 @@ function describeAge(mtime: Date): string {
 
 function runBuild(root: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [nextBin(root), "build"], {
+    // `npm run build`: next build, the standalone output completed, and the runner artifact.
+    const child = spawn(process.execPath, [path.join(root, "scripts", "build.mjs")], {
       cwd: root,
       // Build output goes to stderr so stdout stays the results.
       stdio: ["ignore", process.stderr, process.stderr],
       env: { ...process.env, ...benchBuildEnv() },
     });
     child.on("error", reject);
-    child.on("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`next build failed (${signal ?? `exit code ${code}`})`))));
+    child.on("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (${signal ?? `exit code ${code}`})`))));
   });
 }
 
@@ -86,12 +81,12 @@ export async function ensureBuild(root: string, log: (m: string) => void): Promi
   await acquireBenchLock(root, log);
   const buildIdFile = path.join(root, BENCH_DIST_DIR, "BUILD_ID");
   const newest = newestSource(root);
-  const built = fs.existsSync(buildIdFile) ? fs.statSync(buildIdFile) : null;
+  const built = fs.existsSync(buildIdFile) && fs.existsSync(path.join(root, BENCH_DIST_DIR, "standalone", "server.js")) ? fs.statSync(buildIdFile) : null;
   if (built && built.mtimeMs > newest.mtimeMs) {
     return `existing build ${fs.readFileSync(buildIdFile, "utf8").trim()} in ${BENCH_DIST_DIR} (${describeAge(built.mtime)}; newer than every source file)`;
   }
   const reason = built ? `${newest.path} changed after the last build` : `no ${BENCH_DIST_DIR}/BUILD_ID`;
-  log(`${reason}: running \`next build\` into ${BENCH_DIST_DIR} (about a minute on 2 cores)`);
+  log(`${reason}: running \`npm run build\` into ${BENCH_DIST_DIR} (about a minute on 2 cores)`);
   const started = Date.now();
   await runBuild(root);
   log(`next build done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
+import path from "node:path";
 import readline from "node:readline";
 import { freeLoopbackPort } from "./ports";
-import { benchBuildEnv, nextBin } from "./repo";
+import { BENCH_DIST_DIR, benchBuildEnv } from "./repo";
 import type { Scope } from "./scope";
 
 export type RunningServer = {
@@ -39,7 +40,7 @@ function probe(port: number, path: string): Promise<number | null> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts `next start` from the benchmark build (`.next-bench`, see `ensureBuild`) on a free
+ * Starts the standalone server of the benchmark build (`.next-bench`, see `ensureBuild`) on a free
  * loopback port with `env` (on top of a cleaned copy of this process's environment), waits until `readyPath` answers below 500, and registers its shutdown
  * in `scope`. The server runs in its own process group so stopping it also stops any children.
  */
@@ -55,11 +56,13 @@ export async function startNextServer(opts: {
   const baseUrl = `http://localhost:${port}`;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !STRIPPED.test(k)) env[k] = v;
-  Object.assign(env, { PUBLIC_BASE_URL: baseUrl, PORT: String(port) }, opts.env, benchBuildEnv());
+  Object.assign(env, { PUBLIC_BASE_URL: baseUrl, PORT: String(port), HOSTNAME: "localhost" }, opts.env, benchBuildEnv());
 
   const started = Date.now();
-  const child = spawn(process.execPath, [nextBin(opts.root), "start", "-p", String(port), "-H", "localhost"], {
-    cwd: opts.root,
+  // The standalone server, as `npm start` and the image run it (it works from its own directory).
+  const standalone = path.join(opts.root, BENCH_DIST_DIR, "standalone");
+  const child = spawn(process.execPath, [path.join(standalone, "server.js")], {
+    cwd: standalone,
     env: env as NodeJS.ProcessEnv,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
