@@ -29,6 +29,9 @@ export type Database = {
 
 export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
+/** The PostgreSQL advisory lock (an arbitrary constant) held while migrating, one migrator at a time. */
+const MIGRATION_LOCK_KEY = 7_302_911_604;
+
 const queryCounter = { count: 0 };
 
 /** Number of SQL statements issued by this process so far (benchmarks and N+1 tests read it). */
@@ -67,7 +70,17 @@ export async function openDatabase(opts: {
     const db = drizzle(client, { schema, logger }) as unknown as Db;
     if (migrate) {
       const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
-      await run(db as never, { migrationsFolder });
+      // Replicas starting together take turns: drizzle's migrator has no lock of its own, and the
+      // loser of the race fails on objects the other just created. A session lock on a connection
+      // of its own, released when that session ends even if this process dies.
+      const lock = await client.reserve();
+      try {
+        await lock.unsafe(`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+        await run(db as never, { migrationsFolder });
+      } finally {
+        await lock.unsafe(`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`).catch(() => {});
+        lock.release();
+      }
     }
     return {
       db,

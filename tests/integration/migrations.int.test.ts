@@ -52,4 +52,30 @@ describe("migrations from an empty database", () => {
     expect(await tableNames(second)).toEqual(expect.arrayContaining(expectedTables));
     await second.close();
   });
+
+  // Regression: two replicas started together on a new database both ran the migrations; the one
+  // that lost the race failed on `CREATE TYPE "role"` (already created by the other) in its
+  // instrumentation hook, and then answered 500 to every request until restarted.
+  it.runIf(Boolean(url))("postgres: replicas opening a brand-new database at the same moment take turns migrating it, and all succeed", async () => {
+    const { default: postgres } = await import("postgres");
+    const admin = postgres(url!, { max: 1, onnotice: () => {} });
+    const name = `scm_mig_${crypto.randomBytes(6).toString("hex")}`;
+    await admin.unsafe(`create database "${name}"`);
+    created.push(name);
+    await admin.end();
+    const u = new URL(url!);
+    u.pathname = `/${name}`;
+    const opened = await Promise.allSettled([1, 2, 3].map(() => openDatabase({ url: u.toString() })));
+    const databases = opened.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+    try {
+      expect(opened.map((o) => (o.status === "rejected" ? String((o.reason as Error).message).slice(0, 200) : "ok"))).toEqual(["ok", "ok", "ok"]);
+      expect(await tableNames(databases[0]!)).toEqual(expect.arrayContaining(expectedTables));
+      const applied = await databases[0]!.db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      const rows = Array.isArray(applied) ? applied : (applied as unknown as { rows: { n: number }[] }).rows;
+      const files = (await import("node:fs")).readdirSync("db/migrations").filter((f) => f.endsWith(".sql"));
+      expect(rows[0]!.n, "each migration recorded once").toBe(files.length);
+    } finally {
+      await Promise.all(databases.map((d) => d.close()));
+    }
+  });
 });
