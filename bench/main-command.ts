@@ -21,7 +21,7 @@ async function mainCommand(dir: string, command: string, port: number, log: (m: 
     cwd: dir,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_") && k !== "DATABASE_URL" && k !== "DATA_DIR")), PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn" },
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_") && !["DATABASE_URL", "DATA_DIR", "NODE_ENV", "NEXT_DIST_DIR"].includes(k))), PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn" } as NodeJS.ProcessEnv,
   });
   let out = "";
   child.stdout!.on("data", (c: Buffer) => (out += c.toString("utf8")));
