@@ -150,5 +150,23 @@ describe.each(testEngines())("the runner artifact with plain node against a plan
     expect(push.code, push.stderr).toBe(0);
     expect(await lastPusher(bare, "from-artifact")).toBe(login);
     for (const secret of canaries.values) expect(push.stdout + push.stderr + config).not.toContain(secret);
+
+    // Upgraded in place: the new artifact unpacked elsewhere, the old one gone, the runner restarted
+    // from it. The clone made by the old one keeps fetching and pushing.
+    await world.stopRunner();
+    const upgraded = path.join(installRoot, "opt", "scm-runner-next");
+    fs.cpSync(installDir, upgraded, { recursive: true });
+    fs.renameSync(installDir, `${installDir}.removed`);
+    useRunnerArtifact(path.join(upgraded, "scm-runner.mjs"), installRoot);
+    try {
+      await world.startRunner();
+      expect((await exec(["git", "fetch", "origin"])).code).toBe(0);
+      const again = await exec(["git", "push", "origin", "HEAD:refs/heads/after-upgrade"]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(await lastPusher(bare, "after-upgrade")).toBe(login);
+    } finally {
+      fs.renameSync(`${installDir}.removed`, installDir);
+      useRunnerArtifact(bundle, installRoot);
+    }
   });
 });
