@@ -193,7 +193,7 @@ export const errorCatalogue = {
     status: 409,
     title: "Reconnect your account",
     explanation: "Your connection to this provider no longer works: the token expired or was revoked, the admin changed the sign-in methods, or the runner's key was rotated.",
-    remedy: "Reconnect in Settings > Git Authentications.",
+    remedy: "Reconnect in Settings > Git Authentications, or with Reconnect on the environment's page; the environment keeps working once you have, nothing is recreated.",
   },
   /** The user has no credential for the repository's host on this runner. */
   not_authorized_for_host: {
