@@ -10,6 +10,6 @@ export function runnerInstallCommands(install: RunnerInstall, token: string): { 
       : null,
     register: `sudo scm-runner register --url ${install.publicBaseUrl} --token ${token}`,
     start: "sudo scm-runner start",
-    service: "sudo cp /opt/scm-runner/scm-runner.service /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now scm-runner && scm-runner status",
+    service: "sudo cp /opt/scm-runner/scm-runner.service /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now scm-runner && sudo scm-runner status",
   };
 }

@@ -1,19 +1,44 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { APP_SOURCES, distDir, isFresh, ROOT, sourceHash } from "@/scripts/lib/build-state.mjs";
+import { APP_SOURCES, distDir, ROOT, sourceHash } from "@/scripts/lib/build-state.mjs";
 
-/** The production build's standalone output (`npm run build`; `npm test` builds before the tests). Built here when missing or stale. */
-export function standaloneDir(): string {
+/** What `scripts/build.mjs` writes last, once the standalone output is complete (build-state.mjs). */
+const BUILD_STAMP = "source-hash";
+
+/**
+ * Copies the production build's standalone output (`npm run build`) to `into`, so replicas run
+ * from files of their own: a build started meanwhile in the checkout (next build empties its
+ * directory first) cannot pull them from under running servers. Refuses an incomplete build, and
+ * a build that changed while it was being copied. Reports whether the build matches the sources.
+ * It never builds: `npm test` builds before the tests, and a build started from a test would empty
+ * the checkout's build directory under anybody else's running servers (and fail on anybody's
+ * half-written file, since next build type-checks the whole project).
+ */
+export function copyStandaloneBuild(into: string): { dir: string; current: boolean } {
   const dist = distDir();
-  const dir = path.join(dist, "standalone");
-  if (!fs.existsSync(path.join(dir, "server.js")) || !isFresh(dist, sourceHash(APP_SOURCES))) {
-    const build = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+  const standalone = path.join(dist, "standalone");
+  const stamp = () => {
+    try {
+      return fs.readFileSync(path.join(dist, BUILD_STAMP), "utf8").trim();
+    } catch {
+      return null;
+    }
+  };
+  const before = stamp();
+  const where = path.relative(ROOT, standalone);
+  if (!before || !fs.existsSync(path.join(standalone, "server.js"))) {
+    throw new Error(`No complete production build in ${where}: run \`npm run build\` first (\`npm test\` does). If a build is running right now, let it finish and run this again.`);
   }
-  return dir;
+  try {
+    fs.cpSync(standalone, into, { recursive: true, verbatimSymlinks: true });
+  } catch (e) {
+    throw new Error(`${where} changed while it was being copied (another build running?): run this again once it is done. ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (stamp() !== before) throw new Error(`${where} was rebuilt while it was being copied: run this again.`);
+  return { dir: into, current: before === sourceHash(APP_SOURCES) };
 }
 
 /** A free loopback port. */
@@ -31,8 +56,8 @@ export async function freePort(): Promise<number> {
 export type StandaloneServer = { url: string; child: ChildProcess; output: () => string; close: () => Promise<void> };
 
 /**
- * Starts `node server.js` from `dir` as the image does, with only the given environment (plus PATH
- * and HOME), and waits until it answers /login.
+ * Starts `node server.js` from `dir` (a copy of the standalone output) as the image does, with only
+ * the given environment (plus PATH and HOME), and waits until it serves /login (an answer below 500).
  */
 export async function startStandalone(dir: string, env: Record<string, string>, timeoutMs = 60_000): Promise<StandaloneServer> {
   const port = env.PORT ?? String(await freePort());
@@ -62,7 +87,8 @@ export async function startStandalone(dir: string, env: Record<string, string>, 
       (r) => r.status,
       () => 0,
     );
-    if (answered > 0) return { url, child, output: () => out, close };
+    // A server whose start-up failed (its database, its migrations) answers 500: not ready.
+    if (answered > 0 && answered < 500) return { url, child, output: () => out, close };
     await new Promise((r) => setTimeout(r, 200));
   }
   await close();

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { standaloneDir, startStandalone, type StandaloneServer } from "@/tests/helpers/standalone-server";
+import { copyStandaloneBuild, startStandalone, type StandaloneServer } from "@/tests/helpers/standalone-server";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
@@ -19,7 +19,7 @@ describe("the production output, away from the checkout", () => {
   let server: StandaloneServer;
 
   beforeAll(async () => {
-    fs.cpSync(standaloneDir(), appDir, { recursive: true, verbatimSymlinks: true });
+    if (!copyStandaloneBuild(appDir).current) console.warn("standalone: the production build is older than the sources; `npm run build` to test the current code");
     server = await startStandalone(appDir, { DATA_DIR: path.join(root, "data"), PUBLIC_BASE_URL: "http://localhost:3000" });
   }, 240_000);
 

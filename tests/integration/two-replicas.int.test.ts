@@ -20,7 +20,7 @@ import { startSandbox, type Sandbox } from "@/sandbox";
 import { eventually, integrationTestPayload, removeTempDirs, tempDataDir } from "@/runner/test/support/fixtures";
 import { killAllRunners, runRunner, spawnRunner, stopRunner, type RunnerProcess } from "@/runner/test/support/runner-process";
 import { startLoadBalancer, type Exchange, type LoadBalancer, type RouteRequest } from "@/tests/helpers/load-balancer";
-import { copyStandaloneBuild, startReplica } from "@/tests/helpers/plane-replicas";
+import { copyStandaloneBuild, startStandalone } from "@/tests/helpers/standalone-server";
 import { freePort, type StandaloneServer } from "@/tests/helpers/standalone-server";
 
 /**
@@ -140,7 +140,7 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
       SCM_ALLOW_LOOPBACK_HOSTS: "1",
       LOG_LEVEL: "warn",
     });
-    const started = await Promise.allSettled((["A", "B"] as const).map((r) => startReplica(path.join(root, `replica-${r.toLowerCase()}`), env(r))));
+    const started = await Promise.allSettled((["A", "B"] as const).map((r) => startStandalone(path.join(root, `replica-${r.toLowerCase()}`), env(r))));
     for (const [i, r] of (["A", "B"] as const).entries()) {
       const s = started[i]!;
       if (s.status === "fulfilled") {
