@@ -14,7 +14,7 @@ const ADMIN = { org: "Bench", name: "Ada Admin", email: "ada@bench.example", pas
 
 type Started = { child: ChildProcess; output: () => string; readyMs: number };
 
-/** Runs the README's main command in `dir` and waits until it serves a rendered page (200 at /login or /setup). */
+/** Runs the README's main command in `dir` and waits until it reports ready, then checks it serves a rendered page (200 at /login or /setup). */
 async function mainCommand(dir: string, command: string, port: number, log: (m: string) => void): Promise<Started> {
   const started = Date.now();
   // What a person's shell has: nothing of this benchmark's npm run, database or build settings.
@@ -32,11 +32,15 @@ async function mainCommand(dir: string, command: string, port: number, log: (m: 
   const deadline = started + 20 * 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`"${command}" exited with ${child.exitCode}:\n${out.slice(-4000)}`);
-    const status = await fetch(`http://localhost:${port}/login`, { signal: AbortSignal.timeout(10_000) }).then(
-      (r) => (r.status === 200 ? 200 : 0),
-      () => 0,
-    );
-    if (status === 200) return { child, output: () => out, readyMs: Date.now() - started };
+    // Ready when it says so (it warms its pages up first); it must then serve a rendered page.
+    if (/is ready in/.test(out)) {
+      const status = await fetch(`http://localhost:${port}/login`, { signal: AbortSignal.timeout(10_000) }).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (status !== 200) throw new Error(`ready, but /login answered ${status}:\n${out.slice(-4000)}`);
+      return { child, output: () => out, readyMs: Date.now() - started };
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   stop(child);

@@ -57,11 +57,17 @@ function describeRunnerLine(line) {
   return null;
 }
 
+/** The pages people open first: requested once before saying "ready", so the server has loaded their code. */
+const WARM_UP = ["/login", "/setup", "/settings", "/settings/members", "/settings/runners", "/settings/git-authentications", "/settings/agents", "/settings/diagnostics", "/environments"];
+
 async function waitForApp(url, stopped) {
   while (!stopped()) {
     try {
       const response = await fetch(`${url}/`, { redirect: "manual", signal: AbortSignal.timeout(5_000) });
-      return response.headers.get("location") ?? "";
+      const location = response.headers.get("location") ?? "";
+      // Signed out, each answers a redirect; rendering it still loads the page's code and its queries' paths.
+      for (const page of WARM_UP) await fetch(`${url}${page}`, { redirect: "manual", signal: AbortSignal.timeout(30_000) }).then((r) => r.arrayBuffer(), () => null);
+      return location;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -90,7 +96,8 @@ export function runEmbedded({ settings, app, runner: runnerCommand, env: baseEnv
     const runnerStartedAt = Date.now();
     runner = spawn(runnerCommand.command, [...runnerCommand.args, "start", "--embedded", "--data-dir", settings.runnerDataDir], {
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...env, LOG_LEVEL: env.LOG_LEVEL || "info", RUNNER_PLANE_URL: settings.runnerPlaneUrl, LOCAL_RUNNER_BOOTSTRAP_SECRET: secret },
+      // At info, so the console can say when it connected; what it shows is chosen below.
+      env: { ...env, LOG_LEVEL: env.LOG_LEVEL === "debug" ? "debug" : "info", RUNNER_PLANE_URL: settings.runnerPlaneUrl, LOCAL_RUNNER_BOOTSTRAP_SECRET: secret },
     });
     readline.createInterface({ input: runner.stdout }).on("line", (line) => {
       const text = describeRunnerLine(line);
