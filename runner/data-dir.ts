@@ -19,13 +19,14 @@ export const CREDENTIALS_FILE = "credentials.json";
 /**
  * Where the runner keeps its state unless told otherwise: `/var/lib/scm-runner` for the installed
  * artifact run as root (a shared runner), `$XDG_DATA_HOME/scm-runner` (~/.local/share) for it run as
- * a user, and `.data/runner` in a checkout of the project (`npm run runner`).
+ * a user, and `.data/runner` in a checkout of the project (`npm run runner`, which runs the artifact
+ * with SCM_RUNNER_DEFAULT_DATA_DIR saying so).
  */
-export const DEFAULT_DATA_DIR = IS_ARTIFACT
+export const DEFAULT_DATA_DIR = process.env.SCM_RUNNER_DEFAULT_DATA_DIR || (IS_ARTIFACT
   ? process.getuid?.() === 0
     ? "/var/lib/scm-runner"
     : path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share"), "scm-runner")
-  : ".data/runner";
+  : ".data/runner");
 /** Where the embedded runner of `npm run dev` keeps its state. */
 export const EMBEDDED_DATA_DIR = ".data/local-runner";
 

@@ -17,7 +17,8 @@ if (!fs.existsSync(bundle) || !isFresh(outDir, sourceHash(RUNNER_SOURCES))) {
 const args = process.argv.slice(2);
 const child = spawn(process.execPath, [bundle, ...args], {
   stdio: "inherit",
-  env: { ...process.env, SCM_RUNNER_COMMAND: "npm run runner --", SCM_AGENT_TOOLS_COMMAND: "npm run -s agent-tools --" },
+  // The checkout's conventions: its own command names, and its data in .data/runner.
+  env: { ...process.env, SCM_RUNNER_COMMAND: "npm run runner --", SCM_AGENT_TOOLS_COMMAND: "npm run -s agent-tools --", SCM_RUNNER_DEFAULT_DATA_DIR: process.env.SCM_RUNNER_DEFAULT_DATA_DIR || path.join(ROOT, ".data", "runner") },
 });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
