@@ -88,6 +88,18 @@ describe.each(testEngines())("Git Authentications: OAuth, disconnect and the run
     expect(audit).toHaveLength(1);
   });
 
+  // Regression: "/.//x//evil.example/path" passed the raw check, was stored normalised as
+  // "//x//evil.example/path", and the callback redirected to another host.
+  it.each(["/.//x//evil.example/path", "/%2e//evil.example", "/.//evil.example/phish"])("stores and returns only this app's path for returnTo %s", async (returnTo) => {
+    const { member, ids } = await setup();
+    const state = (await start(member, ids[0]!, returnTo)).searchParams.get("state")!;
+    const [attempt] = await db.select().from(oauthAttempts).where(eq(oauthAttempts.stateHash, hashOAuthState(state)));
+    expect(attempt!.returnTo).toBe(DEFAULT_RETURN);
+    const outcome = await callback(member, ids[0]!, { state, error: "access_denied" });
+    expect(outcome.returnTo).toBe(DEFAULT_RETURN);
+    expect(new URL(outcome.returnTo, PUBLIC_BASE_URL).origin).toBe(new URL(PUBLIC_BASE_URL).origin);
+  });
+
   it("refuses replayed, expired, another user's, another org's and another integration's state, and maps provider errors; nothing stored", async () => {
     const { member, orgId, seeded, ids } = await setup();
     const colleague = await seedUser(db, orgId, "member");
