@@ -2,7 +2,7 @@ import type { ScmIntegration } from "@/db/schema";
 
 /**
  * How an integration appears in the audit log: its settings and whether a client secret is stored,
- * never the sealed box itself (keys are chosen so the log's redaction keeps the scopes readable).
+ * never the sealed box itself.
  */
 export function auditSnapshot(i: ScmIntegration) {
   return {
@@ -12,6 +12,6 @@ export function auditSnapshot(i: ScmIntegration) {
     issuerUrl: i.issuerUrl,
     virtualDirectory: i.virtualDirectory,
     oauth: { enabled: i.oauthEnabled, clientId: i.oauthClientId, scopes: i.oauthScopes, secretStored: i.oauthClientSecretSealed !== null },
-    personalAccess: { enabled: i.patEnabled, scopes: i.patScopes },
+    pat: { enabled: i.patEnabled, scopes: i.patScopes },
   };
 }

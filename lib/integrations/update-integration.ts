@@ -110,7 +110,7 @@ async function saveIntegration(opts: { db: Db; actor: Actor; input: UpdateIntegr
       targetId: after.id,
       targetLabel: after.host,
       before: auditSnapshot(before),
-      after: { ...auditSnapshot(after), secretReplaced: Boolean(input.oauthEnabled && input.oauthClientSecretSealed), disconnectedUsers: { oauth: disconnected.oauth, personalAccess: disconnected.pat } },
+      after: { ...auditSnapshot(after), secretReplaced: Boolean(input.oauthEnabled && input.oauthClientSecretSealed), disconnectedUsers: disconnected },
     });
     return { integrationId: after.id, jobId: job?.jobId ?? null, disconnected };
   });

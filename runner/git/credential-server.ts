@@ -126,7 +126,7 @@ export async function startCredentialSockets(opts: { dataDir: string; broker: Cr
     const credential = await opts.broker.acquireForEnvironment({ ...owner, environmentId: record.environmentId, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 3) });
     const git = getProviderClient(credential.integration.provider).gitCredentials(credential.source, credential.login, credential.accessToken);
     if (/[\r\n\0]/.test(git.username + git.password)) return refusal(409, "the stored credential cannot be given to git.");
-    log.info("git_credential.served", { environmentId: record.environmentId, host: record.host, connectionId: credential.id, generation: credential.generation });
+    log.info("git_credential.served", { environmentId: record.environmentId, host: record.host, tokenId: credential.id, generation: credential.generation });
     return { status: 200, body: `username=${git.username}\npassword=${git.password}\n` };
   };
 

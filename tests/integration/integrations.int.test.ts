@@ -116,7 +116,7 @@ describe.each(testEngines())("SCM integrations on $name", (engine) => {
     expect(after.jobs.every((j) => j.status === "cancelled")).toBe(true);
     expect(await auditActions(created.integrationId)).toEqual(["integration.created", "integration.removed", "integration.updated", "integration.updated"]);
     const [audit] = await db.select().from(auditLog).where(and(eq(auditLog.targetId, created.integrationId), eq(auditLog.action, "integration.created")));
-    expect(audit!.after).toMatchObject({ host, oauth: { enabled: true, clientId: "Iv1.abc", scopes: ["repo", "read:user", "user:email"], secretStored: true }, personalAccess: { enabled: true, scopes: ["repo", "read:user"] } });
+    expect(audit!.after).toMatchObject({ host, oauth: { enabled: true, clientId: "Iv1.abc", scopes: ["repo", "read:user", "user:email"], secretStored: true }, pat: { enabled: true, scopes: ["repo", "read:user"] } });
   });
 
   it("offers each provider's hosts: cloud hosts, self-hosted instances, Azure DevOps Services and Server", async () => {
@@ -275,7 +275,7 @@ describe.each(testEngines())("SCM integrations on $name", (engine) => {
     // Turning OAuth off drops the client secret too; the client id is kept for turning it back on.
     expect((await stored(r.runnerId)).integrations[0]).toMatchObject({ oauthEnabled: false, oauthClientSecretSealed: null, oauthSecretKeyId: null, oauthClientId: "c" });
     const [audit] = await db.select().from(auditLog).where(eq(auditLog.targetId, created.integrationId)).orderBy(sql`${auditLog.at} desc`).limit(1);
-    expect(audit!.after).toMatchObject({ disconnectedUsers: { oauth: 3, personalAccess: 0 } });
+    expect(audit!.after).toMatchObject({ disconnectedUsers: { oauth: 3, pat: 0 } });
 
     expect(await countIntegrationImpact({ db, actor: r.admin, integrationId: created.integrationId })).toMatchObject({ users: 1 });
     expect(await removeIntegration({ db, actor: r.admin, integrationId: created.integrationId })).toEqual({ host, users: 1 });
