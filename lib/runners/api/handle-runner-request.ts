@@ -4,6 +4,7 @@ import type { Database } from "@/db/client";
 import { recordRunnerEvents, runnerEventsRequestSchema } from "../../diagnostics/record-runner-events";
 import { AppError, errorBody, isAppError } from "../../errors/app-error";
 import { errorCatalogue } from "../../errors/catalogue";
+import { readLimitedJson } from "../../http/read-limited-body";
 import { log } from "../../log/logger";
 import { authenticateRunner, bearerToken } from "../authenticate-runner";
 import { bootstrapLocalRunner } from "../bootstrap-local-runner";
@@ -35,16 +36,9 @@ function fail(e: AppError): Response {
   return Response.json({ error: { ...errorBody(e).error, title: errorCatalogue[e.code].title } }, { status: e.status, headers: { "Cache-Control": "no-store" } });
 }
 
-async function readJson(request: Request): Promise<unknown> {
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) throw new AppError("payload_too_large");
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new AppError("payload_too_large");
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("validation_failed", { message: "The body is not JSON." });
-  }
+/** Every runner API body is read within `MAX_BODY_BYTES`, counted on the stream as it arrives. */
+function readJson(request: Request): Promise<unknown> {
+  return readLimitedJson(request, MAX_BODY_BYTES);
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {

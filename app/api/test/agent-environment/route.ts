@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { readJsonOrRefusal } from "@/lib/http/read-limited-body";
 import { getDb } from "@/db/client";
 import { providerIds } from "@/lib/providers";
 import { seedAgentEnvironment } from "@/lib/testing/seed-agent-environment";
 import { seedRegisteredRunner } from "@/lib/testing/seed-registered-runner";
 import { hasTestSecret } from "@/lib/testing/test-secret";
+
+const TEST_BODY_MAX_BYTES = 64 * 1024;
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +25,9 @@ const bodySchema = z.object({
  */
 export async function POST(request: Request) {
   if (!hasTestSecret(request)) return new Response("Not Found", { status: 404 });
-  const parsed = bodySchema.safeParse(await request.json().catch(() => null));
+  const read = await readJsonOrRefusal(request, TEST_BODY_MAX_BYTES);
+  if (!read.ok) return read.response;
+  const parsed = bodySchema.safeParse(read.body);
   if (!parsed.success) return Response.json({ error: { code: "validation_failed" } }, { status: 400 });
   const db = await getDb();
   const runner = await seedRegisteredRunner({ db, orgId: parsed.data.orgId });

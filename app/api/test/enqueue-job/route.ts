@@ -1,7 +1,10 @@
 import { z } from "zod";
+import { readJsonOrRefusal } from "@/lib/http/read-limited-body";
 import { getDatabase } from "@/db/client";
 import { channelState, enqueueTestJob } from "@/lib/testing/enqueue-test-job";
 import { hasTestSecret } from "@/lib/testing/test-secret";
+
+const TEST_BODY_MAX_BYTES = 64 * 1024;
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +21,9 @@ const notFound = () => new Response("Not Found", { status: 404 });
  */
 export async function POST(request: Request) {
   if (!hasTestSecret(request)) return notFound();
-  const parsed = bodySchema.safeParse(await request.json().catch(() => null));
+  const read = await readJsonOrRefusal(request, TEST_BODY_MAX_BYTES);
+  if (!read.ok) return read.response;
+  const parsed = bodySchema.safeParse(read.body);
   if (!parsed.success) return Response.json({ error: { code: "validation_failed" } }, { status: 400 });
   return Response.json(await enqueueTestJob(await getDatabase(), parsed.data), { headers: { "Cache-Control": "no-store" } });
 }

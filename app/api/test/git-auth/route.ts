@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { readJsonOrRefusal } from "@/lib/http/read-limited-body";
 import { getDb } from "@/db/client";
 import { providerIds } from "@/lib/providers/types";
 import { seedGitAuth } from "@/lib/testing/seed-git-auth";
 import { hasTestSecret } from "@/lib/testing/test-secret";
+
+const TEST_BODY_MAX_BYTES = 64 * 1024;
 
 export const dynamic = "force-dynamic";
 
@@ -39,7 +42,9 @@ const bodySchema = z.object({
  */
 export async function POST(request: Request) {
   if (!hasTestSecret(request)) return new Response("Not Found", { status: 404 });
-  const parsed = bodySchema.safeParse(await request.json().catch(() => null));
+  const read = await readJsonOrRefusal(request, TEST_BODY_MAX_BYTES);
+  if (!read.ok) return read.response;
+  const parsed = bodySchema.safeParse(read.body);
   if (!parsed.success) return Response.json({ error: { code: "validation_failed" } }, { status: 400 });
   return Response.json(await seedGitAuth({ db: await getDb(), ...parsed.data }), { headers: { "Cache-Control": "no-store" } });
 }

@@ -1,9 +1,12 @@
 import crypto from "node:crypto";
 import { z } from "zod";
+import { readJsonOrRefusal } from "@/lib/http/read-limited-body";
 import { getDb } from "@/db/client";
 import { roles } from "@/db/schema";
 import { getEnv } from "@/lib/env";
 import { seedOrg } from "@/lib/testing/seed-org";
+
+const TEST_BODY_MAX_BYTES = 64 * 1024;
 
 const bodySchema = z.object({ name: z.string().min(1).max(100), roles: z.array(z.enum(roles)).min(1).max(10) });
 
@@ -21,7 +24,9 @@ export async function POST(request: Request) {
   const secret = getEnv().E2E_SEED_SECRET;
   const given = request.headers.get("x-e2e-seed-secret") ?? "";
   if (!secret || !sameSecret(secret, given)) return new Response("Not Found", { status: 404 });
-  const parsed = bodySchema.safeParse(await request.json().catch(() => null));
+  const read = await readJsonOrRefusal(request, TEST_BODY_MAX_BYTES);
+  if (!read.ok) return read.response;
+  const parsed = bodySchema.safeParse(read.body);
   if (!parsed.success) return Response.json({ error: { code: "validation_failed" } }, { status: 400 });
   return Response.json(await seedOrg({ db: await getDb(), ...parsed.data }));
 }
