@@ -7,7 +7,7 @@ import type { Database } from "../../db/client";
 import { listEnvironmentIds } from "../../runner/git/environment-record";
 import { removeIdentity } from "../../runner/isolation/identity";
 import { seal } from "../../lib/crypto/sealed-box";
-import { oauthCallbackUrl } from "../../lib/git-auth/callback-url";
+import { oauthCallbackUrl } from "../../lib/integrations/callback-url";
 import { createIntegration } from "../../lib/integrations/create-integration";
 import { completeSetup } from "../../lib/orgs/complete-setup";
 import { createRunner } from "../../lib/runners/create-runner";

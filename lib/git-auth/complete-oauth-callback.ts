@@ -8,7 +8,7 @@ import { traceOperation } from "../diagnostics/trace-operation";
 import type { ErrorCode } from "../errors/catalogue";
 import { enqueueJob } from "../runners/jobs/enqueue-job";
 import type { Actor } from "../users/actor";
-import { oauthCallbackUrl } from "./callback-url";
+import { oauthCallbackUrl } from "../integrations/callback-url";
 import { findUsableIntegration } from "./find-usable-integration";
 import { integrationRef } from "./integration-ref";
 import type { OAuthExchangePayload } from "./job-payloads";

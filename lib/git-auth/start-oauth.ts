@@ -8,7 +8,7 @@ import { traceOperation } from "../diagnostics/trace-operation";
 import { AppError } from "../errors/app-error";
 import { getProvider } from "../providers";
 import type { Actor } from "../users/actor";
-import { oauthCallbackUrl } from "./callback-url";
+import { oauthCallbackUrl } from "../integrations/callback-url";
 import { findUsableIntegration } from "./find-usable-integration";
 import { createOAuthState, createPkcePair } from "./pkce";
 

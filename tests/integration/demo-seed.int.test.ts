@@ -9,7 +9,7 @@ import { openSealed } from "@/lib/crypto/sealed-box";
 import { DEMO_ADMIN, DEMO_PROVIDERS, runnerDataDir } from "@/lib/demo/config";
 import { seedDemo, type DemoSeed } from "@/lib/demo/seed-demo";
 import { newDemoState, readDemoState, STATE_FILE } from "@/lib/demo/state";
-import { oauthCallbackUrl } from "@/lib/git-auth/callback-url";
+import { oauthCallbackUrl } from "@/lib/integrations/callback-url";
 import { startOAuth } from "@/lib/git-auth/start-oauth";
 import { verifyPassword } from "@/lib/passwords/passwords";
 import { authenticateRunner } from "@/lib/runners/authenticate-runner";

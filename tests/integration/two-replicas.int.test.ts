@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "@/db/client";
 import { hostAuthTokens, oauthAttempts, runners } from "@/db/schema";
 import { seal } from "@/lib/crypto/sealed-box";
-import { oauthCallbackUrl } from "@/lib/git-auth/callback-url";
+import { oauthCallbackUrl } from "@/lib/integrations/callback-url";
 import { createIntegration } from "@/lib/integrations/create-integration";
 import { createRunner } from "@/lib/runners/create-runner";
 import { readJob, type JobView } from "@/lib/runners/jobs/await-job";

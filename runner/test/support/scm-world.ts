@@ -6,7 +6,7 @@ import { expect } from "vitest";
 import type { Database } from "@/db/client";
 import { hostAuthTokens, type HostAuthToken } from "@/db/schema";
 import { seal, type RunnerKeyPair } from "@/lib/crypto/sealed-box";
-import { oauthCallbackUrl } from "@/lib/git-auth/callback-url";
+import { oauthCallbackUrl } from "@/lib/integrations/callback-url";
 import { completeOAuthCallback } from "@/lib/git-auth/complete-oauth-callback";
 import { startOAuth } from "@/lib/git-auth/start-oauth";
 import { createIntegration } from "@/lib/integrations/create-integration";
