@@ -116,11 +116,15 @@ export const auditLog = pgTable(
 );
 
 /** Fixed-window counters for rate limits (sign-in attempts, later PAT validations). */
-export const rateLimits = pgTable("rate_limits", {
-  key: text("key").primaryKey(),
-  windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
-  count: integer("count").notNull(),
-});
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [index("rate_limits_window_start_idx").on(t.windowStart)],
+);
 
 export const providerEnum = pgEnum("scm_provider", ["github", "gitlab", "bitbucket", "azure_devops"]);
 export const tokenSourceEnum = pgEnum("token_source", ["oauth", "pat"]);
@@ -262,10 +266,18 @@ export const runnerJobs = pgTable(
     correlationId: text("correlation_id"),
     createdAt: createdAt(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** When retention replaced the sealed boxes in `payload` and `result` (the rest is kept for Diagnostics). */
+    payloadErasedAt: timestamp("payload_erased_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("runner_jobs_runner_idempotency_key").on(t.runnerId, t.idempotencyKey),
     index("runner_jobs_claim_idx").on(t.runnerId, t.status, t.nextAt),
+    // The support bundle's jobs for one member: the person a job is for, newest first.
+    index("runner_jobs_org_person_created_idx").on(t.orgId, sql`coalesce(${t.payload}->>'userId', ${t.payload}->>'ownerId')`, t.createdAt),
+    index("runner_jobs_runner_created_idx").on(t.runnerId, t.createdAt),
+    // Retention: finished jobs whose sealed boxes are still there, and old finished jobs.
+    index("runner_jobs_unerased_finished_idx").on(t.finishedAt).where(sql`${t.payloadErasedAt} is null and ${t.finishedAt} is not null`),
+    index("runner_jobs_finished_idx").on(t.finishedAt),
   ],
 );
 
@@ -288,7 +300,7 @@ export const oauthAttempts = pgTable(
     jobId: uuid("job_id"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("oauth_attempts_state_hash_key").on(t.stateHash), index("oauth_attempts_user_idx").on(t.userId)],
+  (t) => [uniqueIndex("oauth_attempts_state_hash_key").on(t.stateHash), index("oauth_attempts_user_idx").on(t.userId), index("oauth_attempts_expires_idx").on(t.expiresAt)],
 );
 
 /**
@@ -366,7 +378,7 @@ export const agentActivity = pgTable(
     durationMs: integer("duration_ms"),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("agent_activity_org_at_idx").on(t.orgId, t.at), index("agent_activity_owner_at_idx").on(t.ownerId, t.at)],
+  (t) => [index("agent_activity_org_at_idx").on(t.orgId, t.at), index("agent_activity_owner_at_idx").on(t.ownerId, t.at), index("agent_activity_at_idx").on(t.at)],
 );
 
 export const scmEventOutcomes = ["started", "succeeded", "failed", "cancelled", "refused"] as const;
@@ -412,6 +424,9 @@ export const scmEvents = pgTable(
     index("scm_events_org_host_at_idx").on(t.orgId, t.host, t.at),
     index("scm_events_org_code_at_idx").on(t.orgId, t.errorCode, t.at),
     index("scm_events_org_environment_at_idx").on(t.orgId, t.environmentId, t.at),
+    index("scm_events_org_actor_at_idx").on(t.orgId, t.actorId, t.at),
+    // Retention sweeps every organization's old events by age alone.
+    index("scm_events_at_idx").on(t.at),
   ],
 );
 
