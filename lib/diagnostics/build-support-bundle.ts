@@ -1,12 +1,12 @@
 import { and, desc, eq, gte, inArray, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { environments, hostAuthTokens, memberships, runnerJobs, runners, scmIntegrations, users } from "@/db/schema";
+import { environments, hostAuthTokens, memberships, runnerJobs, runners, scmEvents, scmIntegrations, users } from "@/db/schema";
 import { fingerprintOf } from "../crypto/sealed-box";
 import { AppError } from "../errors/app-error";
 import { runnerStatus } from "../runners/runner-status";
 import { assertRole, type Actor } from "../users/actor";
 import { sanitizeText } from "./sanitize-detail";
-import { searchEvents } from "./search-events";
+import { eventConditions, selectNamedEvents, toDiagnosticEvent } from "./search-events";
 
 /** One member by email, or one runner by id or by name (case-insensitive). */
 export type BundleTarget = { userEmail: string } | { runnerId: string } | { runnerName: string };
@@ -82,7 +82,8 @@ export async function buildSupportBundle(opts: { db: DbOrTx; actor: Actor; targe
       and(
         eq(runnerJobs.orgId, orgId),
         gte(runnerJobs.createdAt, since),
-        member ? or(sql`${runnerJobs.payload}->>'userId' = ${member.id}`, sql`${runnerJobs.payload}->>'ownerId' = ${member.id}`) : inArray(runnerJobs.runnerId, runnerIds),
+        // The person a job is for, as `runner_jobs_org_person_created_idx` indexes it.
+        member ? sql`coalesce(${runnerJobs.payload}->>'userId', ${runnerJobs.payload}->>'ownerId') = ${member.id}` : inArray(runnerJobs.runnerId, runnerIds),
       ),
     )
     .orderBy(desc(runnerJobs.createdAt))
@@ -95,8 +96,13 @@ export async function buildSupportBundle(opts: { db: DbOrTx; actor: Actor; targe
         .orderBy(desc(environments.createdAt))
         .limit(50)
     : [];
-  const trail = await searchEvents({ db: opts.db, actor: opts.actor, filters: { from: since, to: now, ...(member ? {} : { runnerId: runnerIds[0] }) }, limit: BUNDLE_EVENTS });
-  const events = member ? trail.filter((e) => e.userId === member!.id || e.actorId === member!.id) : trail;
+  // A member's events are the ones about them or by them, chosen in SQL (not from the organization's newest).
+  const events = (
+    await selectNamedEvents(opts.db)
+      .where(and(...eventConditions(opts.actor, { from: since, to: now, ...(member ? {} : { runnerId: runnerIds[0] }) }), member ? or(eq(scmEvents.userId, member.id), eq(scmEvents.actorId, member.id)) : undefined))
+      .orderBy(desc(scmEvents.at), desc(scmEvents.id))
+      .limit(BUNDLE_EVENTS)
+  ).map(toDiagnosticEvent);
   const keyOf = new Map(runnerRows.map((r) => [r.id, r.keyId]));
 
   return {
