@@ -8,6 +8,9 @@ const nextConfig: NextConfig = {
   // `.next/standalone/server.js` runs with production dependencies alone (scripts/build.mjs adds the
   // static files and the runner artifact beside it); the images and `npm start` run that.
   output: "standalone",
+  // Type errors fail the build. It checks what the app and the runner ship (tsconfig.build.json),
+  // not the tests, benchmarks and tools, so production dependencies alone can build it.
+  typescript: { tsconfigPath: "tsconfig.build.json" },
   // Read at run time from the working directory (db/client.ts), so traced into the output by hand.
   outputFileTracingIncludes: { "/**": ["./db/migrations/**/*"] },
   experimental: {

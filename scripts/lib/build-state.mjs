@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** What the production app is built from. */
-export const APP_SOURCES = ["app", "components", "lib", "db", "runner", "public", "instrumentation.ts", "proxy.ts", "middleware.ts", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json", "scripts/build.mjs", "scripts/build-runner.mjs"];
+export const APP_SOURCES = ["app", "components", "lib", "db", "runner", "public", "instrumentation.ts", "proxy.ts", "middleware.ts", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json", "scripts/build.mjs", "scripts/build-runner.mjs"];
 /** What the runner artifact is built from. */
 export const RUNNER_SOURCES = ["runner", "lib", "tsconfig.json", "package.json", "package-lock.json", "scripts/build-runner.mjs"];
 
