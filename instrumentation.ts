@@ -5,4 +5,6 @@ export async function register() {
   const { log } = await import("./lib/log/logger");
   const database = await getDatabase();
   log.info("db.ready", { engine: database.engine });
+  const { startRetentionSweeps } = await import("./lib/retention/start-retention-sweeps");
+  startRetentionSweeps(database.db);
 }

@@ -61,6 +61,12 @@ const schema = z
     RUNNER_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(5).max(3600).default(45),
     /** Enables the embedded local runner's bootstrap endpoint (`npm run dev` sets it; loopback only). */
     LOCAL_RUNNER_BOOTSTRAP_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** Retention: minutes after a job finishes before the sealed boxes in its payload and result are erased. */
+    RETENTION_JOB_PAYLOAD_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+    /** Retention: days Diagnostics events, agent activity and finished jobs are kept. */
+    RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** Seconds between the plane's retention sweeps; 0 turns them off. */
+    RETENTION_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
     /** Enables the end-to-end tests' seeding endpoint; only ever set by the test runner. */
     E2E_SEED_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   })

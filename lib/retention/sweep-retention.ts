@@ -1,0 +1,76 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/db/client";
+
+/** Arbitrary constant naming the advisory lock one sweeping replica holds per batch. */
+const RETENTION_LOCK_KEY = 7_303_442_117;
+/** Rows per statement: small enough that no batch holds its locks for long. */
+export const RETENTION_BATCH = 5_000;
+/** Fixed periods: OAuth attempts live 10 minutes, rate-limit windows at most an hour. */
+const OAUTH_ATTEMPT_GRACE = "1 day";
+const RATE_LIMIT_STALE = "1 day";
+
+export type RetentionPolicy = {
+  /** Minutes after a job finishes before its sealed boxes are erased. */
+  jobPayloadMinutes: number;
+  /** Days events, agent activity and finished jobs are kept. */
+  eventsDays: number;
+};
+
+export type SweepCounts = { jobsErased: number; jobsDeleted: number; events: number; agentActivity: number; oauthAttempts: number; rateLimits: number; batches: number; skipped: boolean };
+
+/**
+ * The batches of one sweep, each one statement over at most RETENTION_BATCH rows found by an index.
+ * Erasing replaces every sealed box (`sbx1.…`) anywhere in a finished job's payload and result by
+ * null and keeps the rest (who, which integration, the outcome) for Diagnostics.
+ */
+function statements(policy: RetentionPolicy, batch: number): Array<[keyof Omit<SweepCounts, "batches" | "skipped">, SQL]> {
+  const jobsAfter = sql`now() - make_interval(mins => ${policy.jobPayloadMinutes})`;
+  const keptFor = sql`now() - make_interval(days => ${policy.eventsDays})`;
+  const erase = (column: SQL) => sql`case when ${column} is null then null else regexp_replace(${column}::text, '"sbx1\\.[^"]*"', 'null', 'g')::jsonb end`;
+  return [
+    [
+      "jobsErased",
+      sql`update runner_jobs set payload = ${erase(sql`payload`)}, result = ${erase(sql`result`)}, payload_erased_at = now()
+          where id in (select id from runner_jobs where payload_erased_at is null and finished_at is not null and finished_at < ${jobsAfter}
+                       and status in ('succeeded', 'failed', 'cancelled') limit ${batch} for update skip locked)`,
+    ],
+    ["jobsDeleted", sql`delete from runner_jobs where id in (select id from runner_jobs where finished_at < ${keptFor} and status in ('succeeded', 'failed', 'cancelled') limit ${batch} for update skip locked)`],
+    ["events", sql`delete from scm_events where id in (select id from scm_events where at < ${keptFor} limit ${batch})`],
+    ["agentActivity", sql`delete from agent_activity where id in (select id from agent_activity where at < ${keptFor} limit ${batch})`],
+    ["oauthAttempts", sql`delete from oauth_attempts where id in (select id from oauth_attempts where expires_at < now() - ${OAUTH_ATTEMPT_GRACE}::interval limit ${batch})`],
+    ["rateLimits", sql`delete from rate_limits where key in (select key from rate_limits where window_start < now() - ${RATE_LIMIT_STALE}::interval limit ${batch})`],
+  ];
+}
+
+function affected(result: unknown): number {
+  const r = result as { affectedRows?: number; count?: number; rowCount?: number };
+  return r.affectedRows ?? r.count ?? r.rowCount ?? 0;
+}
+
+/**
+ * One retention sweep: erases finished jobs' sealed boxes after `jobPayloadMinutes`, deletes events,
+ * agent activity and finished jobs older than `eventsDays`, OAuth attempts a day past their expiry
+ * and rate-limit rows idle for a day. Pending and running jobs are never touched. Each batch is its
+ * own short transaction holding a transaction-scoped advisory lock: when another replica holds it,
+ * this one stops (`skipped`) and leaves the sweep to it.
+ */
+export async function sweepRetention(opts: { db: Db; policy: RetentionPolicy; batch?: number; onBatch?: (name: string, rows: number) => void }): Promise<SweepCounts> {
+  const counts: SweepCounts = { jobsErased: 0, jobsDeleted: 0, events: 0, agentActivity: 0, oauthAttempts: 0, rateLimits: 0, batches: 0, skipped: false };
+  const batch = opts.batch ?? RETENTION_BATCH;
+  for (const [name, statement] of statements(opts.policy, batch)) {
+    for (;;) {
+      const rows = await opts.db.transaction(async (tx) => {
+        const locked = await tx.execute(sql`select pg_try_advisory_xact_lock(${RETENTION_LOCK_KEY}) as got`);
+        const got = (Array.isArray(locked) ? locked[0] : (locked as { rows: Array<{ got: boolean }> }).rows[0]) as { got: boolean } | undefined;
+        if (!got?.got) return null;
+        return affected(await tx.execute(statement));
+      });
+      if (rows === null) return { ...counts, skipped: true };
+      counts.batches++;
+      counts[name] += rows;
+      opts.onBatch?.(name, rows);
+      if (rows < batch) break;
+    }
+  }
+  return counts;
+}
