@@ -13,7 +13,7 @@ function Command({ label, command }: { label: string; command: string }) {
         {label}
       </p>
       <div className="flex items-start gap-2">
-        <pre tabIndex={0} aria-labelledby={id} className="min-w-0 flex-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-gray-900 px-3 py-2 font-mono text-xs text-white">
+        <pre tabIndex={0} aria-labelledby={id} className="min-w-0 flex-1 overflow-x-auto whitespace-pre-wrap break-words rounded bg-gray-900 px-3 py-2 font-mono text-xs text-white">
           {command}
         </pre>
         <CopyButton value={command} label="Copy command" />
