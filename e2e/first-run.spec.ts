@@ -1,7 +1,24 @@
 import { expect, expectNoSeriousA11yViolations, test } from "./fixtures";
 import { SettingsShell } from "./pages/settings-shell";
 
-test("first run: setup creates the organization and its admin, then is gone", async ({ page }) => {
+test("first run: setup creates the organization and its admin, then is gone", async ({ page, browser }) => {
+  // Regression: the setup form had no method, so submitting it before its JavaScript ran put the
+  // password in a GET URL. Without JavaScript it posts; bad input creates nothing.
+  const noScript = await browser.newContext({ javaScriptEnabled: false });
+  const noScriptPage = await noScript.newPage();
+  const noScriptUrls: string[] = [];
+  noScriptPage.on("request", (r) => noScriptUrls.push(r.url()));
+  await noScriptPage.goto("/setup");
+  await expect(noScriptPage.locator("form")).toHaveAttribute("method", /post/i);
+  await noScriptPage.getByLabel("Organization name").fill("Acme");
+  await noScriptPage.getByLabel("Your name").fill("Ada Admin");
+  await noScriptPage.getByLabel("Email").fill("not-an-email");
+  await noScriptPage.getByLabel("Password").fill("no script setup passphrase");
+  await noScriptPage.getByRole("button", { name: "Create organization" }).click();
+  await expect(noScriptPage.getByText("Enter a valid email address")).toBeVisible();
+  expect(noScriptUrls.filter((u) => u.includes("passphrase") || u.includes("not-an-email"))).toEqual([]);
+  await noScript.close();
+
   await page.goto("/");
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Set up your organization" })).toBeVisible();

@@ -8,9 +8,9 @@ import { useFormAction } from "@/components/ui/use-form-action";
 import { PASSWORD_MIN } from "@/lib/passwords/limits";
 
 export function AcceptInvitationForm({ token, name }: { token: string; name: string }) {
-  const { pending, onSubmit, fieldErrors, error } = useFormAction(acceptInvitationAction);
+  const { pending, onSubmit, formAction, fieldErrors, error } = useFormAction(acceptInvitationAction);
   return (
-    <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+    <form action={formAction} onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
       {error ? <ErrorAlert code={error.code} message={error.message} docsLink={false} /> : null}
       <input type="hidden" name="token" value={token} />
       <TextField label="Your name" name="name" autoComplete="name" defaultValue={name} required errors={fieldErrors?.name} />

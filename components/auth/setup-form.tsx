@@ -8,9 +8,9 @@ import { useFormAction } from "@/components/ui/use-form-action";
 import { PASSWORD_MIN } from "@/lib/passwords/limits";
 
 export function SetupForm() {
-  const { pending, onSubmit, fieldErrors, error } = useFormAction(setupAction);
+  const { pending, onSubmit, formAction, fieldErrors, error } = useFormAction(setupAction);
   return (
-    <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+    <form action={formAction} onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
       {error ? <ErrorAlert code={error.code} message={error.message} docsLink={false} /> : null}
       <TextField label="Organization name" name="orgName" required maxLength={100} errors={fieldErrors?.orgName} />
       <TextField label="Your name" name="name" autoComplete="name" required maxLength={100} errors={fieldErrors?.name} />

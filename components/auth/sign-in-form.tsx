@@ -7,13 +7,13 @@ import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
 
 export function SignInForm({ returnTo, sso, initialError }: { returnTo?: string; sso?: { name: string } | null; initialError?: string }) {
-  const { pending, onSubmit, fieldErrors, error } = useFormAction(signInAction);
+  const { pending, onSubmit, formAction, fieldErrors, error } = useFormAction(signInAction);
   const ssoForm = useFormAction(ssoSignInAction);
   const shownError = error ?? ssoForm.error ?? (initialError ? { code: initialError, message: undefined } : null);
   return (
     <div className="flex flex-col gap-4">
       {shownError ? <ErrorAlert code={shownError.code} message={shownError.message} docsLink={false} /> : null}
-      <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+      <form action={formAction} onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
         <input type="hidden" name="returnTo" value={returnTo ?? ""} />
         <TextField label="Email" name="email" type="email" autoComplete="username" required errors={fieldErrors?.email} />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required errors={fieldErrors?.password} />
@@ -22,7 +22,7 @@ export function SignInForm({ returnTo, sso, initialError }: { returnTo?: string;
         </Button>
       </form>
       {sso ? (
-        <form onSubmit={ssoForm.onSubmit}>
+        <form action={ssoForm.formAction} onSubmit={ssoForm.onSubmit}>
           <input type="hidden" name="returnTo" value={returnTo ?? ""} />
           <Button type="submit" variant="secondary" className="w-full" pending={ssoForm.pending}>
             Sign in with {sso.name}

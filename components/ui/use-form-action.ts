@@ -9,6 +9,10 @@ type Action<T> = (prev: ActionResult<T> | null, input: FormData) => Promise<Acti
  * Runs a server action from a form without React's automatic form reset, so a failed submission
  * keeps what the person typed (the server never echoes it back). `onSuccess` runs once per success;
  * `resetOnSuccess` clears the form then.
+ *
+ * Pass `formAction` as the form's `action` too: React then renders the form as a POST to the
+ * server action, so a form submitted before the page's JavaScript runs still works and never puts
+ * its fields (a password) in the URL, as a form without a method would with GET.
  */
 export function useFormAction<T>(action: Action<T>, opts: { onSuccess?: (data: T) => void; resetOnSuccess?: boolean } = {}) {
   const [state, dispatch, pending] = useActionState(action, null);
@@ -34,5 +38,5 @@ export function useFormAction<T>(action: Action<T>, opts: { onSuccess?: (data: T
   };
 
   const fieldErrors = state && !state.ok ? state.fieldErrors : undefined;
-  return { state, pending, onSubmit, fieldErrors, error: state && !state.ok ? state : null };
+  return { state, pending, onSubmit, formAction: dispatch, fieldErrors, error: state && !state.ok ? state : null };
 }

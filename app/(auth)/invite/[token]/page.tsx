@@ -5,7 +5,9 @@ import { ErrorAlert } from "@/components/ui/error-alert";
 import { getDb } from "@/db/client";
 import { findInvitation } from "@/lib/members/accept-invitation";
 
-export const metadata: Metadata = { title: "Accept invitation", referrer: "no-referrer" };
+// The token stays out of other sites' Referer; "same-origin" (not "no-referrer") so that the form's
+// own POST carries a real Origin, which the server-action origin check needs.
+export const metadata: Metadata = { title: "Accept invitation", referrer: "same-origin" };
 export const dynamic = "force-dynamic";
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
