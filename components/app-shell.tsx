@@ -34,6 +34,7 @@ export function AppShell({ actor, children }: { actor: Actor; children: React.Re
             <Button type="submit" variant="secondary" size="sm">
               Sign out
             </Button>
+            <p className="mt-1 text-xs text-gray-700">Ends your session in every browser.</p>
           </form>
         </div>
       </aside>

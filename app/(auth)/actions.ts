@@ -3,13 +3,14 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { createAction } from "@/lib/actions/create-action";
-import { signIn, signOut } from "@/lib/auth/auth";
+import { getSessionClaims, signIn, signOut } from "@/lib/auth/auth";
 import { safeReturnTo } from "@/lib/auth/safe-return-to";
 import { signInWithPassword } from "@/lib/auth/sign-in-with-password";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors/app-error";
 import { acceptInvitation } from "@/lib/members/accept-invitation";
 import { completeSetup } from "@/lib/orgs/complete-setup";
+import { endSessions } from "@/lib/users/end-sessions";
 import { acceptInvitationSchema, setupSchema, signInSchema } from "@/lib/users/schemas";
 
 export const signInAction = createAction({
@@ -50,6 +51,13 @@ export const ssoSignInAction = createAction({
   },
 });
 
+/**
+ * Signs out in every browser: the session version is bumped on the server, so a copy of this
+ * cookie (or the cookie of another browser) stops working at once, then this browser's cookie is
+ * cleared.
+ */
 export async function signOutAction(): Promise<void> {
+  const claims = await getSessionClaims();
+  if (claims) await endSessions({ db: await getDb(), userId: claims.userId, sessionVersion: claims.sessionVersion });
   await signOut({ redirectTo: "/login" });
 }
