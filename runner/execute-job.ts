@@ -1,7 +1,7 @@
 import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
 import { log } from "@/lib/log/logger";
 import type { JobError, JobResultRequest, RunnerJobMessage } from "@/lib/runners/protocol";
-import { handlerFor } from "./jobs/registry";
+import { handlerFor, undeliveredResultHandlerFor } from "./jobs/registry";
 import { JobAborted, JobFailure, type AbortCause, type JobContext, type RunnerServices } from "./jobs/types";
 import { PlaneError, type PlaneClient } from "./plane-client";
 import { sleep } from "./sleep";
@@ -44,25 +44,50 @@ function abortAt(iso: string | null, clockOffsetMs: number, controller: AbortCon
   return () => clearTimeout(timer);
 }
 
-async function report(client: PlaneClient, job: RunnerJobMessage, body: JobResultRequest): Promise<void> {
+/**
+ * What became of a reported outcome: `taken` (the plane kept it), `refused` (it answered that it
+ * did not: the attempt was over, the job cancelled, or a success it could not use), or `lost` (it
+ * never answered, after every retry).
+ */
+type Delivery = "taken" | "refused" | "lost";
+
+async function report(client: PlaneClient, job: RunnerJobMessage, body: JobResultRequest): Promise<Delivery> {
   for (let i = 0; ; i++) {
     try {
-      await client.result(job.id, body);
-      return;
+      const answer = await client.result(job.id, body);
+      if (body.outcome === "succeeded" && answer.status === "failed") {
+        log.warn("job.result_not_used", { jobId: job.id, attempt: job.attempt });
+        return "refused";
+      }
+      return "taken";
     } catch (e) {
       if (e instanceof PlaneError) {
         // job_not_claimed: our attempt is over (deadline passed, or the lease ran out and the job
         // went to another attempt). The plane keeps exactly one answer; ours is not it.
         log.warn(e.code === "job_not_claimed" ? "job.result_refused" : "job.result_rejected", { jobId: job.id, attempt: job.attempt, errorCode: e.code });
-        return;
+        return "refused";
       }
       const delay = RESULT_RETRY_DELAYS_MS[i];
       if (delay === undefined) {
         log.error("job.result_lost", { jobId: job.id, attempt: job.attempt, reason: (e as Error).message });
-        return;
+        return "lost";
       }
       await sleep(delay);
     }
+  }
+}
+
+/** How long undoing an undelivered result (revoking a token) may take. */
+const UNDO_TIMEOUT_MS = 30_000;
+
+/** Undoes a result the plane did not take, where its kind has something to undo; never throws. */
+async function undoUndelivered(job: RunnerJobMessage, result: unknown, ctx: JobContext): Promise<void> {
+  const undo = undeliveredResultHandlerFor(job.kind);
+  if (!undo) return;
+  try {
+    await undo(job.payload, result, { ...ctx, signal: AbortSignal.timeout(UNDO_TIMEOUT_MS), progress: async () => {} });
+  } catch (e) {
+    log.error("job.undelivered_result_not_undone", { jobId: job.id, kind: job.kind, error: e instanceof Error ? e.message : String(e) });
   }
 }
 
@@ -72,8 +97,9 @@ async function report(client: PlaneClient, job: RunnerJobMessage, body: JobResul
  * runner stops; progress stages go to the plane as they happen. Each progress report renews the
  * lease (the lease timer follows the plane's answer), and once a job has reported a stage it is
  * re-sent every lease/3, so a long clone keeps its job while the runner lives. The result or a
- * typed error is reported once, re-sent while the plane is unreachable. `waitForSlot` bounds
- * concurrency.
+ * typed error is reported once, re-sent while the plane is unreachable. A result the plane does
+ * not take (refused, never answered, or finished after the job was aborted) is undone where its
+ * kind can be: an OAuth exchange's token is revoked. `waitForSlot` bounds concurrency.
  */
 export function startJob(opts: {
   job: RunnerJobMessage;
@@ -139,13 +165,16 @@ export function startJob(opts: {
     const started = performance.now();
     let release: (() => void) | null = null;
     let body: JobResultRequest | null = null;
+    let ctx: JobContext | null = null;
+    /** What the handler returned, delivered or not: undone below when the plane does not take it. */
+    let produced: { result: unknown } | null = null;
     try {
       release = await opts.waitForSlot(controller.signal);
       if (controller.signal.aborted) throw controller.signal.reason;
       log.info("job.started", { jobId: job.id, kind: job.kind, attempt: job.attempt, correlationId: job.correlationId });
       const handler = handlerFor(job.kind);
       if (!handler) throw new JobFailure("runner_job_unsupported", `This runner (an older version) cannot do "${job.kind}" jobs.`);
-      const ctx: JobContext = {
+      ctx = {
         ...opts.services,
         jobId: job.id,
         attempt: job.attempt,
@@ -160,6 +189,7 @@ export function startJob(opts: {
         },
       };
       const result = await handler(job.payload, ctx);
+      produced = { result };
       // A handler that finished after its signal fired may hold a partial answer: report the abort.
       if (controller.signal.aborted) throw controller.signal.reason;
       body = { attempt: job.attempt, outcome: "succeeded", result };
@@ -179,7 +209,8 @@ export function startJob(opts: {
     const durationMs = Math.round(performance.now() - started);
     const outcome = body === null ? "released" : body.outcome === "succeeded" ? "succeeded" : abortCause(controller.signal) ? "aborted" : "failed";
     log.info("job.finished", { jobId: job.id, kind: job.kind, attempt: job.attempt, outcome, errorCode: body?.outcome === "failed" ? body.error.code : undefined, durationMs });
-    if (body) await report(client, job, body);
+    const delivery = body ? await report(client, job, body) : "refused";
+    if (produced && ctx && (body?.outcome !== "succeeded" || delivery !== "taken")) await undoUndelivered(job, produced.result, ctx);
   })();
   return { job, controller, done };
 }

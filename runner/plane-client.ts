@@ -71,7 +71,8 @@ export type PlaneClient = CredentialPlane & {
   pollJobs: (waitSeconds: number, signal: AbortSignal) => Promise<PollResult>;
   /** Reports a stage; the plane renews the job's lease and answers with the new expiry (null from an older plane). */
   progress: (jobId: string, attempt: number, stage: string, signal?: AbortSignal) => Promise<{ leaseExpiresAt: string | null }>;
-  result: (jobId: string, body: JobResultRequest) => Promise<void>;
+  /** Reports a job's outcome; answers what the plane made of it (`failed` for a success it could not use; null from an older plane). */
+  result: (jobId: string, body: JobResultRequest) => Promise<{ status: "succeeded" | "failed" | "pending" | null }>;
   /** Any other call of the runner API, with the same errors (the agent tools' policy checks use it). */
   call: <T>(method: "GET" | "POST", path: string, init?: { body?: unknown; signal?: AbortSignal }) => Promise<T>;
 };
@@ -134,7 +135,9 @@ export function createPlaneClient(opts: { planeUrl: string; accessToken?: string
       return { leaseExpiresAt: typeof body.leaseExpiresAt === "string" ? body.leaseExpiresAt : null };
     },
     result: async (jobId, body) => {
-      await call("POST", `/jobs/${encodeURIComponent(jobId)}/result`, { body });
+      const answer = await call<{ status?: unknown }>("POST", `/jobs/${encodeURIComponent(jobId)}/result`, { body });
+      const status = answer.body.status;
+      return { status: status === "succeeded" || status === "failed" || status === "pending" ? status : null };
     },
     credential: async (userId, host, signal) =>
       (await call<CredentialMessage>("GET", `/credentials?${new URLSearchParams({ userId, host })}`, { signal })).body,

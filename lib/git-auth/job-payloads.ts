@@ -53,7 +53,11 @@ export const patValidatePayloadSchema = z.object({
 });
 export type PatValidatePayload = z.infer<typeof patValidatePayloadSchema>;
 
-/** `token.revoke`: revoke a disconnected credential at the provider, where the provider allows it. */
+/**
+ * `token.revoke`: revoke a disconnected credential at the provider, where the provider allows it,
+ * or (`replaced`) one a reconnect replaced: then this token alone, never the authorization the new
+ * token belongs to.
+ */
 export const tokenRevokePayloadSchema = z.object({
   integration: integrationRefSchema,
   userId: z.string().uuid(),
@@ -61,6 +65,7 @@ export const tokenRevokePayloadSchema = z.object({
   tokenSealed: z.string(),
   refreshTokenSealed: z.string().nullable(),
   generation: z.number().int().min(1),
+  replaced: z.boolean().optional(),
 });
 export type TokenRevokePayload = z.infer<typeof tokenRevokePayloadSchema>;
 

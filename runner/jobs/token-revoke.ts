@@ -10,9 +10,10 @@ import { parsePayload, typedFailures } from "./job-support";
 import type { JobHandler } from "./types";
 
 /**
- * `token.revoke`: the person disconnected; the plane has already deleted the credential and hands
- * this runner the sealed copies to revoke at the provider (GitHub deletes the whole grant, GitLab
- * revokes the token and its refresh token). Drops any opened copy from memory first. Transient
+ * `token.revoke`: the person disconnected, or reconnected (`replaced`); the plane has already
+ * deleted or replaced the credential and hands this runner the sealed copies to revoke at the
+ * provider (on disconnect GitHub deletes the whole grant, on a reconnect only the old token, so the
+ * new one stays valid; GitLab revokes the token and its refresh token). Drops any opened copy from memory first. Transient
  * failures are retryable, so a runner that was offline revokes when it reconnects; a box this
  * runner can no longer open (its key was rotated) or a provider without a revocation API ends with
  * `revoked: false` and the page where the person revokes it by hand.
@@ -46,7 +47,15 @@ export const tokenRevoke: JobHandler = async (raw, ctx) => {
 
   await ctx.progress("revoking");
   const result = await typedFailures(() =>
-    getProviderClient(integration.provider).revokeToken({ endpoints, clientId: integration.oauthClientId, clientSecret, token, source: payload.source, signal: ctx.signal }),
+    getProviderClient(integration.provider).revokeToken({
+      endpoints,
+      clientId: integration.oauthClientId,
+      clientSecret,
+      token,
+      source: payload.source,
+      scope: payload.replaced ? "token" : "grant",
+      signal: ctx.signal,
+    }),
   );
   return { revoked: result.revoked, manualUrl: result.revoked ? null : (result.manualUrl ?? manual().manualUrl) } satisfies TokenRevokeResult;
 };

@@ -46,6 +46,14 @@ export type JobContext = RunnerServices & {
 export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<unknown>;
 
 /**
+ * Undoes, at the provider, what a job kind's result created when the plane did not take that
+ * result: it refused it (the job was cancelled, its attempt was over, or the result could not be
+ * stored) or never answered. Only the runner knows of what it got then (an OAuth token), so leaving
+ * it would leave it live and unaccounted for.
+ */
+export type UndeliveredResultHandler = (payload: unknown, result: unknown, ctx: JobContext) => Promise<void>;
+
+/**
  * The runner could not do the work (as opposed to the work finding a problem, which is a result).
  * `message` is shown to people: never put a secret or a raw exception text in it.
  */

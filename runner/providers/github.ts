@@ -121,7 +121,8 @@ async function revoke(opts: Parameters<ProviderClient["revokeToken"]>[0]): Promi
   if (!revokeUrl || !opts.clientId || !opts.clientSecret) return { revoked: false, manualUrl, reason: "oauth_client_invalid" };
   assertTokenShape(opts.token);
   // Deleting the grant removes the whole authorization: every token of this app for this user.
-  const url = `${revokeUrl}/${encodeURIComponent(opts.clientId)}/grant`;
+  // Deleting the token leaves the others (the one that replaced it) valid.
+  const url = `${revokeUrl}/${encodeURIComponent(opts.clientId)}/${opts.scope === "token" ? "token" : "grant"}`;
   const headers = { ...API_HEADERS, authorization: basicAuth(opts.clientId, opts.clientSecret) };
   const answer = await send(url, { method: "DELETE", headers, json: { access_token: opts.token }, timeoutMs: opts.timeoutMs }, opts.signal);
   if (answer.status === 204) return { revoked: true, manualUrl: null };

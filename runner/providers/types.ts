@@ -94,6 +94,12 @@ export type RevokeTokenOptions = CallOptions & {
   clientSecret: string | null;
   token: string;
   source: CredentialSource;
+  /**
+   * `"token"`: this token alone (a newer token of the same authorization stays valid: a reconnect
+   * replaced it, or it was never delivered); `"grant"` (the default, disconnect): the whole
+   * authorization where the provider has one (GitHub).
+   */
+  scope?: "token" | "grant";
 };
 
 /**
