@@ -67,6 +67,11 @@ const schema = z
     RETENTION_EVENTS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     /** Seconds between the plane's retention sweeps; 0 turns them off. */
     RETENTION_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    /**
+     * How many reverse proxies in front of the plane append the client's address to
+     * X-Forwarded-For. 0 (default): the connection's peer is the client and the header is ignored.
+     */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Enables the end-to-end tests' seeding endpoint; only ever set by the test runner. */
     E2E_SEED_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   })

@@ -8,6 +8,7 @@ import { log } from "../log/logger";
 import { resolveSsoUser } from "../users/resolve-sso-user";
 import { signInSchema } from "../users/schemas";
 import { verifySignIn, type SessionClaims } from "../users/verify-sign-in";
+import { clientAddressFromHeaders } from "./client-address";
 import { getAuthSecret } from "./secret";
 
 /** A credentials failure carrying our catalogue code (it travels in next-auth's `code`). */
@@ -26,11 +27,11 @@ function buildConfig(): NextAuthConfig {
     Credentials({
       id: "credentials",
       credentials: { email: {}, password: {} },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) throw new TypedSignInError("invalid_credentials");
         try {
-          const claims = await verifySignIn({ db: await getDb(), ...parsed.data });
+          const claims = await verifySignIn({ db: await getDb(), ...parsed.data, client: clientAddressFromHeaders(request.headers) });
           return { id: claims.userId, claims } as never;
         } catch (e) {
           if (isAppError(e)) throw new TypedSignInError(e.code);

@@ -13,6 +13,11 @@ export async function consumeRateLimit(opts: {
   limit: number;
   windowSeconds: number;
 }): Promise<void> {
+  if ((await countRateLimitHit(opts)) > opts.limit) throw new AppError("rate_limited");
+}
+
+/** Counts one hit against `key` in a fixed window and returns the window's count so far. */
+export async function countRateLimitHit(opts: { db: DbOrTx; key: string; windowSeconds: number }): Promise<number> {
   const window = sql`make_interval(secs => ${opts.windowSeconds})`;
   const rows = await opts.db
     .insert(rateLimits)
@@ -25,5 +30,5 @@ export async function consumeRateLimit(opts: {
       },
     })
     .returning({ count: rateLimits.count });
-  if ((rows[0]?.count ?? 0) > opts.limit) throw new AppError("rate_limited");
+  return rows[0]?.count ?? 0;
 }

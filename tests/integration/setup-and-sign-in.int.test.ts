@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditLog, organizations, users } from "@/db/schema";
 import { completeSetup } from "@/lib/orgs/complete-setup";
@@ -42,11 +42,11 @@ describe.each(testEngines())("first-run setup and sign-in on $name", (engine) =>
     const { db } = database;
     const [org] = await db.select().from(organizations);
     const winnerEmail = (await db.select().from(users))[0]!.email;
-    const claims = await verifySignIn({ db, email: winnerEmail.toUpperCase(), password });
+    const claims = await verifySignIn({ db, email: winnerEmail.toUpperCase(), password, client: "test" });
     expect(claims.orgId).toBe(org!.id);
     expect(await loadActor({ db, ...claims })).toMatchObject({ role: "admin", orgName: org!.name });
-    await expectCode(verifySignIn({ db, email: winnerEmail, password: "wrong password!!" }), "invalid_credentials");
-    await expectCode(verifySignIn({ db, email: uniqueEmail("nobody"), password }), "invalid_credentials");
+    await expectCode(verifySignIn({ db, email: winnerEmail, password: "wrong password!!", client: "test" }), "invalid_credentials");
+    await expectCode(verifySignIn({ db, email: uniqueEmail("nobody"), password, client: "test" }), "invalid_credentials");
     const [setupAudit] = await db.select().from(auditLog).where(eq(auditLog.action, "org.setup"));
     expect(setupAudit?.after).toMatchObject({ admin: winnerEmail });
     expect(JSON.stringify(setupAudit)).not.toContain(password);
@@ -62,13 +62,52 @@ describe.each(testEngines())("first-run setup and sign-in on $name", (engine) =>
     const added = await addMember({ db, actor: actor!, email: uniqueEmail("second"), name: "Second", role: "member" });
     const accepted = await acceptInvitation({ db, token: added.token, name: "Second", password });
     await setMemberDisabled({ db, actor: actor!, userId: added.userId, disabled: true });
-    await expectCode(verifySignIn({ db, email: accepted.email, password }), "user_disabled");
+    await expectCode(verifySignIn({ db, email: accepted.email, password, client: "test" }), "user_disabled");
   });
 
-  it("limits attempts per email to 10 per 15 minutes", async () => {
+  /** The founder's email (whichever of the two racing setups won). */
+  const ownerEmail = async () => (await database.db.select().from(users).where(isNull(users.disabledAt)).orderBy(users.createdAt).limit(1))[0]!.email;
+
+  // Regression: 10 attempts per email per 15 minutes, successes included, from any client: anyone
+  // could lock an owner out, and one client could try any number of emails.
+  it("blocks one client trying many emails, whatever email it tries next", async () => {
     const { db } = database;
-    const target = uniqueEmail("target");
-    for (let i = 0; i < 10; i++) await expectCode(verifySignIn({ db, email: target, password: "guess-" + i }), "invalid_credentials");
-    await expectCode(verifySignIn({ db, email: target, password: "guess-11" }), "rate_limited");
+    const email = await ownerEmail();
+    const attacker = `198.51.100.${Math.floor(Math.random() * 250) + 1}-${Date.now()}`;
+    for (let i = 0; i < 20; i++) await expectCode(verifySignIn({ db, email: uniqueEmail(`spray${i}`), password: "Spring2026!!", client: attacker }), "invalid_credentials");
+    await expectCode(verifySignIn({ db, email: uniqueEmail("spray-next"), password: "Spring2026!!", client: attacker }), "rate_limited");
+    // Even the right password of a real account, from that client.
+    await expectCode(verifySignIn({ db, email, password, client: attacker }), "rate_limited");
+    // Another client is not affected.
+    expect((await verifySignIn({ db, email, password, client: `owner-laptop-${Date.now()}` })).userId).toBeTruthy();
+  });
+
+  it("someone hammering the owner's email from other clients does not stop the owner signing in", async () => {
+    const { db } = database;
+    const email = await ownerEmail();
+    const owner = `owner-${Date.now()}`;
+    const attacker = `attacker-${Date.now()}`;
+    // Each attacking client is refused on this email after at most 5 failures.
+    for (const client of [attacker, `${attacker}-2`]) {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 6; i++) outcomes.push(await verifySignIn({ db, email, password: `guess-${i}`, client }).then(() => "signed_in", (e: { code: string }) => e.code));
+      expect(outcomes.at(-1)).toBe("rate_limited");
+      expect(outcomes).not.toContain("signed_in");
+    }
+    // Many more clients (addresses) guessing: the account is under attack, each gets one guess.
+    for (let i = 0; i < 10; i++) {
+      const bot = `bot-${i}-${Date.now()}`;
+      await expectCode(verifySignIn({ db, email, password: `bot-guess-${i}`, client: bot }), "invalid_credentials");
+      await expectCode(verifySignIn({ db, email, password: `bot-guess-${i}-again`, client: bot }), "rate_limited");
+    }
+    // The owner, on their own device, still signs in, again and again: successes do not count.
+    for (let i = 0; i < 12; i++) expect((await verifySignIn({ db, email, password, client: owner })).userId).toBeTruthy();
+  });
+
+  it("does not count successful sign-ins", async () => {
+    const { db } = database;
+    const email = await ownerEmail();
+    const client = `busy-office-${Date.now()}`;
+    for (let i = 0; i < 25; i++) expect((await verifySignIn({ db, email, password, client })).userId).toBeTruthy();
   });
 });
