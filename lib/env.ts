@@ -51,6 +51,8 @@ const schema = z
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     OIDC_DISPLAY_NAME: z.string().trim().min(1).max(60).default("Single sign-on"),
     OIDC_AUTO_PROVISION: booleanFlag,
+    /** Accept an ID token without an `email_verified` claim as verified (an explicit `false` never is). */
+    OIDC_TRUST_UNVERIFIED_EMAILS: booleanFlag,
     OIDC_DEFAULT_ROLE: z.enum(["member", "support"]).default("member"),
     /**
      * Whether SCM integrations may point at loopback hosts over plain HTTP (the provider sandbox).
@@ -114,7 +116,7 @@ export type Env = z.infer<typeof schema> & {
   /** Whether loopback HTTP hosts are accepted for SCM integrations. */
   allowLoopbackHosts: boolean;
   /** Single sign-on settings when all three OIDC variables are set. */
-  oidc: { issuer: string; clientId: string; clientSecret: string; name: string; autoProvision: boolean; defaultRole: "member" | "support" } | null;
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string; autoProvision: boolean; trustUnverifiedEmails: boolean; defaultRole: "member" | "support" } | null;
 };
 
 /** Raised when configuration is invalid; its message lists every bad variable. */
@@ -151,6 +153,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
             clientSecret: env.OIDC_CLIENT_SECRET,
             name: env.OIDC_DISPLAY_NAME,
             autoProvision: env.OIDC_AUTO_PROVISION,
+            trustUnverifiedEmails: env.OIDC_TRUST_UNVERIFIED_EMAILS,
             defaultRole: env.OIDC_DEFAULT_ROLE,
           }
         : null,

@@ -6,6 +6,7 @@ import { isAppError } from "../errors/app-error";
 import type { ErrorCode } from "../errors/catalogue";
 import { log } from "../log/logger";
 import { resolveSsoUser } from "../users/resolve-sso-user";
+import { ssoEmailVerified } from "../users/sso-email-verified";
 import { signInSchema } from "../users/schemas";
 import { verifySignIn, type SessionClaims } from "../users/verify-sign-in";
 import { clientAddressFromHeaders } from "./client-address";
@@ -51,9 +52,13 @@ function buildConfig(): NextAuthConfig {
       checks: ["pkce", "state", "nonce"],
     });
   }
+  // Every URL Auth.js builds (sign-in, callbacks, redirects) comes from PUBLIC_BASE_URL, never from
+  // the request's Host or X-Forwarded-Host: next-auth reads AUTH_URL from the process environment,
+  // rewrites each request to its origin, and then needs no trustHost.
+  process.env.AUTH_URL = `${env.PUBLIC_BASE_URL}/api/auth`;
   return {
     secret: getAuthSecret(),
-    trustHost: true,
+    basePath: "/api/auth",
     session: { strategy: "jwt", maxAge: 7 * 24 * 3600, updateAge: 24 * 3600 },
     pages: { signIn: "/login", error: "/login" },
     providers,
@@ -69,7 +74,7 @@ function buildConfig(): NextAuthConfig {
           await resolveSsoUser({
             db: await getDb(),
             email: profile?.email,
-            emailVerified: profile?.email_verified !== false,
+            emailVerified: ssoEmailVerified(profile, env.oidc.trustUnverifiedEmails),
             name: profile?.name,
             autoProvision: env.oidc.autoProvision,
             defaultRole: env.oidc.defaultRole,
@@ -87,7 +92,7 @@ function buildConfig(): NextAuthConfig {
           (token as ClaimsCarrier).claims = await resolveSsoUser({
             db: await getDb(),
             email: profile?.email,
-            emailVerified: profile?.email_verified !== false,
+            emailVerified: ssoEmailVerified(profile, env.oidc.trustUnverifiedEmails),
             name: profile?.name,
             autoProvision: false,
             defaultRole: env.oidc.defaultRole,
