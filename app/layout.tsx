@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import "./globals.css";
 import { ToastProvider } from "@/components/ui/toast";
 
@@ -7,7 +8,9 @@ export const metadata: Metadata = {
   description: "Connect Git providers to runners, environments and agents.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request, so each gets the Content-Security-Policy nonce (proxy.ts).
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -73,6 +73,31 @@ describe("sign-in through the production server", () => {
     expect(signIn.body).not.toContain("evil.example");
   });
 
+  // Regression: a server-action call from another site reached Next's own origin check, which
+  // answered 500 "Invalid Server Actions request"; and no Content-Security-Policy was sent.
+  it("refuses a cross-site server-action call with 403 cross_site_request, and sends a nonce CSP with every page", async () => {
+    for (const origin of ["https://evil.example", "null"]) {
+      const res = await fetch(`${server.url}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { origin, "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8" },
+        body: "[]",
+      });
+      expect(res.status, origin).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("cross_site_request");
+    }
+    const pages = await Promise.all(["/login", "/setup", "/no-such-page"].map((p) => fetch(`${server.url}${p}`, { redirect: "manual" })));
+    const nonces = new Set<string>();
+    for (const page of pages) {
+      const csp = page.headers.get("content-security-policy") ?? "";
+      expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain("unsafe-inline' 'unsafe-eval");
+      nonces.add(/'nonce-([^']+)'/.exec(csp)![1]!);
+    }
+    expect(nonces.size).toBe(pages.length);
+  });
+
   // Regression: the sign-in limit counted per email only, so one client could try any number of
   // emails. With a forged X-Forwarded-For that changes at every attempt, the client is still one
   // client and is refused past its budget.
