@@ -50,8 +50,13 @@ describe("parseEnv", () => {
         clientSecret: "s3cret",
         name: "Acme SSO",
         autoProvision: true,
+        trustUnverifiedEmails: false,
         defaultRole: "support",
       });
+    });
+
+    it("trusts ID tokens without email_verified only when OIDC_TRUST_UNVERIFIED_EMAILS says so", () => {
+      expect(parseEnv({ ...full, OIDC_TRUST_UNVERIFIED_EMAILS: "true" }).oidc).toMatchObject({ trustUnverifiedEmails: true });
     });
 
     it("defaults to no auto-provisioning and the member role", () => {
