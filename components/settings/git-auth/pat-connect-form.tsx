@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState, useTransition } from "react";
 import { connectPatAction } from "@/app/(settings)/settings/git-authentications/actions";
 import { Button } from "@/components/ui/button";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TextField } from "@/components/ui/input";
 import { OAuthConnectButton } from "./oauth-connect-button";
@@ -109,6 +110,7 @@ export function PatConnectForm({
     });
   };
 
+  const hydrated = useHydrated();
   const fieldErrors = failure?.fieldErrors;
   const otherFieldErrors = Object.entries(fieldErrors ?? {}).filter(([k]) => k !== "token" && k !== "username");
   return (
@@ -176,7 +178,7 @@ export function PatConnectForm({
               Cancel
             </Button>
           ) : null}
-          <Button type="submit" pending={busy} disabled={!target.runnerPublicKey}>
+          <Button type="submit" pending={busy} disabled={!target.runnerPublicKey || !hydrated}>
             {submitLabel}
           </Button>
         </div>

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, useTransition } from "react";
 import { createIntegrationAction, updateIntegrationAction } from "@/app/(settings)/settings/runners/actions";
 import { Button } from "@/components/ui/button";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { useToast } from "@/components/ui/toast";
@@ -56,6 +57,7 @@ const defaults = (provider: ProviderId) => ({
  * fields they concern. Changes that disconnect people are confirmed first, with how many.
  */
 export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopback, saved, lastTest }: Props) {
+  const hydrated = useHydrated();
   const router = useRouter();
   const toast = useToast();
   const formRef = useRef<HTMLFormElement>(null);
@@ -245,10 +247,10 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
         {failure && (failure.code !== "validation_failed" || !failure.fieldErrors) ? <ErrorAlert code={failure.code} message={failure.message} /> : null}
         {failure?.code === "validation_failed" && failure.fieldErrors ? <p className="text-sm font-medium text-red-700">Some fields need attention.</p> : null}
         <div className="flex flex-wrap gap-2">
-          <Button type="submit" pending={busy || running}>
+          <Button type="submit" pending={busy || running} disabled={!hydrated}>
             Save &amp; Test
           </Button>
-          <Button variant="secondary" disabled={busy || running} onClick={() => void submit(false)}>
+          <Button variant="secondary" disabled={busy || running || !hydrated} onClick={() => void submit(false)}>
             Save without testing
           </Button>
         </div>
