@@ -109,7 +109,7 @@ export const errorCatalogue = {
     status: 429,
     title: "Too many attempts",
     explanation: "Too many requests were made in a short time.",
-    remedy: "Wait a minute and try again.",
+    remedy: "Wait a few minutes and try again (sign-in limits count failed attempts over 15 minutes). A correct password from a device that has not failed recently still works.",
   },
   /** Single sign-on rejected the account (not provisioned here, or its email is not verified). */
   sso_account_not_allowed: {
