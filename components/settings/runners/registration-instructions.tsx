@@ -12,8 +12,8 @@ function Command({ label, command }: { label: string; command: string }) {
       <p id={id} className="text-xs font-medium text-gray-800">
         {label}
       </p>
-      <div className="flex items-start gap-2">
-        <pre tabIndex={0} aria-labelledby={id} className="min-w-0 flex-1 overflow-x-auto whitespace-pre-wrap break-words rounded bg-gray-900 px-3 py-2 font-mono text-xs text-white">
+      <div className="flex flex-col items-start gap-2 sm:flex-row">
+        <pre tabIndex={0} aria-labelledby={id} className="w-full min-w-0 flex-1 overflow-x-auto whitespace-pre-wrap break-words rounded bg-gray-900 px-3 py-2 font-mono text-xs text-white">
           {command}
         </pre>
         <CopyButton value={command} label="Copy command" />
