@@ -22,6 +22,7 @@ if (!fs.existsSync(server) || !fs.existsSync(runner) || !isFresh(dist, sourceHas
 const settings = embeddedSettings();
 runEmbedded({
   label: "The app",
+  warmUp: true,
   settings,
   // server.js runs from its own directory; Next reads HOSTNAME for the address to listen on.
   app: { command: process.execPath, args: [server], env: { NODE_ENV: "production", HOSTNAME: settings.host } },

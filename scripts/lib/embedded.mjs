@@ -49,7 +49,7 @@ function describeRunnerLine(line) {
   if (event === "runner.awaiting_setup" || event === "runner.awaiting_app") return null;
   if (level === "warn" || level === "error") {
     const detail = Object.entries(entry)
-      .filter(([k]) => !["time", "level", "event", "msg"].includes(k))
+      .filter(([k]) => !["t", "level", "event"].includes(k))
       .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
       .join(" ");
     return `[runner] ${level}: ${event}${detail ? ` ${detail}` : ""}`;
@@ -60,13 +60,13 @@ function describeRunnerLine(line) {
 /** The pages people open first: requested once before saying "ready", so the server has loaded their code. */
 const WARM_UP = ["/login", "/setup", "/settings", "/settings/members", "/settings/runners", "/settings/git-authentications", "/settings/agents", "/settings/diagnostics", "/environments"];
 
-async function waitForApp(url, stopped) {
+async function waitForApp(url, stopped, warmUp) {
   while (!stopped()) {
     try {
       const response = await fetch(`${url}/`, { redirect: "manual", signal: AbortSignal.timeout(5_000) });
       const location = response.headers.get("location") ?? "";
-      // Signed out, each answers a redirect; rendering it still loads the page's code and its queries' paths.
-      for (const page of WARM_UP) await fetch(`${url}${page}`, { redirect: "manual", signal: AbortSignal.timeout(30_000) }).then((r) => r.arrayBuffer(), () => null);
+      // Signed out, each answers a redirect, but only after the server has loaded the page's code.
+      if (warmUp) for (const page of WARM_UP) await fetch(`${url}${page}`, { redirect: "manual", signal: AbortSignal.timeout(30_000) }).then((r) => r.arrayBuffer(), () => null);
       return location;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -77,9 +77,11 @@ async function waitForApp(url, stopped) {
 
 /**
  * Runs the app and its local runner until stopped.
- * `app`: { command, args, env } for the app process; `runner`: { command, args } for the runner.
+ * `app`: { command, args, env } for the app process; `runner`: { command, args } for the runner;
+ * `warmUp`: request the first pages before saying ready (the production server; the development
+ * server would compile each of them on every start).
  */
-export function runEmbedded({ settings, app, runner: runnerCommand, env: baseEnv = process.env, label }) {
+export function runEmbedded({ settings, app, runner: runnerCommand, env: baseEnv = process.env, label, warmUp = false }) {
   const secret = crypto.randomBytes(32).toString("base64url");
   const env = { ...baseEnv, PORT: settings.port, PUBLIC_BASE_URL: settings.publicBaseUrl, DATA_DIR: settings.dataDir };
   const startedAt = Date.now();
@@ -118,7 +120,7 @@ export function runEmbedded({ settings, app, runner: runnerCommand, env: baseEnv
   if (settings.embeddedRunner) startRunner();
   else console.log(`PUBLIC_BASE_URL is not a loopback address: no local runner. Register runners from Settings > Runners.`);
 
-  void waitForApp(settings.runnerPlaneUrl, () => stopping).then((location) => {
+  void waitForApp(settings.runnerPlaneUrl, () => stopping, warmUp).then((location) => {
     if (location === null) return;
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
     const where = location.includes("/setup")
