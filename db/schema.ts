@@ -23,6 +23,8 @@ export type Role = (typeof roles)[number];
 export const organizations = pgTable("organizations", {
   id: id(),
   name: text("name").notNull(),
+  /** Days Diagnostics events, agent activity and finished jobs are kept; null means RETENTION_EVENTS_DAYS. */
+  retentionDays: integer("retention_days"),
   createdAt: createdAt(),
 });
 
@@ -200,6 +202,11 @@ export const scmIntegrations = pgTable(
     issuerUrl: text("issuer_url"),
     /** Azure DevOps Server: the collection's virtual directory, e.g. `tfs`. */
     virtualDirectory: text("virtual_directory"),
+    /**
+     * The admin allowed this host to resolve to private addresses (RFC 1918, unique local, CGNAT):
+     * a provider inside the company network. Link-local and metadata addresses stay refused.
+     */
+    allowPrivateHosts: boolean("allow_private_hosts").notNull().default(false),
     lastTestedAt: timestamp("last_tested_at", { withTimezone: true }),
     lastTestOk: boolean("last_test_ok"),
     lastTestResult: jsonb("last_test_result"),

@@ -149,6 +149,7 @@ export async function addGithubIntegration(opts: { db: Database["db"]; admin: Ac
       oauthSecretHost: host,
       oauthScopes: null,
       patEnabled: true,
+      allowPrivateHosts: false,
       patScopes: null,
       issuerUrl: null,
       virtualDirectory: null,

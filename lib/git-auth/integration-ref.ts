@@ -10,6 +10,7 @@ export function integrationRef(integration: ScmIntegration): IntegrationRef {
     baseUrl: integration.baseUrl,
     issuerUrl: integration.issuerUrl,
     virtualDirectory: integration.virtualDirectory,
+    allowPrivateHosts: integration.allowPrivateHosts,
     oauthClientId: integration.oauthEnabled ? integration.oauthClientId : null,
     oauthClientSecretSealed: integration.oauthEnabled ? integration.oauthClientSecretSealed : null,
     patScopes: integration.patScopes,

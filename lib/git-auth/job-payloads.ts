@@ -12,6 +12,8 @@ export const integrationRefSchema = z.object({
   baseUrl: z.string().url(),
   issuerUrl: z.string().url().nullable(),
   virtualDirectory: z.string().nullable(),
+  /** The admin allowed this host to resolve to private network addresses (payloads written before it existed: no). */
+  allowPrivateHosts: z.boolean().default(false),
   oauthClientId: z.string().nullable(),
   /** Sealed `oauth_client_secret` for this runner and host. */
   oauthClientSecretSealed: z.string().nullable(),

@@ -11,6 +11,7 @@ export function auditSnapshot(i: ScmIntegration) {
     baseUrl: i.baseUrl,
     issuerUrl: i.issuerUrl,
     virtualDirectory: i.virtualDirectory,
+    allowPrivateHosts: i.allowPrivateHosts,
     oauth: { enabled: i.oauthEnabled, clientId: i.oauthClientId, scopes: i.oauthScopes, secretStored: i.oauthClientSecretSealed !== null },
     pat: { enabled: i.patEnabled, scopes: i.patScopes },
   };

@@ -80,6 +80,7 @@ async function insertIntegration(opts: { db: Db; actor: Actor; input: CreateInte
           oauthScopes,
           patEnabled: input.patEnabled,
           patScopes,
+          allowPrivateHosts: input.allowPrivateHosts,
           createdAt: revision,
           updatedAt: revision,
         })

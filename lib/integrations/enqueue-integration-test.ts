@@ -26,6 +26,7 @@ export async function enqueueIntegrationTest(
     baseUrl: i.baseUrl,
     issuerUrl: i.issuerUrl,
     virtualDirectory: i.virtualDirectory,
+    allowPrivateHosts: i.allowPrivateHosts,
     oauth: i.oauthEnabled && i.oauthClientId && i.oauthClientSecretSealed ? { clientId: i.oauthClientId, clientSecretSealed: i.oauthClientSecretSealed } : null,
     patEnabled: i.patEnabled,
   });

@@ -19,6 +19,8 @@ export type IntegrationView = {
   baseUrl: string;
   issuerUrl: string | null;
   virtualDirectory: string | null;
+  /** The host may resolve to private network addresses. */
+  allowPrivateHosts: boolean;
   oauthEnabled: boolean;
   oauthClientId: string | null;
   oauthScopes: string[];
@@ -66,6 +68,7 @@ async function load(opts: { db: DbOrTx; actor: Actor; runnerId?: string; integra
     baseUrl: i.baseUrl,
     issuerUrl: i.issuerUrl,
     virtualDirectory: i.virtualDirectory,
+    allowPrivateHosts: i.allowPrivateHosts,
     oauthEnabled: i.oauthEnabled,
     oauthClientId: i.oauthClientId,
     oauthScopes: i.oauthScopes,

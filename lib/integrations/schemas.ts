@@ -53,6 +53,11 @@ const methodFields = {
   issuerUrl: optionalText(300),
   /** Azure DevOps Server: the collection's virtual directory. */
   virtualDirectory: optionalText(100),
+  /**
+   * The host may resolve to private network addresses (RFC 1918, unique local, CGNAT): a provider
+   * inside the company network. Link-local and cloud metadata addresses are refused regardless.
+   */
+  allowPrivateHosts: flag,
   /** Save & Test (true) or save only (false). */
   test: flag,
 };

@@ -94,6 +94,7 @@ async function saveIntegration(opts: { db: Db; actor: Actor; input: UpdateIntegr
         oauthScopes,
         patEnabled: input.patEnabled,
         patScopes,
+        allowPrivateHosts: input.allowPrivateHosts,
         updatedAt: revision,
         // The last test described the previous settings.
         lastTestedAt: null,

@@ -126,6 +126,8 @@ export const integrationTestPayloadSchema = z.object({
   baseUrl: z.string().url(),
   issuerUrl: z.string().url().nullable(),
   virtualDirectory: z.string().nullable(),
+  /** The admin allowed this host to resolve to private network addresses. */
+  allowPrivateHosts: z.boolean().default(false),
   oauth: z
     .object({
       clientId: z.string(),

@@ -31,6 +31,7 @@ async function message(keys: RunnerKeyPair, token: string, overrides: Partial<Cr
       baseUrl: `https://${host}`,
       issuerUrl: null,
       virtualDirectory: null,
+      allowPrivateHosts: false,
       oauthClientId: null,
       oauthClientSecretSealed: null,
       patScopes: ["repo"],

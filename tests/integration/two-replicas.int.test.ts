@@ -195,6 +195,7 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
         oauthSecretHost: githubHost,
         oauthScopes: null,
         patEnabled: true,
+        allowPrivateHosts: false,
         patScopes: null,
         issuerUrl: null,
         virtualDirectory: null,

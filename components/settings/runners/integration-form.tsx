@@ -65,8 +65,8 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
   const [location, setLocation] = useState<LocationState>(
     () =>
       saved
-        ? { provider: saved.provider, deployment: saved.deployment, host: saved.host, issuerUrl: saved.issuerUrl, virtualDirectory: saved.virtualDirectory }
-        : { provider: "github", deployment: "cloud", host: "", issuerUrl: "", virtualDirectory: "" },
+        ? { provider: saved.provider, deployment: saved.deployment, host: saved.host, issuerUrl: saved.issuerUrl, virtualDirectory: saved.virtualDirectory, allowPrivateHosts: saved.allowPrivateHosts }
+        : { provider: "github", deployment: "cloud", host: "", issuerUrl: "", virtualDirectory: "", allowPrivateHosts: false },
   );
   const [oauthEnabled, setOauthEnabled] = useState(saved?.oauthEnabled ?? runner.publicKey !== null);
   const [oauthTouched, setOauthTouched] = useState(false);
@@ -112,7 +112,7 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
   }, [jobId]);
 
   function changeProvider(next: ProviderId) {
-    setLocation((l) => ({ ...l, provider: next, deployment: "cloud", issuerUrl: "", virtualDirectory: "" }));
+    setLocation((l) => ({ ...l, provider: next, deployment: "cloud", issuerUrl: "", virtualDirectory: "", allowPrivateHosts: false }));
     setOauthScopes(defaults(next).oauthScopes);
     setPatScopes(defaults(next).patScopes);
   }
@@ -161,6 +161,7 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
       patScopes,
       issuerUrl: location.issuerUrl,
       virtualDirectory: location.virtualDirectory,
+      allowPrivateHosts: location.deployment === "self_hosted" && location.allowPrivateHosts,
       test,
     };
     startTransition(async () => {

@@ -7,7 +7,42 @@ import { LOOPBACK_STAND_IN_LABEL, providerFields } from "@/lib/integrations/prov
 import type { Deployment } from "@/lib/integrations/schemas";
 import { getProvider, providerIds, providers, type ProviderId } from "@/lib/providers";
 
-export type LocationState = { provider: ProviderId; deployment: Deployment; host: string; issuerUrl: string; virtualDirectory: string };
+export type LocationState = { provider: ProviderId; deployment: Deployment; host: string; issuerUrl: string; virtualDirectory: string; allowPrivateHosts: boolean };
+
+/**
+ * The name a host is stored under when it differs from what was typed: an internationalized name
+ * becomes its ASCII (punycode) form, as the URL parser and DNS write it. Null when nothing changes
+ * or the input is not a host yet.
+ */
+export function storedHostName(typed: string): string | null {
+  const raw = typed.trim();
+  if (!raw || /^[\x00-\x7f]*$/.test(raw)) return null;
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`);
+    return url.host !== raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/$/, "").toLowerCase() ? url.host : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * "Allow private network addresses": the runner refuses hosts that resolve to private addresses
+ * unless the admin says the provider lives inside the company network.
+ */
+function PrivateHostsField({ checked, onChange }: { checked: boolean; onChange: (checked: boolean) => void }) {
+  const hintId = useId();
+  return (
+    <div className="flex flex-col gap-1 sm:col-span-2">
+      <label className="flex items-center gap-2 text-sm font-medium text-gray-900">
+        <input type="checkbox" name="allowPrivateHosts" value="true" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={hintId} className="h-4 w-4" />
+        This host is on a private network
+      </label>
+      <p id={hintId} className="text-xs text-gray-700">
+        Lets the runner connect when the host resolves to a private address (10.x, 172.16–31.x, 192.168.x, 100.64–127.x or fc00::/7). Link-local and cloud metadata addresses are always refused.
+      </p>
+    </div>
+  );
+}
 
 const providerOptions = providerIds.map((id) => ({ value: id, label: providers[id].name }));
 
@@ -54,6 +89,7 @@ export function LocationFields({
         {directoryRule !== "none" ? (
           <TextField label="Virtual directory (optional)" name="virtualDirectory" value={value.virtualDirectory} onChange={(e) => onChange({ virtualDirectory: e.target.value })} errors={errors.virtualDirectory} hint="The path of the collection on the server, for example tfs" />
         ) : null}
+        {value.deployment === "self_hosted" ? <PrivateHostsField checked={value.allowPrivateHosts} onChange={(allowPrivateHosts) => onChange({ allowPrivateHosts })} /> : null}
         <p className="text-xs text-gray-700 sm:col-span-2">To use another provider or host, add a new integration and remove this one.</p>
       </dl>
     );
@@ -85,7 +121,7 @@ export function LocationFields({
           value={value.host}
           onChange={(e) => onChange({ host: e.target.value })}
           placeholder={provider.hostPlaceholder}
-          hint="The host name, with a port if it is not 443. HTTPS only; no path."
+          hint={hostHint(value.host, allowLoopback)}
           errors={errors.host}
           autoComplete="off"
           spellCheck={false}
@@ -109,6 +145,16 @@ export function LocationFields({
       {directoryRule !== "none" ? (
         <TextField label="Virtual directory (optional)" name="virtualDirectory" value={value.virtualDirectory} onChange={(e) => onChange({ virtualDirectory: e.target.value })} hint="The path of the collection on the server, for example tfs" errors={errors.virtualDirectory} className="max-w-md" />
       ) : null}
+      {value.deployment === "self_hosted" ? <PrivateHostsField checked={value.allowPrivateHosts} onChange={(allowPrivateHosts) => onChange({ allowPrivateHosts })} /> : null}
     </div>
   );
+}
+
+/** What the host field accepts on this plane, and the stored form of an internationalized name. */
+function hostHint(typed: string, allowLoopback: boolean): string {
+  const base = allowLoopback
+    ? "The host name, with a port if it is not 443. HTTPS only, no path; loopback hosts (localhost, 127.0.0.1) may use HTTP on this plane, for the provider sandbox."
+    : "The host name, with a port if it is not 443. HTTPS only; no path.";
+  const stored = storedHostName(typed);
+  return stored ? `${base} It will be saved as ${stored}, the ASCII form of this name.` : base;
 }

@@ -68,6 +68,7 @@ export async function integrationTestPayload(opts: {
     baseUrl,
     issuerUrl: opts.issuerUrl ?? null,
     virtualDirectory: opts.virtualDirectory ?? null,
+    allowPrivateHosts: false,
     oauth: opts.oauth
       ? {
           clientId: opts.oauth.clientId,

@@ -154,6 +154,7 @@ export async function addIntegration(world: World, sandbox: Sandbox, canaries: C
       oauthSecretHost: app ? host : null,
       oauthScopes: null,
       patEnabled: methods.pat,
+      allowPrivateHosts: false,
       patScopes: null,
       issuerUrl: provider === "azure_devops" ? `${sandbox.urls.azure.entra}/${AZURE_TENANT}/v2.0` : null,
       virtualDirectory: provider === "azure_devops" ? AZURE_ORG : null,

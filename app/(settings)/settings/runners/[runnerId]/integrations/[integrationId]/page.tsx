@@ -61,6 +61,7 @@ export default async function EditIntegrationPage({ params }: { params: Promise<
           baseUrl: i.baseUrl,
           issuerUrl: i.issuerUrl ?? "",
           virtualDirectory: i.virtualDirectory ?? "",
+          allowPrivateHosts: i.allowPrivateHosts,
           oauthEnabled: i.oauthEnabled,
           oauthClientId: i.oauthClientId,
           oauthScopes: i.oauthScopes,
