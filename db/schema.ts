@@ -76,6 +76,25 @@ export const invitations = pgTable(
   (t) => [index("invitations_user_idx").on(t.userId)],
 );
 
+/**
+ * Password reset links an admin issued for a member (a self-hosted install sends no email). Only
+ * the token's SHA-256 is stored; a link works once, until `expiresAt`. Expired rows may be swept.
+ */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: id(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId), index("password_resets_expires_at_idx").on(t.expiresAt)],
+);
+
 export const groups = pgTable(
   "groups",
   {
@@ -441,6 +460,7 @@ export type Organization = typeof organizations.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
+export type PasswordReset = typeof passwordResets.$inferSelect;
 export type Group = typeof groups.$inferSelect;
 export type GroupMember = typeof groupMembers.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
