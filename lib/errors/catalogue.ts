@@ -104,6 +104,41 @@ export const errorCatalogue = {
     explanation: "This invitation link was already used, was replaced by a newer one, or has expired.",
     remedy: "Ask an admin to send you a new invitation link.",
   },
+  /** Changing one's password: the current password given is not the account's. */
+  current_password_incorrect: {
+    status: 400,
+    title: "Current password is not correct",
+    explanation: "The password you entered as your current password does not match your account, so nothing was changed.",
+    remedy: "Type your current password again; if you have forgotten it, sign out and ask an admin for a password reset link.",
+  },
+  /** The account signs in through single sign-on and has no password here to change. */
+  password_managed_by_sso: {
+    status: 409,
+    title: "Password managed by your identity provider",
+    explanation: "You sign in with single sign-on, so this app holds no password for you.",
+    remedy: "Change your password at your identity provider.",
+  },
+  /** The password reset link is not one this server issued (mistyped or cut off). */
+  reset_link_invalid: {
+    status: 404,
+    title: "Password reset link not recognised",
+    explanation: "This password reset link is not known here; it may be incomplete or mistyped.",
+    remedy: "Copy the whole link again, or ask an admin for a new password reset link.",
+  },
+  /** The password reset link was already used once (links are single use). */
+  reset_link_used: {
+    status: 410,
+    title: "Password reset link already used",
+    explanation: "This password reset link was already used to set a password; each link works once.",
+    remedy: "Sign in with the password that was set, or ask an admin for a new password reset link.",
+  },
+  /** The password reset link's validity (24 hours) has passed, or a newer link replaced it. */
+  reset_link_expired: {
+    status: 410,
+    title: "Password reset link expired",
+    explanation: "This password reset link has expired or was replaced by a newer one.",
+    remedy: "Ask an admin for a new password reset link.",
+  },
   /** Too many attempts in a short time. */
   rate_limited: {
     status: 429,
@@ -276,7 +311,8 @@ export const errorCatalogue = {
   host_invalid: {
     status: 400,
     title: "Host not accepted",
-    explanation: "The host must be a public DNS name (optionally with a port) served over HTTPS, without a path, credentials, or a link-local, metadata or unspecified address.",
+    explanation:
+      "The host must be a DNS name or IP address (optionally with a port) served over HTTPS, without a path or credentials. Link-local, cloud metadata and unspecified addresses are refused; private network addresses only when the integration says the host is on a private network; loopback hosts only on a plane that allows the provider sandbox.",
     remedy: "Enter just the host name, for example github.example.com or gitlab.example.com:8443.",
   },
   /** A runner already has an integration for this host. */

@@ -1,5 +1,5 @@
 import { AppError } from "../errors/app-error";
-import { checkHost } from "../providers/host";
+import { checkHost, type HostPolicy } from "../providers/host";
 import { getProvider } from "../providers";
 import type { IntegrationLocation, ProviderId } from "../providers/types";
 import { providerFields, type FieldRule } from "./provider-fields";
@@ -11,6 +11,8 @@ export type LocationInput = {
   host: string | null;
   issuerUrl: string | null;
   virtualDirectory: string | null;
+  /** The admin ticked "This host is on a private network". */
+  allowPrivateHosts?: boolean;
 };
 
 export type ResolvedLocation = Required<IntegrationLocation> & { issuerUrl: string | null; virtualDirectory: string | null };
@@ -20,7 +22,7 @@ function hostInvalid(field: string, reason: string): AppError {
 }
 
 /** An issuer URL passes the same SSRF rules as a host, keeps its path, and loses query and fragment. */
-function checkIssuerUrl(raw: string, allowLoopback: boolean): string {
+function checkIssuerUrl(raw: string, policy: HostPolicy): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -28,7 +30,7 @@ function checkIssuerUrl(raw: string, allowLoopback: boolean): string {
     throw hostInvalid("issuerUrl", "Enter the full issuer URL, for example https://login.microsoftonline.com/<tenant-id>/v2.0.");
   }
   if (url.search || url.hash) throw hostInvalid("issuerUrl", "Leave the query and fragment out of the issuer URL.");
-  const origin = checkHost(`${url.protocol}//${url.host}`, { allowLoopback });
+  const origin = checkHost(`${url.protocol}//${url.host}`, policy);
   if (!origin.ok) throw hostInvalid("issuerUrl", origin.reason);
   if (url.username || url.password) throw hostInvalid("issuerUrl", "Leave credentials out of the issuer URL.");
   return `${origin.baseUrl}${url.pathname.replace(/\/+$/, "")}`;
@@ -61,10 +63,11 @@ export function resolveLocation(input: LocationInput, opts: { allowLoopback: boo
   const spec = providerFields[input.provider];
   let host = provider.defaultHost;
   let baseUrl = `https://${provider.defaultHost}`;
+  const policy: HostPolicy = { allowLoopback: opts.allowLoopback, allowPrivate: input.allowPrivateHosts === true };
   if (input.deployment === "self_hosted") {
     if (!input.host) throw new AppError("validation_failed", { fieldErrors: { host: ["Enter the host name of your instance"] } });
-    const checked = checkHost(input.host, opts);
-    if (!checked.ok) throw hostInvalid("host", checked.reason);
+    const checked = checkHost(input.host, policy);
+    if (!checked.ok) throw hostInvalid(checked.field ?? "host", checked.reason);
     if (!provider.selfHosted && !checked.loopback && !provider.isCloudHost(checked.host)) {
       throw hostInvalid("host", `${provider.name} is only available at ${provider.defaultHost}.`);
     }
@@ -77,7 +80,7 @@ export function resolveLocation(input: LocationInput, opts: { allowLoopback: boo
   return {
     host,
     baseUrl,
-    issuerUrl: issuer ? checkIssuerUrl(issuer, opts.allowLoopback) : null,
+    issuerUrl: issuer ? checkIssuerUrl(issuer, policy) : null,
     virtualDirectory: directory ? checkVirtualDirectory(directory) : null,
   };
 }

@@ -42,7 +42,7 @@ async function saveIntegration(opts: { db: Db; actor: Actor; input: UpdateIntegr
     const before = row.integration;
 
     const location = resolveLocation(
-      { provider: before.provider, deployment: deploymentOf(before.provider, before.host), host: before.baseUrl, issuerUrl: input.issuerUrl, virtualDirectory: input.virtualDirectory },
+      { provider: before.provider, deployment: deploymentOf(before.provider, before.host), host: before.baseUrl, issuerUrl: input.issuerUrl, virtualDirectory: input.virtualDirectory, allowPrivateHosts: input.allowPrivateHosts },
       { allowLoopback: opts.allowLoopback },
     );
     const oauthScopes = checkScopes(before.provider, "oauth", input.oauthScopes, before.oauthScopes);

@@ -29,17 +29,32 @@ export function storedHostName(typed: string): string | null {
  * "Allow private network addresses": the runner refuses hosts that resolve to private addresses
  * unless the admin says the provider lives inside the company network.
  */
-function PrivateHostsField({ checked, onChange }: { checked: boolean; onChange: (checked: boolean) => void }) {
+function PrivateHostsField({ checked, onChange, errors }: { checked: boolean; onChange: (checked: boolean) => void; errors: string[] | undefined }) {
   const hintId = useId();
+  const errorId = useId();
   return (
     <div className="flex flex-col gap-1 sm:col-span-2">
       <label className="flex items-center gap-2 text-sm font-medium text-gray-900">
-        <input type="checkbox" name="allowPrivateHosts" value="true" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={hintId} className="h-4 w-4" />
+        <input
+          type="checkbox"
+          name="allowPrivateHosts"
+          value="true"
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+          aria-describedby={errors?.length ? `${hintId} ${errorId}` : hintId}
+          aria-invalid={errors?.length ? true : undefined}
+          className="h-4 w-4"
+        />
         This host is on a private network
       </label>
       <p id={hintId} className="text-xs text-gray-700">
         Lets the runner connect when the host resolves to a private address (10.x, 172.16–31.x, 192.168.x, 100.64–127.x or fc00::/7). Link-local and cloud metadata addresses are always refused.
       </p>
+      {errors?.length ? (
+        <p id={errorId} className="text-xs text-red-700">
+          {errors.join(" ")}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -89,7 +104,7 @@ export function LocationFields({
         {directoryRule !== "none" ? (
           <TextField label="Virtual directory (optional)" name="virtualDirectory" value={value.virtualDirectory} onChange={(e) => onChange({ virtualDirectory: e.target.value })} errors={errors.virtualDirectory} hint="The path of the collection on the server, for example tfs" />
         ) : null}
-        {value.deployment === "self_hosted" ? <PrivateHostsField checked={value.allowPrivateHosts} onChange={(allowPrivateHosts) => onChange({ allowPrivateHosts })} /> : null}
+        {value.deployment === "self_hosted" ? <PrivateHostsField checked={value.allowPrivateHosts} onChange={(allowPrivateHosts) => onChange({ allowPrivateHosts })} errors={errors.allowPrivateHosts} /> : null}
         <p className="text-xs text-gray-700 sm:col-span-2">To use another provider or host, add a new integration and remove this one.</p>
       </dl>
     );
@@ -145,7 +160,7 @@ export function LocationFields({
       {directoryRule !== "none" ? (
         <TextField label="Virtual directory (optional)" name="virtualDirectory" value={value.virtualDirectory} onChange={(e) => onChange({ virtualDirectory: e.target.value })} hint="The path of the collection on the server, for example tfs" errors={errors.virtualDirectory} className="max-w-md" />
       ) : null}
-      {value.deployment === "self_hosted" ? <PrivateHostsField checked={value.allowPrivateHosts} onChange={(allowPrivateHosts) => onChange({ allowPrivateHosts })} /> : null}
+      {value.deployment === "self_hosted" ? <PrivateHostsField checked={value.allowPrivateHosts} onChange={(allowPrivateHosts) => onChange({ allowPrivateHosts })} errors={errors.allowPrivateHosts} /> : null}
     </div>
   );
 }
