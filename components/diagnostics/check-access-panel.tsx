@@ -1,12 +1,15 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { startAccessCheckAction } from "@/app/(settings)/settings/diagnostics/actions";
 import { Button } from "@/components/ui/button";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TextField } from "@/components/ui/input";
+import { fetchLive, type LiveRequestError } from "@/components/query/fetch-live";
+import { queryKeys } from "@/components/query/keys";
+import { LiveQueryProvider } from "@/components/query/live-query-provider";
 import { useFormAction } from "@/components/ui/use-form-action";
-import { usePoll } from "@/components/ui/use-poll";
 import type { AccessCheckView } from "@/lib/diagnostics/check-access";
 import type { AccessCheckStatus } from "@/lib/diagnostics/read-access-check";
 import { AccessSteps } from "./access-steps";
@@ -14,26 +17,28 @@ import { RUNNER_NAMES_LIST_ID } from "./runner-name-list";
 
 const POLL_MS = 700;
 
-async function fetchCheck(checkId: string, signal: AbortSignal): Promise<AccessCheckStatus> {
-  const res = await fetch(`/api/diagnostics/access-checks/${checkId}`, { signal, cache: "no-store" });
-  const body = (await res.json().catch(() => null)) as (AccessCheckStatus & { error?: { code?: string } }) | null;
-  if (!res.ok || !body) throw new Error(body?.error?.code ?? "internal_error");
-  return body;
-}
-
 /**
  * Check access ("doctor"): a member's email and a repository URL in, each step out as it is
  * checked, green or red with its code and remedy. The plane's steps come back at once; the
  * runner's are followed live until the job is done.
  */
 export function CheckAccessPanel() {
+  return (
+    <LiveQueryProvider>
+      <Panel />
+    </LiveQueryProvider>
+  );
+}
+
+function Panel() {
   const [view, setView] = useState<AccessCheckView | null>(null);
   const form = useFormAction(startAccessCheckAction, { onSuccess: setView });
   const checkId = view?.checkId ?? null;
-  const status = usePoll({
-    key: checkId,
-    fetch: (signal) => fetchCheck(checkId!, signal),
-    interval: ({ data, error }) => (data?.done || error ? false : POLL_MS),
+  const status = useQuery<AccessCheckStatus, LiveRequestError>({
+    queryKey: queryKeys.accessChecks.detail(checkId ?? ""),
+    queryFn: ({ signal }) => fetchLive<AccessCheckStatus>(`/api/diagnostics/access-checks/${encodeURIComponent(checkId!)}`, signal),
+    enabled: checkId !== null,
+    refetchInterval: (query) => (query.state.data?.done || query.state.error ? false : POLL_MS),
   });
   const steps = view ? view.steps.map((s) => (s.state === "waiting" ? (status.data?.steps.find((r) => r.id === s.id) ?? s) : s)) : [];
   const done = view !== null && (view.checkId === null || status.data?.done === true || status.isError);

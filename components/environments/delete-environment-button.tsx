@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { deleteEnvironmentAction } from "@/app/(settings)/environments/actions";
+import { invalidateLive } from "@/components/query/invalidate";
+import { queryKeys } from "@/components/query/keys";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { useActionCall } from "@/components/ui/use-action-call";
@@ -55,6 +57,7 @@ export function DeleteEnvironmentButton({ environment }: { environment: { id: st
               onSuccess: () => {
                 deleted.current = true;
                 setOpen(false);
+                void invalidateLive(queryKeys.environments.detail(environment.id));
                 router.refresh();
               },
             },

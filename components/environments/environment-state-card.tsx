@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
+import { LiveQueryProvider } from "@/components/query/live-query-provider";
 import { Badge } from "@/components/ui/badge";
 import { useToast } from "@/components/ui/toast";
 import type { EnvironmentState } from "@/lib/environments/environment-state";
@@ -29,7 +30,17 @@ const summaries: Record<EnvironmentState, string> = {
  * environment is being created or deleted it follows it: when a clone ends the page reloads, and
  * once deleted the person is taken back to the list, which no longer shows it.
  */
-export function EnvironmentStateCard({ environmentId, status, errorCode, progress }: { environmentId: string; status: EnvironmentState; errorCode: string | null; progress: string | null }) {
+export function EnvironmentStateCard(props: CardProps) {
+  return (
+    <LiveQueryProvider>
+      <LiveStateCard {...props} />
+    </LiveQueryProvider>
+  );
+}
+
+type CardProps = { environmentId: string; status: EnvironmentState; errorCode: string | null; progress: string | null };
+
+function LiveStateCard({ environmentId, status, errorCode, progress }: CardProps) {
   const router = useRouter();
   const toast = useToast();
   const following = status === "creating" || status === "deleting";

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
+import { LiveQueryProvider } from "@/components/query/live-query-provider";
 import { isJobDone, useConnectionJob } from "@/components/settings/git-auth/use-connection-job";
 import { Badge } from "@/components/ui/badge";
 import type { EnvironmentState } from "@/lib/environments/environment-state";
@@ -78,21 +79,24 @@ function Pending({ badge, text }: { badge: EnvironmentState; text: string }) {
  * the environment; when either ends the list reloads. "Needs reconnect" links to the
  * environment's page, where the owner reconnects.
  */
-export function EnvironmentStatus({
-  environmentId,
-  status,
-  branch,
-  progress,
-  errorCode,
-  jobId,
-}: {
+export function EnvironmentStatus(props: StatusProps) {
+  return (
+    <LiveQueryProvider>
+      <LiveStatus {...props} />
+    </LiveQueryProvider>
+  );
+}
+
+type StatusProps = {
   environmentId: string;
   status: EnvironmentState;
   branch: string | null;
   progress: string | null;
   errorCode: string | null;
   jobId: string | null;
-}) {
+};
+
+function LiveStatus({ environmentId, status, branch, progress, errorCode, jobId }: StatusProps) {
   const router = useRouter();
   const job = useConnectionJob(status === "creating" ? jobId : null);
   const deletion = useEnvironmentState(environmentId, "deleting", status === "deleting");

@@ -2,6 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback } from "react";
+import { invalidateLive } from "@/components/query/invalidate";
+import { queryKeys } from "@/components/query/keys";
 import { OAuthReturnStatus } from "@/components/settings/git-auth/oauth-return-status";
 import type { AuthorizationTarget } from "@/lib/environments/authorization-target";
 import { AuthorizationPrompt } from "./authorization-prompt";
@@ -32,7 +34,10 @@ export function ReconnectPanel({
   returning: { jobId: string | null; errorCode: string | null; host: string | null };
 }) {
   const router = useRouter();
-  const refresh = useCallback(() => router.refresh(), [router]);
+  const refresh = useCallback(() => {
+    void invalidateLive(queryKeys.environments.detail(environmentId));
+    router.refresh();
+  }, [router, environmentId]);
   return (
     <>
       <OAuthReturnStatus jobId={returning.jobId} errorCode={returning.errorCode} host={returning.host} onConnected={refresh} />

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { LiveQueryProvider } from "@/components/query/live-query-provider";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { isJobDone, useConnectionJob } from "./use-connection-job";
 
@@ -16,7 +17,17 @@ function forgetCallbackQuery() {
  * `errorCode` (`?error=`), the catalogue's title, explanation and remedy. The values are taken
  * once, when the page loads, because the query is removed right after.
  */
-export function OAuthReturnStatus({ jobId, errorCode, host, onConnected }: { jobId: string | null; errorCode: string | null; host: string | null; onConnected: () => void }) {
+export function OAuthReturnStatus(props: Props) {
+  return (
+    <LiveQueryProvider>
+      <ReturnStatus {...props} />
+    </LiveQueryProvider>
+  );
+}
+
+type Props = { jobId: string | null; errorCode: string | null; host: string | null; onConnected: () => void };
+
+function ReturnStatus({ jobId, errorCode, host, onConnected }: Props) {
   const [initial] = useState({ jobId, errorCode, host });
   const job = useConnectionJob(initial.jobId);
   const done = isJobDone(job.data) || job.isError;

@@ -1,6 +1,8 @@
 "use client";
 
-import { usePoll } from "@/components/ui/use-poll";
+import { useQuery } from "@tanstack/react-query";
+import { fetchLive, LiveRequestError } from "@/components/query/fetch-live";
+import { queryKeys } from "@/components/query/keys";
 
 /** What `/api/git-auth/jobs/{id}` answers about one of the person's own jobs. */
 export type ConnectionJob = {
@@ -13,25 +15,14 @@ export type ConnectionJob = {
 };
 
 /** A status request that failed (the job is not this person's, or the server is unreachable). */
-export class ConnectionJobError extends Error {
-  constructor(readonly code: string) {
-    super(code);
-  }
-}
+export { LiveRequestError as ConnectionJobError };
 
 /** Fast enough that "connected" shows right after the runner answers; light on the server. */
-const POLL_MS = 800;
+export const CONNECTION_JOB_POLL_MS = 800;
 
 /** Whether a job has ended (succeeded, failed or cancelled at its deadline). */
 export function isJobDone(job: ConnectionJob | undefined): boolean {
   return job !== undefined && job.status !== "pending" && job.status !== "running";
-}
-
-async function fetchJob(jobId: string, signal: AbortSignal): Promise<ConnectionJob> {
-  const res = await fetch(`/api/git-auth/jobs/${encodeURIComponent(jobId)}`, { signal, cache: "no-store" });
-  const body = (await res.json().catch(() => null)) as (ConnectionJob & { error?: { code?: string } }) | null;
-  if (!res.ok || !body) throw new ConnectionJobError(body?.error?.code ?? "internal_error");
-  return body;
 }
 
 /**
@@ -39,9 +30,10 @@ async function fetchJob(jobId: string, signal: AbortSignal): Promise<ConnectionJ
  * cancels a job at its deadline, so polling always stops.
  */
 export function useConnectionJob(jobId: string | null) {
-  return usePoll<ConnectionJob, ConnectionJobError>({
-    key: jobId,
-    fetch: (signal) => fetchJob(jobId!, signal),
-    interval: ({ data, error }) => (isJobDone(data) || error ? false : POLL_MS),
+  return useQuery<ConnectionJob, LiveRequestError>({
+    queryKey: queryKeys.jobs.own(jobId ?? ""),
+    queryFn: ({ signal }) => fetchLive<ConnectionJob>(`/api/git-auth/jobs/${encodeURIComponent(jobId!)}`, signal),
+    enabled: jobId !== null,
+    refetchInterval: (query) => (isJobDone(query.state.data) || query.state.error ? false : CONNECTION_JOB_POLL_MS),
   });
 }

@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, useTransition } from "react";
 import { createIntegrationAction, updateIntegrationAction } from "@/app/(settings)/settings/runners/actions";
+import { invalidateLive } from "@/components/query/invalidate";
+import { queryKeys } from "@/components/query/keys";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { ConfirmDialog } from "@/components/ui/dialog";
@@ -176,6 +178,8 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
       setReplacing(false);
       const lost = result.data.disconnected.oauth + result.data.disconnected.pat;
       toast.show({ tone: "success", title: test ? "Saved; testing now" : "Saved", body: lost > 0 ? `${lost} ${lost === 1 ? "user was" : "users were"} disconnected.` : undefined });
+      // The runner is what the test waits for: show whether it is online now, not at the badge's next poll.
+      if (test) void invalidateLive(queryKeys.runners.status(runner.id));
       if (!editing) {
         // The edit page picks the running test up from the integration's last test.
         router.replace(`/settings/runners/${runner.id}/integrations/${result.data.integrationId}`);

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
+import { LiveQueryProvider } from "@/components/query/live-query-provider";
 import { Badge } from "@/components/ui/badge";
 import { formatAgo } from "./format-time";
 import type { LiveRunner } from "./live-runner";
@@ -18,7 +19,15 @@ const labels = {
  * runner registers or re-keys, the page is refreshed so everything that depends on its key
  * (fingerprint, sealing secrets in forms) follows.
  */
-export function RunnerStatusBadge({ initial, renderedAt }: { initial: LiveRunner; renderedAt: string }) {
+export function RunnerStatusBadge(props: { initial: LiveRunner; renderedAt: string }) {
+  return (
+    <LiveQueryProvider>
+      <LiveBadge {...props} />
+    </LiveQueryProvider>
+  );
+}
+
+function LiveBadge({ initial, renderedAt }: { initial: LiveRunner; renderedAt: string }) {
   const { runner, now } = useLiveRunner(initial, renderedAt);
   const router = useRouter();
   const keyId = useRef(initial.keyId);

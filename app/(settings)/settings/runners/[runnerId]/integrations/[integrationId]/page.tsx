@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { LiveQueryProvider } from "@/components/query/live-query-provider";
 import { PageHeader } from "@/components/settings/page-header";
 import { IntegrationForm } from "@/components/settings/runners/integration-form";
 import { liveRunnerOf } from "@/components/settings/runners/live-runner";
@@ -49,31 +50,33 @@ export default async function EditIntegrationPage({ params }: { params: Promise<
       <p className="mb-6 flex flex-wrap items-center gap-2 text-sm text-gray-800">
         Runner {runner.name}: <RunnerStatusBadge initial={liveRunnerOf(runner)} renderedAt={new Date().toISOString()} />
       </p>
-      <IntegrationForm
-        runner={{ id: runner.id, publicKey: runner.publicKey }}
-        integrationId={i.id}
-        callbackUrl={oauthCallbackUrl(env.PUBLIC_BASE_URL, i.id)}
-        allowLoopback={env.allowLoopbackHosts}
-        saved={{
-          provider: i.provider,
-          deployment: i.deployment,
-          host: i.host,
-          baseUrl: i.baseUrl,
-          issuerUrl: i.issuerUrl ?? "",
-          virtualDirectory: i.virtualDirectory ?? "",
-          allowPrivateHosts: i.allowPrivateHosts,
-          oauthEnabled: i.oauthEnabled,
-          oauthClientId: i.oauthClientId,
-          oauthScopes: i.oauthScopes,
-          hasClientSecret: i.hasClientSecret,
-          secretNeedsReentry: i.secretNeedsReentry,
-          patEnabled: i.patEnabled,
-          patScopes: i.patScopes,
-          oauthUsers: i.oauthUsers,
-          patUsers: i.patUsers,
-        }}
-        lastTest={i.lastTest}
-      />
+      <LiveQueryProvider>
+        <IntegrationForm
+          runner={{ id: runner.id, publicKey: runner.publicKey }}
+          integrationId={i.id}
+          callbackUrl={oauthCallbackUrl(env.PUBLIC_BASE_URL, i.id)}
+          allowLoopback={env.allowLoopbackHosts}
+          saved={{
+            provider: i.provider,
+            deployment: i.deployment,
+            host: i.host,
+            baseUrl: i.baseUrl,
+            issuerUrl: i.issuerUrl ?? "",
+            virtualDirectory: i.virtualDirectory ?? "",
+            allowPrivateHosts: i.allowPrivateHosts,
+            oauthEnabled: i.oauthEnabled,
+            oauthClientId: i.oauthClientId,
+            oauthScopes: i.oauthScopes,
+            hasClientSecret: i.hasClientSecret,
+            secretNeedsReentry: i.secretNeedsReentry,
+            patEnabled: i.patEnabled,
+            patScopes: i.patScopes,
+            oauthUsers: i.oauthUsers,
+            patUsers: i.patUsers,
+          }}
+          lastTest={i.lastTest}
+        />
+      </LiveQueryProvider>
     </>
   );
 }

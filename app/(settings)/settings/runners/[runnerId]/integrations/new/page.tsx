@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { LiveQueryProvider } from "@/components/query/live-query-provider";
 import { PageHeader } from "@/components/settings/page-header";
 import { IntegrationForm } from "@/components/settings/runners/integration-form";
 import { liveRunnerOf } from "@/components/settings/runners/live-runner";
@@ -53,14 +54,16 @@ export default async function NewIntegrationPage({ params, searchParams }: { par
       <p className="mb-6 flex flex-wrap items-center gap-2 text-sm text-gray-800">
         Runner {runner.name}: <RunnerStatusBadge initial={liveRunnerOf(runner)} renderedAt={new Date().toISOString()} />
       </p>
-      <IntegrationForm
-        runner={{ id: runner.id, publicKey: runner.publicKey }}
-        integrationId={id}
-        callbackUrl={oauthCallbackUrl(env.PUBLIC_BASE_URL, id)}
-        allowLoopback={env.allowLoopbackHosts}
-        saved={null}
-        lastTest={null}
-      />
+      <LiveQueryProvider>
+        <IntegrationForm
+          runner={{ id: runner.id, publicKey: runner.publicKey }}
+          integrationId={id}
+          callbackUrl={oauthCallbackUrl(env.PUBLIC_BASE_URL, id)}
+          allowLoopback={env.allowLoopbackHosts}
+          saved={null}
+          lastTest={null}
+        />
+      </LiveQueryProvider>
     </>
   );
 }
