@@ -53,3 +53,13 @@ export const listMembersSchema = z.object({
   q: z.string().trim().max(100).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
+
+export const changeNameSchema = z.object({ name: nameSchema });
+export const changePasswordSchema = z.object({
+  currentPassword: z.string().min(1, "Enter your current password").max(PASSWORD_MAX, "Password is too long"),
+  newPassword: passwordSchema,
+});
+/** Password reset tokens are 43 base64url characters; anything far off is refused before a lookup. */
+export const resetTokenSchema = z.string().min(20, "Unknown link").max(200, "Unknown link");
+export const resetPasswordSchema = z.object({ token: resetTokenSchema, password: passwordSchema });
+export const renameOrganizationSchema = z.object({ name: nameSchema });
