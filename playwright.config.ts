@@ -6,6 +6,8 @@ const baseURL = `http://localhost:${port}`;
 // Fresh per run; the seed secret is shared with the tests through the environment.
 process.env.E2E_SEED_SECRET ??= crypto.randomBytes(24).toString("hex");
 process.env.E2E_AUTH_SECRET ??= crypto.randomBytes(32).toString("hex");
+// The provider sandbox runs on loopback: runners started by the tests may connect to it.
+process.env.SCM_ALLOW_LOOPBACK_HOSTS ??= "1";
 
 export default defineConfig({
   testDir: "e2e",

@@ -1,3 +1,5 @@
+import { egressRefusal } from "./net/egress";
+
 /** Why a request got no HTTP answer, in words an admin can act on. */
 export type NetworkFailure = { code: string; message: string };
 
@@ -34,6 +36,8 @@ export function describeNetworkError(e: unknown, timeoutMs?: number): NetworkFai
   if (e instanceof DOMException && e.name === "TimeoutError") {
     return { code: "TIMEOUT", message: `The host did not answer within ${Math.round((timeoutMs ?? 0) / 1000)} s.` };
   }
+  const refused = egressRefusal(e);
+  if (refused) return { code: refused.code, message: refused.message };
   const code = codeOf(e);
   if (code && MESSAGES[code]) return { code, message: MESSAGES[code] };
   if (code && TLS_CODE.test(code)) return { code, message: `The TLS connection failed (${code}): check the host's certificate or the runner's trusted CAs.` };

@@ -74,7 +74,7 @@ function runCli(root: string, args: string[]): Promise<void> {
 function startRunnerChild(root: string, dataDir: string, scope: Scope): RunnerChild {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "runner", "cli.ts"), "start", "--data-dir", dataDir], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: "info" },
+    env: { ...process.env, LOG_LEVEL: "info", SCM_ALLOW_LOOPBACK_HOSTS: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   scope.add("stop the runner", () => {

@@ -315,6 +315,14 @@ export const errorCatalogue = {
       "The host must be a DNS name or IP address (optionally with a port) served over HTTPS, without a path or credentials. Link-local, cloud metadata and unspecified addresses are refused; private network addresses only when the integration says the host is on a private network; loopback hosts only on a plane that allows the provider sandbox.",
     remedy: "Enter just the host name, for example github.example.com or gitlab.example.com:8443.",
   },
+  /** The runner resolved the host to an address it never connects to on a provider's behalf. */
+  host_address_refused: {
+    status: 400,
+    title: "Host address refused",
+    explanation:
+      "The host resolves to an address the runner does not connect to: link-local and cloud metadata addresses always, loopback outside the provider sandbox, and private network addresses unless the integration says the host is on a private network.",
+    remedy: "Check the host name and its DNS records. For a provider inside your network, edit the integration and tick \"This host is on a private network\".",
+  },
   /** A runner already has an integration for this host. */
   host_taken: {
     status: 409,

@@ -4,6 +4,7 @@ import type { ToolName } from "@/lib/agents/capabilities";
 import type { ToolInput } from "./tool-schemas";
 import { ToolFailure } from "./tool-error";
 import { unreachable } from "./provider-failure";
+import { egressFetch, egressRefusal } from "../net/egress";
 
 /** Everything a provider backend needs for one call, resolved and checked by `runToolCall`. */
 export type BackendContext = {
@@ -70,9 +71,11 @@ export function boundedFetch(ctx: Pick<BackendContext, "host" | "signal" | "time
     const timeout = AbortSignal.timeout(ctx.timeoutMs);
     const signals = [ctx.signal, timeout, ...(init?.signal ? [init.signal] : [])];
     try {
-      return await fetch(input, { ...init, signal: AbortSignal.any(signals) });
-    } catch {
+      return await egressFetch(input, { ...init, signal: AbortSignal.any(signals) });
+    } catch (e) {
       if (ctx.signal.aborted) throw new ToolFailure("operation_aborted", "The tool call was cancelled before the provider answered.");
+      const refused = egressRefusal(e);
+      if (refused) throw new ToolFailure("host_address_refused", `${refused.message} Nothing was sent to the provider.`);
       throw unreachable(ctx.host, timeout.aborted);
     }
   };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { IntegrationRef } from "@/lib/git-auth/job-payloads";
 import { log } from "@/lib/log/logger";
 import { getProvider } from "@/lib/providers";
+import { setPrivateNetworkAllowed } from "../net/egress";
 import type { ClientEndpoints } from "../providers";
 
 /**
@@ -47,12 +48,15 @@ function overrides(): Overrides {
 }
 
 /** The URLs the runner uses for an integration: derived by the provider registry, then overridden per host. */
-export function endpointsFor(integration: Pick<IntegrationRef, "provider" | "host" | "baseUrl" | "issuerUrl" | "virtualDirectory">): ClientEndpoints {
+export function endpointsFor(integration: Pick<IntegrationRef, "provider" | "host" | "baseUrl" | "issuerUrl" | "virtualDirectory"> & Partial<Pick<IntegrationRef, "allowPrivateHosts">>): ClientEndpoints {
   const derived = getProvider(integration.provider).endpoints({
     host: integration.host,
     baseUrl: integration.baseUrl,
     issuerUrl: integration.issuerUrl,
     virtualDirectory: integration.virtualDirectory,
   });
-  return { ...derived, ...overrides()[integration.host] };
+  const endpoints: ClientEndpoints = { ...derived, ...overrides()[integration.host] };
+  // The admin's choice about private networks applies to every URL of the integration.
+  setPrivateNetworkAllowed(Object.values(endpoints), integration.allowPrivateHosts === true);
+  return endpoints;
 }

@@ -47,15 +47,18 @@ export function gitEnvironment(): NodeJS.ProcessEnv {
 export type GitResult = { code: number | null; stdout: string; stderrTail: string };
 
 /**
- * Runs git (for an environment, `as` its identity), streaming stderr to `onStderr` (progress), and
- * resolves when it exits. When `signal`
+ * Runs git (for an environment, `as` its identity; otherwise with `gitEnvironment()` and `env` on
+ * top), streaming stderr to `onStderr` (progress), and resolves when it exits. When `signal`
  * aborts, git is stopped (SIGTERM, then SIGKILL) and the promise rejects with the signal's reason.
  */
-export function runGit(args: string[], opts: { cwd?: string; signal: AbortSignal; onStderr?: (text: string) => void; as?: EnvironmentProcessContext }): Promise<GitResult> {
+export function runGit(
+  args: string[],
+  opts: { cwd?: string; signal: AbortSignal; onStderr?: (text: string) => void; as?: EnvironmentProcessContext; env?: Record<string, string> },
+): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     opts.signal.throwIfAborted();
     // For an environment: as its identity, with nothing of the runner's environment.
-    const where = opts.as ? environmentSpawnOptions(opts.as, opts.cwd ?? opts.as.home) : { cwd: opts.cwd, env: gitEnvironment() };
+    const where = opts.as ? environmentSpawnOptions(opts.as, opts.cwd ?? opts.as.home) : { cwd: opts.cwd, env: { ...gitEnvironment(), ...opts.env } };
     const child = spawn("git", args, { ...where, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderrTail = "";

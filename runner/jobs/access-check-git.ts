@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { GitCredentials } from "../providers";
-import { gitEnvironment } from "../git/run-git";
+import { runGit } from "../git/run-git";
 
 /**
  * An askpass program with no secret in it: it prints the user name or the password from its own
@@ -15,33 +14,17 @@ const ASKPASS = '#!/bin/sh\ncase "$1" in\n  Username*) printf \'%s\\n\' "$SCM_CH
  * `git ls-remote <url> HEAD` with the given credentials: proves the repository is reachable and
  * readable with them exactly as a clone would be, without writing anything. The credentials reach
  * git only through GIT_ASKPASS and that process's environment — never argv, a URL or a file — and
- * every configured credential helper is switched off so none can store them.
+ * every configured credential helper is switched off so none can store them. `pinned` are the
+ * options that keep git on the remote's checked address (`pinnedRemoteArgs`).
  */
-export async function lsRemote(url: string, credentials: GitCredentials, signal: AbortSignal): Promise<{ code: number | null; stderr: string }> {
+export async function lsRemote(url: string, credentials: GitCredentials, signal: AbortSignal, pinned: string[] = []): Promise<{ code: number | null; stderr: string }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "scm-access-check-"));
   const askpass = path.join(dir, "askpass.sh");
   await fs.writeFile(askpass, ASKPASS, { mode: 0o700 });
   try {
-    return await new Promise((resolve, reject) => {
-      signal.throwIfAborted();
-      const env = { ...gitEnvironment(), GIT_ASKPASS: askpass, SCM_CHECK_USERNAME: credentials.username, SCM_CHECK_PASSWORD: credentials.password, HOME: dir };
-      const child = spawn("git", ["-c", "credential.helper=", "ls-remote", "--", url, "HEAD"], { cwd: dir, env, stdio: ["ignore", "ignore", "pipe"] });
-      let stderr = "";
-      const onAbort = () => child.kill("SIGKILL");
-      signal.addEventListener("abort", onAbort, { once: true });
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr = (stderr + chunk.toString("utf8")).slice(-4_000);
-      });
-      child.on("error", (e) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      });
-      child.on("close", (code) => {
-        signal.removeEventListener("abort", onAbort);
-        if (signal.aborted) reject(signal.reason);
-        else resolve({ code, stderr });
-      });
-    });
+    const env = { GIT_ASKPASS: askpass, SCM_CHECK_USERNAME: credentials.username, SCM_CHECK_PASSWORD: credentials.password, HOME: dir };
+    const result = await runGit([...pinned, "-c", "credential.helper=", "ls-remote", "--", url, "HEAD"], { cwd: dir, env, signal });
+    return { code: result.code, stderr: result.stderrTail };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import { isAppError } from "@/lib/errors/app-error";
 import { getProvider } from "@/lib/providers";
 import type { OpenedCredential } from "../credentials/open-credential";
 import { classifyGitFailure } from "../git/clone-progress";
+import { pinnedRemoteArgs } from "../git/pinned-remote";
 import { getProviderClient, ProviderError, type Identity } from "../providers";
 import { GITHUB_SCOPE_IMPLICATIONS } from "../providers/github";
 import { GITLAB_SCOPE_IMPLICATIONS } from "../providers/gitlab";
@@ -57,7 +58,8 @@ async function repositoryStep(payload: AccessCheckPayload, credential: OpenedCre
     return { ok: false, code: "repo_url_invalid", note: `The repository must be on ${payload.integration.host}.` };
   }
   const credentials = getProviderClient(payload.integration.provider).gitCredentials(credential.source, credential.login, credential.accessToken);
-  const result = await lsRemote(url.toString(), credentials, signal);
+  const pinned = await pinnedRemoteArgs(url.toString(), payload.integration.allowPrivateHosts);
+  const result = await lsRemote(url.toString(), credentials, signal, pinned);
   if (result.code === 0) return { ok: true, note: `git can read ${payload.repository} with this credential.` };
   const failure = classifyGitFailure(result.stderr);
   return { ok: false, code: failure.code, note: failure.message };

@@ -8,6 +8,7 @@ import { classifyGitFailure, formatStage, latestCloneStage } from "../git/clone-
 import type { PreparedEnvironment } from "../environments/environment-host";
 import { environmentDir, environmentsDir } from "../git/environment-record";
 import { makeEnvironmentDirectory, type EnvironmentProcessContext } from "../isolation/environment-process";
+import { pinnedRemoteArgs } from "../git/pinned-remote";
 import { credentialConfigArgs, runGit } from "../git/run-git";
 import { parsePayload, typedFailures } from "./job-support";
 import { JobFailure, type JobContext, type JobHandler } from "./types";
@@ -61,6 +62,8 @@ async function clearLeftovers(dataDir: string, environmentId: string): Promise<v
  * git's progress as stages.
  */
 async function clone(ctx: JobContext, payload: EnvironmentCreatePayload, url: string, credential: OpenedCredential, prepared: PreparedEnvironment): Promise<string> {
+  // Resolved and checked before anything is made; git then connects to that address only.
+  const pinned = await pinnedRemoteArgs(url, payload.integration.allowPrivateHosts);
   const target = `${environmentDir(ctx.dataDir, payload.environmentId)}.partial-${crypto.randomBytes(4).toString("hex")}`;
   await makeEnvironmentDirectory(target, prepared.context.identity);
   let sentStage = "";
@@ -79,7 +82,7 @@ async function clone(ctx: JobContext, payload: EnvironmentCreatePayload, url: st
   // The job has no deadline (a clone takes what it takes) and its heartbeat keeps the lease, so a
   // transfer that stalls must end by itself: git gives up below 1 kB/s for a minute.
   const stallLimit = ["-c", "http.lowSpeedLimit=1000", "-c", "http.lowSpeedTime=60"];
-  const args = [...stallLimit, "clone", "--progress", ...credentialConfigArgs({ helperScript: prepared.helperScript, socketPath: prepared.socketPath, environmentId: payload.environmentId })];
+  const args = [...pinned, ...stallLimit, "clone", "--progress", ...credentialConfigArgs({ helperScript: prepared.helperScript, socketPath: prepared.socketPath, environmentId: payload.environmentId })];
   if (payload.branch) args.push("--branch", payload.branch);
   args.push("--", url, target);
   try {

@@ -1,7 +1,8 @@
 import { openSealed, SealError } from "@/lib/crypto/sealed-box";
 import { getProvider } from "@/lib/providers";
 import { integrationTestPayloadSchema, type IntegrationCheck, type IntegrationTestPayload, type IntegrationTestResult } from "@/lib/runners/protocol";
-import { probe } from "../probes/http";
+import { setPrivateNetworkAllowed } from "../net/egress";
+import { probe, unreachableCode } from "../probes/http";
 import { providerProbes } from "../probes/registry";
 import type { CheckOutcome, OAuthClientUnderTest } from "../probes/types";
 import { JobFailure, type JobContext, type JobHandler } from "./types";
@@ -40,7 +41,7 @@ async function openClientSecret(payload: IntegrationTestPayload, ctx: JobContext
 async function checkReachable(url: string, signal: AbortSignal): Promise<CheckOutcome> {
   const answer = await probe(url, {}, signal);
   if (answer.ok) return { ok: true };
-  return { ok: false, code: "host_unreachable", field: "host", message: `${new URL(url).host}: ${answer.message}` };
+  return { ok: false, code: unreachableCode(answer), field: "host", message: `${new URL(url).host}: ${answer.message}` };
 }
 
 /**
@@ -60,6 +61,7 @@ export const integrationTest: JobHandler = async (raw, ctx) => {
     issuerUrl: payload.issuerUrl,
     virtualDirectory: payload.virtualDirectory,
   });
+  setPrivateNetworkAllowed(Object.values(endpoints), payload.allowPrivateHosts);
   const providerProbe = providerProbes[payload.provider];
   const checks: IntegrationCheck[] = [];
   const run = async (id: IntegrationCheck["id"], check: () => Promise<CheckOutcome>): Promise<boolean> => {

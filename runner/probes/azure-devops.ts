@@ -1,4 +1,4 @@
-import { describeAnswer, jsonObject, probe } from "./http";
+import { describeAnswer, jsonObject, probe, unreachableCode } from "./http";
 import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf, PLACEHOLDER_REDIRECT_URI } from "./token-endpoint";
 import type { ProviderProbe } from "./types";
 
@@ -16,7 +16,7 @@ export const azureDevopsProbe: ProviderProbe = {
   api: async (endpoints, signal) => {
     const url = `${endpoints.apiUrl}/_apis/connectionData`;
     const answer = await probe(url, { headers: { accept: "application/json" } }, signal);
-    if (!answer.ok) return { ok: false, code: "host_unreachable", field: "host", message: `Azure DevOps at ${url} did not answer: ${answer.message}` };
+    if (!answer.ok) return { ok: false, code: unreachableCode(answer), field: "host", message: `Azure DevOps at ${url} did not answer: ${answer.message}` };
     const body = jsonObject(answer);
     const vssHeaders = [...answer.headers.keys()].some((name) => name.startsWith("x-tfs-") || name.startsWith("x-vss-"));
     if (body && (typeof body.deploymentType === "string" || typeof body.instanceId === "string" || typeof body.typeKey === "string")) return { ok: true };

@@ -1,4 +1,4 @@
-import { describeAnswer, jsonObject, probe } from "./http";
+import { describeAnswer, jsonObject, probe, unreachableCode } from "./http";
 import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf } from "./token-endpoint";
 import type { ProviderProbe } from "./types";
 
@@ -11,7 +11,7 @@ export const bitbucketProbe: ProviderProbe = {
   api: async (endpoints, signal) => {
     const url = endpoints.userUrl;
     const answer = await probe(url, { headers: { accept: "application/json" } }, signal);
-    if (!answer.ok) return { ok: false, code: "host_unreachable", field: "host", message: `Bitbucket's API at ${url} did not answer: ${answer.message}` };
+    if (!answer.ok) return { ok: false, code: unreachableCode(answer), field: "host", message: `Bitbucket's API at ${url} did not answer: ${answer.message}` };
     const body = jsonObject(answer);
     if ((answer.status === 401 || answer.status === 403) && body?.type === "error") return { ok: true };
     if (answer.status === 200 && (typeof body?.uuid === "string" || typeof body?.account_id === "string")) return { ok: true };

@@ -1,4 +1,4 @@
-import { describeAnswer, jsonObject, probe } from "./http";
+import { describeAnswer, jsonObject, probe, unreachableCode } from "./http";
 import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf } from "./token-endpoint";
 import type { ProviderProbe } from "./types";
 
@@ -14,7 +14,7 @@ export const githubProbe: ProviderProbe = {
   api: async (endpoints, signal) => {
     const url = `${endpoints.apiUrl}/rate_limit`;
     const answer = await probe(url, { headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" } }, signal);
-    if (!answer.ok) return { ok: false, code: "host_unreachable", field: "host", message: `GitHub's API at ${url} did not answer: ${answer.message}` };
+    if (!answer.ok) return { ok: false, code: unreachableCode(answer), field: "host", message: `GitHub's API at ${url} did not answer: ${answer.message}` };
     const githubHeaders = answer.headers.has("x-github-request-id") || answer.headers.has("x-github-media-type");
     const body = jsonObject(answer);
     if (body && (githubHeaders || (answer.status === 200 && typeof body.resources === "object"))) return { ok: true };

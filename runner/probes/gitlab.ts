@@ -1,4 +1,4 @@
-import { describeAnswer, jsonObject, probe } from "./http";
+import { describeAnswer, jsonObject, probe, unreachableCode } from "./http";
 import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf, PLACEHOLDER_REDIRECT_URI } from "./token-endpoint";
 import type { ProviderProbe } from "./types";
 
@@ -12,7 +12,7 @@ export const gitlabProbe: ProviderProbe = {
   api: async (endpoints, signal) => {
     const url = `${endpoints.apiUrl}/version`;
     const answer = await probe(url, { headers: { accept: "application/json" } }, signal);
-    if (!answer.ok) return { ok: false, code: "host_unreachable", field: "host", message: `GitLab's API at ${url} did not answer: ${answer.message}` };
+    if (!answer.ok) return { ok: false, code: unreachableCode(answer), field: "host", message: `GitLab's API at ${url} did not answer: ${answer.message}` };
     const body = jsonObject(answer);
     if (answer.status === 200 && typeof body?.version === "string") return { ok: true };
     if (answer.status === 401 && typeof body?.message === "string") return { ok: true };

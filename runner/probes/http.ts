@@ -1,4 +1,6 @@
+import type { ErrorCode } from "@/lib/errors/catalogue";
 import { describeNetworkError, type NetworkFailure } from "../net-error";
+import { egressFetch } from "../net/egress";
 import { USER_AGENT } from "../version";
 
 /** Longest a single provider request may take; the job's own deadline may cut it shorter. */
@@ -47,7 +49,7 @@ async function readLimited(response: Response): Promise<string> {
 export async function probe(url: string, init: { method?: "GET" | "POST"; headers?: Record<string, string>; body?: string }, signal: AbortSignal): Promise<ProbeResult> {
   const timeout = AbortSignal.timeout(PROBE_TIMEOUT_MS);
   try {
-    const response = await fetch(url, {
+    const response = await egressFetch(url, {
       method: init.method ?? "GET",
       headers: { "user-agent": USER_AGENT, ...init.headers },
       body: init.body,
@@ -79,4 +81,9 @@ export function jsonObject(answer: ProbeAnswer): Record<string, unknown> | null 
 export function describeAnswer(answer: ProbeAnswer): string {
   const type = answer.contentType.split(";")[0]?.trim();
   return `HTTP ${answer.status}${type ? ` (${type})` : ""}`;
+}
+
+/** The catalogue code of a request that got no answer: refused by the runner's address check, or unreachable. */
+export function unreachableCode(failure: NetworkFailure): ErrorCode {
+  return failure.code === "EGRESS_REFUSED" ? "host_address_refused" : "host_unreachable";
 }

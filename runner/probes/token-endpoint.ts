@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { IntegrationCheck } from "@/lib/runners/protocol";
-import { describeAnswer, jsonObject, probe, type ProbeAnswer } from "./http";
+import { describeAnswer, jsonObject, probe, type ProbeAnswer, unreachableCode } from "./http";
 import type { CheckOutcome } from "./types";
 
 /**
@@ -49,7 +49,7 @@ export async function checkTokenEndpoint(opts: {
     },
     opts.signal,
   );
-  if (!answer.ok) return { ok: false, code: "host_unreachable", field: opts.endpointField, message: `The OAuth token endpoint did not answer: ${answer.message}` };
+  if (!answer.ok) return { ok: false, code: unreachableCode(answer), field: opts.endpointField, message: `The OAuth token endpoint did not answer: ${answer.message}` };
   const verdict = opts.classify(answer);
   if (verdict === "accepted") return { ok: true };
   if (verdict === "unknown_client" || verdict === "refused") {

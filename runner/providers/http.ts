@@ -1,10 +1,11 @@
+import { egressFetch, egressRefusal } from "../net/egress";
+import { USER_AGENT } from "../version";
 import { ProviderError, safeIdentifier } from "./provider-error";
 
 /** Longest one provider request may take unless the caller says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Provider answers are read up to this size: enough for any identity or error body. */
 const MAX_BODY_BYTES = 256 * 1024;
-const USER_AGENT = "scm-runner";
 
 /** A provider's HTTP answer, read and parsed. */
 export type HttpAnswer = {
@@ -83,13 +84,15 @@ export async function send(url: string, init: SendInit, signal: AbortSignal): Pr
   }
   signal.throwIfAborted();
   try {
-    const response = await fetch(url, { method: init.method ?? "GET", headers, body, redirect: "manual", signal: AbortSignal.any([signal, timeout]) });
+    const response = await egressFetch(url, { method: init.method ?? "GET", headers, body, redirect: "manual", signal: AbortSignal.any([signal, timeout]) });
     const contentType = (response.headers.get("content-type") ?? "").toLowerCase();
     const text = await readLimited(response);
     return { status: response.status, headers: response.headers, contentType, body: parseBody(text, contentType) };
   } catch (e) {
     if (signal.aborted) throw signal.reason;
     const host = hostOf(url);
+    const refused = egressRefusal(e);
+    if (refused) throw new ProviderError("host_address_refused", refused.message, { detail: { providerError: refused.code, addressClass: refused.kind } });
     if (timeout.aborted) {
       throw new ProviderError("host_unreachable", `${host} did not answer within ${Math.ceil(timeoutMs / 1000)} s.`, {
         retryable: true,

@@ -12,6 +12,8 @@ export type ProviderErrorDetail = {
   retryAfterSeconds?: number;
   /** A provider page that resolves the problem (GitHub's SAML authorization page). */
   helpUrl?: string;
+  /** A refused address's class (`link-local`, `private`, ...) for `host_address_refused`. */
+  addressClass?: string;
 };
 
 /**
