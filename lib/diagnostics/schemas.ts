@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isErrorCode, type ErrorCode } from "../errors/catalogue";
+import { scmOperations, type ScmOperation } from "./operations";
 
 /** Time ranges offered by the search form; `custom` uses `from` and `to` (UTC). */
 export const timeRanges = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
@@ -12,6 +13,9 @@ export type EventFilters = {
   runnerName?: string;
   host?: string;
   code?: ErrorCode;
+  operation?: ScmOperation;
+  /** Operations with a failed, cancelled or refused stage (`failed`), or without one (`succeeded`). */
+  outcome?: OperationOutcomeFilter;
   failuresOnly?: boolean;
   from: Date;
   to: Date;
@@ -26,6 +30,9 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v ? v : undefined));
 
+export const operationOutcomeFilters = ["failed", "succeeded"] as const;
+export type OperationOutcomeFilter = (typeof operationOutcomeFilters)[number];
+
 const querySchema = z.object({
   email: optionalText(320),
   /** A runner's name, or its id (links made before the field took names). */
@@ -33,6 +40,9 @@ const querySchema = z.object({
   host: optionalText(260),
   code: optionalText(64).refine((v) => v === undefined || isErrorCode(v), "Not a known error code"),
   failures: optionalText(5),
+  operation: optionalText(64).refine((v) => v === undefined || (scmOperations as readonly string[]).includes(v), "Not a known operation"),
+  outcome: optionalText(16).refine((v) => v === undefined || (operationOutcomeFilters as readonly string[]).includes(v), "Not a known outcome"),
+  page: optionalText(9).refine((v) => v === undefined || /^[1-9]\d*$/.test(v), "Not a page number"),
   range: z.enum(["1h", "24h", "7d", "30d", "custom"]).catch("7d").default("7d"),
   from: optionalText(40),
   to: optionalText(40),
@@ -58,9 +68,9 @@ function utc(value: string | undefined): Date | null {
  * reported (the page still shows the rest), the time range defaults to the last 7 days, and a
  * custom range is read as UTC and kept within a year.
  */
-export function parseEventFilters(query: Record<string, string | string[] | undefined>, now = new Date()): { filters: EventFilters; errors: Record<string, string> } {
+export function parseEventFilters(query: Record<string, string | string[] | undefined>, now = new Date()): { filters: EventFilters; page: number; errors: Record<string, string> } {
   const flat: Record<string, string | undefined> = {};
-  for (const key of ["email", "runner", "host", "code", "failures", "range", "from", "to"]) {
+  for (const key of ["email", "runner", "host", "code", "failures", "operation", "outcome", "page", "range", "from", "to"]) {
     const v = query[key];
     flat[key] = Array.isArray(v) ? v[0] : v;
   }
@@ -92,11 +102,15 @@ export function parseEventFilters(query: Record<string, string | string[] | unde
       ...runnerRef(fields.runner as string | undefined),
       host: (fields.host as string | undefined)?.toLowerCase(),
       code: fields.code as ErrorCode | undefined,
-      failuresOnly: fields.failures === "1",
+      operation: fields.operation as ScmOperation | undefined,
+      // `failures=1` is what links made before the outcome filter carry.
+      outcome: (fields.outcome as OperationOutcomeFilter | undefined) ?? (fields.failures === "1" ? "failed" : undefined),
+      failuresOnly: fields.failures === "1" || fields.outcome === "failed",
       from,
       to,
       range,
     },
+    page: fields.page ? Math.min(Number(fields.page), 100_000) : 1,
     errors,
   };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, ilike, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
 import { runners, scmEvents, users, type ScmEvent } from "@/db/schema";
@@ -42,7 +42,10 @@ export function eventConditions(actor: Actor, filters: Partial<EventFilters>): S
     eq(scmEvents.orgId, actor.orgId),
     filters.from ? gte(scmEvents.at, filters.from) : undefined,
     filters.to ? lte(scmEvents.at, filters.to) : undefined,
-    filters.email ? ilike(person.email, contains(filters.email)) : undefined,
+    // The person the event concerns, or the user who acted (an admin's change, support's Check access).
+    filters.email
+      ? or(ilike(person.email, contains(filters.email)), sql`${scmEvents.actorId} in (select ${users.id} from ${users} where ${users.email} ilike ${contains(filters.email)})`)
+      : undefined,
     filters.runnerId ? eq(scmEvents.runnerId, filters.runnerId) : undefined,
     // By name in the same query (names are unique per organization, case-insensitively).
     filters.runnerName
@@ -50,6 +53,7 @@ export function eventConditions(actor: Actor, filters: Partial<EventFilters>): S
       : undefined,
     filters.host ? ilike(scmEvents.host, contains(filters.host)) : undefined,
     filters.code ? eq(scmEvents.errorCode, filters.code) : undefined,
+    filters.operation ? eq(scmEvents.operation, filters.operation) : undefined,
     filters.failuresOnly ? inArray(scmEvents.outcome, ["failed", "cancelled", "refused"]) : undefined,
   ];
   return where.filter((c): c is SQL => c !== undefined);
@@ -57,7 +61,7 @@ export function eventConditions(actor: Actor, filters: Partial<EventFilters>): S
 
 /**
  * Searches the organization's diagnostic trail (admins and support), newest first: by the
- * affected person's email (part of it), runner (id or name), host, error code, failures only, and time range.
+ * affected person's or the acting user's email (part of it), operation, runner (id or name), host, error code, failures only, and time range.
  * One query, with the person's, the acting user's and the runner's names joined in.
  */
 export async function searchEvents(opts: { db: DbOrTx; actor: Actor; filters: Partial<EventFilters>; limit?: number }): Promise<DiagnosticEvent[]> {
