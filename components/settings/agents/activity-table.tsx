@@ -55,7 +55,7 @@ export function AgentActivityTable({ rows, showOwner, caption }: { rows: AgentAc
   if (rows.length === 0) {
     return (
       <EmptyState title="No agent activity yet">
-        <p>When an agent in {showOwner ? "an" : "one of your"} environments calls an SCM tool, the call appears here, whether it was allowed or refused, with what it produced.</p>
+        <p>When an agent in {showOwner ? "an environment" : "one of your environments"} calls an SCM tool, the call appears here, whether it was allowed or refused, with what it produced.</p>
       </EmptyState>
     );
   }

@@ -12,6 +12,7 @@ import { oauthCallbackUrl } from "@/lib/integrations/callback-url";
 import { getProvider } from "@/lib/providers";
 import { sectionRoles } from "@/lib/settings/sections";
 import { loadIntegration, loadRunner } from "../../../load";
+import { connectedUsersSentence } from "@/lib/text/count";
 
 export const metadata: Metadata = { title: "Edit Git provider" };
 
@@ -44,7 +45,7 @@ export default async function EditIntegrationPage({ params }: { params: Promise<
       </nav>
       <PageHeader
         title={`${getProvider(i.provider).name} at ${i.host}`}
-        description={`How people on ${runner.name} authenticate to ${i.host}. ${i.users === 1 ? "1 user is" : `${i.users} users are`} connected.`}
+        description={`How people on ${runner.name} authenticate to ${i.host}. ${connectedUsersSentence(i.users)}`}
         actions={<RemoveIntegrationButton integration={{ id: i.id, host: i.host, users: i.users }} afterRemoveHref={base} />}
       />
       <p className="mb-6 flex flex-wrap items-center gap-2 text-sm text-gray-800">
