@@ -41,7 +41,7 @@ function ShownRunnersQuery({ ids, children }: { ids: string[]; children?: ReactN
  * The runners a page shows (its page of the list): one status query for all of them, asking about
  * those runners only, shared by their badges. Without it, a badge follows its own runner.
  */
-export function ShownRunnersProvider({ ids, children }: { ids: string[]; children: ReactNode }) {
+export function ShownRunnersProvider({ ids, children }: { ids: string[]; children?: ReactNode }) {
   return createElement(LiveQueryProvider, null, createElement(ShownRunnersQuery, { ids }, children));
 }
 
