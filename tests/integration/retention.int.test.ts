@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { agentActivity, oauthAttempts, rateLimits, runnerJobs, runners, scmEvents, scmIntegrations } from "@/db/schema";
+import { agentActivity, auditLog, oauthAttempts, rateLimits, runnerJobs, runners, scmEvents, scmIntegrations } from "@/db/schema";
+import { getRetentionSetting, setRetentionDays } from "@/lib/orgs/retention";
 import { sweepRetention } from "@/lib/retention/sweep-retention";
-import { seedOrg } from "../helpers/seed";
+import { seedOrg, seedUser } from "../helpers/seed";
 import { testEngines } from "../helpers/test-database";
 
 const ago = (ms: number) => new Date(Date.now() - ms);
@@ -72,6 +73,46 @@ describe.each(testEngines())("Retention sweep on $name", (engine) => {
 
     // A second sweep finds nothing left to do.
     expect(await sweepRetention({ db, policy: { jobPayloadMinutes: 60, eventsDays: 90 } })).toMatchObject({ jobsErased: 0, jobsDeleted: 0, events: 0, agentActivity: 0, oauthAttempts: 0, rateLimits: 0 });
+  });
+
+  it("keeps each organization's records for the period its admin set, audited, and the plane's default elsewhere", async () => {
+    const db = database.db;
+    const short = await seedOrg(db);
+    const usual = await seedOrg(db);
+    const event = (orgId: string, stage: string, at: Date) => ({ orgId, at, actorType: "system" as const, operation: "pat.validate", stage, outcome: "succeeded" as const });
+    const activity = (orgId: string, tool: string, at: Date) => ({ orgId, tool, capability: "read", outcome: "succeeded" as const, at });
+    for (const org of [short, usual]) {
+      await db.insert(scmEvents).values([event(org.orgId, "10d", ago(10 * DAY)), event(org.orgId, "3d", ago(3 * DAY))]);
+      await db.insert(agentActivity).values([activity(org.orgId, "10d", ago(10 * DAY)), activity(org.orgId, "3d", ago(3 * DAY))]);
+    }
+
+    expect(await getRetentionSetting({ db, actor: short.admin, defaultDays: 90 })).toEqual({ days: null, defaultDays: 90, effectiveDays: 90 });
+    await setRetentionDays({ db, actor: short.admin, days: 7 });
+    expect(await getRetentionSetting({ db, actor: short.admin, defaultDays: 90 })).toEqual({ days: 7, defaultDays: 90, effectiveDays: 7 });
+    const [audit] = await db.select().from(auditLog).where(eq(auditLog.orgId, short.orgId));
+    expect(audit).toMatchObject({ action: "org.retention_changed", before: { retentionDays: null }, after: { retentionDays: 7 } });
+
+    await sweepRetention({ db, policy: { jobPayloadMinutes: 60, eventsDays: 90 } });
+    const stages = async (orgId: string) => (await db.select({ s: scmEvents.stage }).from(scmEvents).where(eq(scmEvents.orgId, orgId))).map((e) => e.s).sort();
+    const tools = async (orgId: string) => (await db.select({ t: agentActivity.tool }).from(agentActivity).where(eq(agentActivity.orgId, orgId))).map((a) => a.t).sort();
+    expect(await stages(short.orgId)).toEqual(["3d"]);
+    expect(await tools(short.orgId)).toEqual(["3d"]);
+    expect(await stages(usual.orgId)).toEqual(["10d", "3d"]);
+    expect(await tools(usual.orgId)).toEqual(["10d", "3d"]);
+  });
+
+  it("accepts retention periods from 1 to 3650 days, or the default, from admins only", async () => {
+    const db = database.db;
+    const { admin, orgId } = await seedOrg(db);
+    const member = await seedUser(db, orgId, "member");
+    for (const days of [0, -1, 3651, 2.5, Number.NaN]) {
+      await expect(setRetentionDays({ db, actor: admin, days }), String(days)).rejects.toMatchObject({ code: "validation_failed", fieldErrors: { retentionDays: [expect.any(String)] } });
+    }
+    await expect(setRetentionDays({ db, actor: member, days: 30 })).rejects.toMatchObject({ code: "forbidden" });
+    await setRetentionDays({ db, actor: admin, days: 3650 });
+    await setRetentionDays({ db, actor: admin, days: null });
+    expect((await getRetentionSetting({ db, actor: admin, defaultDays: 30 })).effectiveDays).toBe(30);
+    expect((await db.select().from(auditLog).where(eq(auditLog.orgId, orgId))).map((a) => a.after)).toEqual([{ retentionDays: 3650 }, { retentionDays: null }]);
   });
 
   it("leaves the sweep to the replica that holds the lock", async () => {
