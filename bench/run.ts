@@ -2,8 +2,8 @@
  * Runs the project's benchmarks: every `bench/<name>.ts` module (default export: a Bench), in
  * name order, or only those named on the command line (`npm run bench -- members-page`).
  * Each prints a table, its budgets with PASS/OVER, and a final JSON line `{"bench":name,...}`.
- * Budgets are measurements, not tests: the exit code is 0 whether they PASS or are OVER, and 1
- * only when a benchmark could not run. Runs in one checkout take turns (see `acquireBenchLock`).
+ * The exit code is 0 when every budget PASSes, 3 when one is OVER, 1 when a benchmark could not
+ * run and 2 for an unknown name. Runs in one checkout take turns (see `acquireBenchLock`).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -82,6 +82,7 @@ async function runBenches(dir: string, names: string[], root: string): Promise<n
   process.on("SIGTERM", onSignal);
 
   const broken: string[] = [];
+  const over: string[] = [];
   const summary: string[] = [];
   for (const name of names) {
     const started = Date.now();
@@ -104,12 +105,13 @@ async function runBenches(dir: string, names: string[], root: string): Promise<n
     if (result) {
       print(name, result);
       summary.push(`${name}: ${result.budgets.every(passes) ? "PASS" : "OVER"}`);
+      if (!result.budgets.every(passes)) over.push(name);
     } else {
       summary.push(`${name}: BROKEN`);
     }
   }
   if (names.length > 1) process.stdout.write(`\n${summary.join("\n")}\n`);
-  return broken.length > 0 ? 1 : 0;
+  return broken.length > 0 ? 1 : over.length > 0 ? 3 : 0;
 }
 
 main().then(

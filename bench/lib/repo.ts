@@ -17,9 +17,10 @@ export function findRepoRoot(start = process.cwd()): string {
 
 /**
  * Benchmarks build into and start from their own directory, so a benchmark never races a test
- * run's or a developer's build in `.next` (next.config.ts reads NEXT_DIST_DIR).
+ * run's or a developer's build in `.next` (next.config.ts reads NEXT_DIST_DIR): `.next-bench`, or
+ * the `NEXT_DIST_DIR` the run is given (a developer keeping their own build directory).
  */
-export const BENCH_DIST_DIR = ".next-bench";
+export const BENCH_DIST_DIR = process.env.NEXT_DIST_DIR && process.env.NEXT_DIST_DIR !== ".next" ? process.env.NEXT_DIST_DIR : ".next-bench";
 
 /** The environment the build and the standalone server both get, so they agree on the build directory. */
 export function benchBuildEnv(): Record<string, string> {

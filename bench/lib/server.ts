@@ -51,6 +51,8 @@ export async function startNextServer(opts: {
   readyPath?: string;
   timeoutMs?: number;
   log?: (m: string) => void;
+  /** Another app to serve instead (`next start` of the blank app the JavaScript budget is measured against). */
+  app?: { cwd: string; args: string[] };
 }): Promise<RunningServer> {
   const port = await freeLoopbackPort();
   const baseUrl = `http://localhost:${port}`;
@@ -61,8 +63,8 @@ export async function startNextServer(opts: {
   const started = Date.now();
   // The standalone server, as `npm start` and the image run it (it works from its own directory).
   const standalone = path.join(opts.root, BENCH_DIST_DIR, "standalone");
-  const child = spawn(process.execPath, [path.join(standalone, "server.js")], {
-    cwd: standalone,
+  const child = spawn(process.execPath, opts.app ? opts.app.args : [path.join(standalone, "server.js")], {
+    cwd: opts.app ? opts.app.cwd : standalone,
     env: env as NodeJS.ProcessEnv,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
