@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { signOutAction } from "@/app/(auth)/actions";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { Badge } from "@/components/ui/badge";
@@ -36,6 +37,9 @@ export function AppShell({ actor, children }: { actor: Actor; children: React.Re
           </p>
           <p className="min-w-0 truncate text-gray-700">{actor.email}</p>
           <Badge className="md:mt-1">{actor.role}</Badge>
+          <Link href="/settings/account" className="font-medium text-brand-700 underline md:mt-2 md:block">
+            Account<span className="sr-only">: your name and password</span>
+          </Link>
           <form action={signOutAction} className="flex items-center gap-2 md:mt-3 md:block">
             <Button type="submit" variant="secondary" size="sm">
               Sign out
