@@ -66,8 +66,20 @@ test("role changes, disabling and removal take effect at the member's next reque
   await memberPage.goto("/settings");
   await expect(memberPage).toHaveURL(/diagnostics/);
 
-  // Disable: the member's session ends at the next request.
+  // Disable asks first; cancelling changes nothing.
   await row.getByRole("button", { name: `Disable ${member!.email}` }).click();
+  const disableDialog = page.getByRole("dialog", { name: `Disable ${member!.email}?` });
+  await expect(disableDialog).toContainText("signed out at once in every browser");
+  await expect(disableDialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await disableDialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(disableDialog).toBeHidden();
+  await memberPage.goto("/settings/diagnostics");
+  await expect(memberPage).toHaveURL(/diagnostics/);
+  await expect(row).not.toContainText("disabled");
+
+  // Confirmed, the member's session ends at the next request.
+  await row.getByRole("button", { name: `Disable ${member!.email}` }).click();
+  await disableDialog.getByRole("button", { name: "Disable member" }).click();
   await expect(row).toContainText("disabled");
   await memberPage.goto("/settings/diagnostics");
   await expect(memberPage).toHaveURL(/\/login/);
@@ -76,7 +88,12 @@ test("role changes, disabling and removal take effect at the member's next reque
   const selfRow = members.row(admin!.email);
   await selfRow.getByLabel(`Role of ${admin!.email}`).selectOption("member");
   await selfRow.getByRole("button", { name: `Save role for ${admin!.email}` }).click();
-  await expect(page.getByRole("status").getByText("An admin is required")).toBeVisible();
+  // The refusal is said next to the select, which goes back to the stored role.
+  const roleSelect = selfRow.getByLabel(`Role of ${admin!.email}`);
+  await expect(selfRow.getByText("An admin is required")).toBeVisible();
+  await expect(roleSelect).toHaveValue("admin");
+  await expect(roleSelect).toHaveAttribute("aria-invalid", "true");
+  await expect(selfRow.getByRole("button", { name: `Save role for ${admin!.email}` })).toBeDisabled();
   await page.reload();
   await expect(members.row(admin!.email)).toContainText("admin");
 

@@ -58,3 +58,40 @@ test("accepting an invitation before JavaScript runs puts no password in a URL",
   await expect(page).toHaveURL(/\/settings/);
   expectNoneContains(urls, [password]);
 });
+
+test("the change-password form posts to its server action and cannot be submitted before JavaScript runs", async ({ page, org }) => {
+  const { users } = await org(["member"]);
+  await signInOverHttp(page, users[0]!);
+  await page.goto("/settings/account");
+  // Settings pages stream behind their loading state, so without JavaScript the form is in the HTML
+  // but never shown: what matters is that it could only ever POST, and only once hydrated.
+  const form = page.locator("form:has(input[name=newPassword])");
+  await expect(form).toHaveCount(1);
+  await expect(form).toHaveAttribute("method", /post/i);
+  await expect(form.locator("button[type=submit]")).toBeDisabled();
+});
+
+test("the password reset form posts and waits for JavaScript: Enter before it runs sends nothing", async ({ page, browser, org }) => {
+  const { users } = await org(["admin", "member"]);
+  const adminContext = await browser.newContext({ javaScriptEnabled: true });
+  const adminPage = await adminContext.newPage();
+  await signInOverHttp(adminPage, users[0]!);
+  const members = new MembersPage(adminPage);
+  await members.goto();
+  await members.row(users[1]!.email).getByRole("button", { name: `Password reset link for ${users[1]!.email}` }).click();
+  const link = adminPage.getByLabel("Password reset link", { exact: true });
+  await expect(link).toHaveValue(/\/reset-password\//);
+  const resetUrl = await link.inputValue();
+  await adminContext.close();
+
+  const urls = recordUrls(page);
+  await page.goto(resetUrl);
+  const form = page.locator("form").first();
+  await expect(form).toHaveAttribute("method", /post/i);
+  await expect(page.getByRole("button", { name: "Set password and sign in" })).toBeDisabled();
+  const typed = "no script reset passphrase";
+  await page.getByLabel("New password").fill(typed);
+  await page.getByLabel("New password").press("Enter");
+  await expect(page.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
+  expectNoneContains(urls, [typed]);
+});

@@ -1,8 +1,9 @@
 "use client";
 
-import { useState } from "react";
+import { useState, useTransition } from "react";
 import {
   changeRoleAction,
+  issuePasswordResetAction,
   removeMemberAction,
   resendInvitationAction,
   setMemberDisabledAction,
@@ -10,22 +11,51 @@ import {
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Select } from "@/components/ui/select";
+import { useToast } from "@/components/ui/toast";
 import { useActionCall } from "@/components/ui/use-action-call";
 import type { Role } from "@/db/schema";
+import { describeError, isErrorCode } from "@/lib/errors/catalogue";
 import { InviteLink } from "./invite-link";
+import { ResetLink } from "./reset-link";
 import { roleOptions } from "./role-options";
 
 type Member = { userId: string; email: string; role: Role; disabled: boolean; invited: boolean };
 
-/** Role change, disable/enable, new invitation link and removal for one member row. */
+/** Role change, disable/enable, invitation and password reset links, and removal for one member row. */
 export function MemberActions({ member, isSelf }: { member: Member; isSelf: boolean }) {
   const [role, setRole] = useState<Role>(member.role);
+  const [roleError, setRoleError] = useState<string | null>(null);
+  const [rolePending, startRole] = useTransition();
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const [confirmDisable, setConfirmDisable] = useState(false);
   const [invite, setInvite] = useState<{ inviteUrl: string; expiresAt: string } | null>(null);
-  const roleCall = useActionCall(changeRoleAction);
+  const [reset, setReset] = useState<{ resetUrl: string; expiresAt: string } | null>(null);
+  const toast = useToast();
   const disableCall = useActionCall(setMemberDisabledAction);
   const removeCall = useActionCall(removeMemberAction);
   const inviteCall = useActionCall(resendInvitationAction);
+  const resetCall = useActionCall(issuePasswordResetAction);
+
+  // A refused change (the last admin, say) puts the select back on the stored role and says why
+  // next to it, so the row never shows a role the member does not have.
+  const saveRole = () =>
+    startRole(async () => {
+      const result = await changeRoleAction(null, { userId: member.userId, role });
+      if (result.ok) {
+        setRoleError(null);
+        toast.show({ tone: "success", title: `${member.email} is now ${role}` });
+        return;
+      }
+      setRole(member.role);
+      const explanation = isErrorCode(result.code) ? describeError(result.code).explanation : "";
+      setRoleError(`${result.message}. ${explanation} The role stays ${member.role}.`);
+    });
+
+  const setDisabled = (disabled: boolean) =>
+    disableCall.run(
+      { userId: member.userId, disabled: disabled ? "true" : "false" },
+      { success: disabled ? `${member.email} disabled and signed out` : `${member.email} enabled`, onSuccess: () => setConfirmDisable(false) },
+    );
 
   return (
     <div className="flex flex-wrap items-end gap-2">
@@ -34,17 +64,14 @@ export function MemberActions({ member, isSelf }: { member: Member; isSelf: bool
         hideLabel
         options={roleOptions}
         value={role}
-        onChange={(e) => setRole(e.target.value as Role)}
+        errors={roleError ? [roleError] : undefined}
+        className="max-w-xs"
+        onChange={(e) => {
+          setRole(e.target.value as Role);
+          setRoleError(null);
+        }}
       />
-      <Button
-        variant="secondary"
-        size="sm"
-        disabled={role === member.role}
-        pending={roleCall.pending}
-        onClick={() =>
-          roleCall.run({ userId: member.userId, role }, { success: `${member.email} is now ${role}` })
-        }
-      >
+      <Button variant="secondary" size="sm" disabled={role === member.role} pending={rolePending} onClick={saveRole}>
         Save role<span className="sr-only"> for {member.email}</span>
       </Button>
       {member.invited && !member.disabled ? (
@@ -52,23 +79,38 @@ export function MemberActions({ member, isSelf }: { member: Member; isSelf: bool
           New invite link<span className="sr-only"> for {member.email}</span>
         </Button>
       ) : null}
-      <Button
-        variant="secondary"
-        size="sm"
-        pending={disableCall.pending}
-        onClick={() =>
-          disableCall.run(
-            { userId: member.userId, disabled: member.disabled ? "false" : "true" },
-            { success: member.disabled ? `${member.email} enabled` : `${member.email} disabled and signed out` },
-          )
-        }
-      >
-        {member.disabled ? "Enable" : "Disable"}
-        <span className="sr-only"> {member.email}</span>
-      </Button>
+      {!member.invited && !member.disabled && !isSelf ? (
+        <Button variant="secondary" size="sm" pending={resetCall.pending} onClick={() => resetCall.run({ userId: member.userId }, { onSuccess: setReset })}>
+          Password reset link<span className="sr-only"> for {member.email}</span>
+        </Button>
+      ) : null}
+      {member.disabled ? (
+        <Button variant="secondary" size="sm" pending={disableCall.pending} onClick={() => setDisabled(false)}>
+          Enable<span className="sr-only"> {member.email}</span>
+        </Button>
+      ) : (
+        <Button variant="secondary" size="sm" onClick={() => setConfirmDisable(true)}>
+          Disable<span className="sr-only"> {member.email}</span>
+        </Button>
+      )}
       <Button variant="ghost" size="sm" className="text-red-800" onClick={() => setConfirmRemove(true)}>
         Remove<span className="sr-only"> {member.email}</span>
       </Button>
+      <ConfirmDialog
+        open={confirmDisable}
+        onClose={() => setConfirmDisable(false)}
+        title={`Disable ${member.email}?`}
+        description={
+          <>
+            {isSelf ? "You are disabling your own account: you will be signed out. " : ""}
+            They are signed out at once in every browser and cannot sign in until an admin enables them again. Their
+            environments lose access to their Git credentials at the next request. Nothing is deleted.
+          </>
+        }
+        confirmLabel="Disable member"
+        pending={disableCall.pending}
+        onConfirm={() => setDisabled(true)}
+      />
       <ConfirmDialog
         open={confirmRemove}
         onClose={() => setConfirmRemove(false)}
@@ -88,6 +130,14 @@ export function MemberActions({ member, isSelf }: { member: Member; isSelf: bool
         {invite ? <InviteLink url={invite.inviteUrl} expiresAt={invite.expiresAt} /> : null}
         <div className="mt-4 flex justify-end">
           <Button variant="secondary" onClick={() => setInvite(null)}>
+            Done
+          </Button>
+        </div>
+      </Dialog>
+      <Dialog open={reset !== null} onClose={() => setReset(null)} title={`Password reset link for ${member.email}`}>
+        {reset ? <ResetLink email={member.email} url={reset.resetUrl} expiresAt={reset.expiresAt} /> : null}
+        <div className="mt-4 flex justify-end">
+          <Button variant="secondary" onClick={() => setReset(null)}>
             Done
           </Button>
         </div>

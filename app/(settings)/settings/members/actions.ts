@@ -14,6 +14,7 @@ import { changeRole } from "@/lib/members/change-role";
 import { removeMember } from "@/lib/members/remove-member";
 import { resendInvitation } from "@/lib/members/resend-invitation";
 import { setMemberDisabled } from "@/lib/members/set-member-disabled";
+import { issuePasswordReset } from "@/lib/users/issue-password-reset";
 import { addMemberSchema, changeRoleSchema, setDisabledSchema, userIdSchema } from "@/lib/users/schemas";
 
 const admins = { roles: ["admin"] } as const;
@@ -120,5 +121,15 @@ export const removeGroupMemberAction = createAction({
     await removeGroupMember({ db: await getDb(), actor, ...input });
     revalidateMembers();
     return null;
+  },
+});
+
+export const issuePasswordResetAction = createAction({
+  name: "member.password_reset_link_created",
+  access: admins,
+  schema: userIdSchema,
+  handler: async (input, actor) => {
+    const result = await issuePasswordReset({ db: await getDb(), actor, userId: input.userId });
+    return { resetUrl: `${getEnv().PUBLIC_BASE_URL}/reset-password/${result.token}`, expiresAt: result.expiresAt.toISOString() };
   },
 });
