@@ -40,7 +40,7 @@ export function FailureChart({ counts }: { counts: FailureCounts }) {
   return (
     <div className="flex flex-col gap-3 rounded-lg border border-gray-300 bg-white p-4">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="h-40 w-full" role="img" aria-labelledby="failure-chart-title failure-chart-desc" data-testid="failure-chart">
-        <title id="failure-chart-title">Failures by error code, per {counts.unit}</title>
+        <title id="failure-chart-title">{`Failures by error code, per ${counts.unit}`}</title>
         <desc id="failure-chart-desc">{summary}</desc>
         <line x1={PAD.left} x2={WIDTH - PAD.right} y1={PAD.top + plotH} y2={PAD.top + plotH} stroke="#6b7280" />
         <text x={PAD.left - 4} y={PAD.top + 8} textAnchor="end" fontSize="10" fill="#374151">

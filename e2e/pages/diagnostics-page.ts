@@ -11,13 +11,14 @@ export class DiagnosticsPage {
   }
 
   /** Fills the search form and submits it (a GET: the URL carries the search). */
-  async search(fields: { email?: string; runner?: string; host?: string; code?: string; failuresOnly?: boolean }) {
+  async search(fields: { email?: string; runner?: string; host?: string; code?: string; operation?: string; failuresOnly?: boolean }) {
     const form = this.page.getByRole("search", { name: "Search the trail" });
     if (fields.email !== undefined) await form.getByLabel("User email").fill(fields.email);
     if (fields.runner !== undefined) await form.getByLabel("Runner").fill(fields.runner);
     if (fields.host !== undefined) await form.getByLabel("Host").fill(fields.host);
     if (fields.code !== undefined) await form.getByLabel("Error code").selectOption(fields.code);
-    if (fields.failuresOnly) await form.getByLabel("Failures only").check();
+    if (fields.operation !== undefined) await form.getByLabel("Operation").selectOption(fields.operation);
+    if (fields.failuresOnly) await form.getByLabel("Outcome").selectOption("failed");
     await form.getByRole("button", { name: "Search" }).click();
     await expect(this.page).toHaveURL(/\/settings\/diagnostics\?/);
   }
@@ -27,11 +28,19 @@ export class DiagnosticsPage {
     return this.page.locator(`datalist#diagnostics-runner-names option[value="${name}"]`);
   }
 
-  events() {
-    return this.page.getByRole("table", { name: "Matching events, newest first" });
+  /** One of the page's tabs (Trail, Check access, Support bundle), each its own URL. */
+  async openTab(name: "Trail" | "Check access" | "Support bundle") {
+    const link = this.page.getByRole("navigation", { name: "Diagnostics sections" }).getByRole("link", { name, exact: true });
+    await link.click();
+    await expect(link).toHaveAttribute("aria-current", "page");
   }
 
-  /** The event rows of an operation that ended with `code` at `stage`. */
+  /** The trail's results: one row per operation. */
+  events() {
+    return this.page.getByRole("table", { name: "Matching operations, newest first" });
+  }
+
+  /** The rows of operations that failed with `code` at `stage` (or, without a failure, ended at `stage`). */
   eventRows(opts: { operation: string; code?: string; stage?: string }) {
     let selector = `tr[data-operation="${opts.operation}"]`;
     if (opts.code) selector += `[data-error-code="${opts.code}"]`;
