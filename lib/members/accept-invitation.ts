@@ -1,18 +1,19 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { invitations, users } from "@/db/schema";
+import { invitations, organizations, users } from "@/db/schema";
 import { writeAudit } from "../audit/write-audit";
 import { AppError } from "../errors/app-error";
 import { hashPassword } from "../passwords/passwords";
 import type { SessionClaims } from "../users/verify-sign-in";
 import { hashInvitationToken } from "./issue-invitation";
 
-/** Looks up a still-valid invitation (for the accept page) without using it. */
+/** Looks up a still-valid invitation (for the accept page, which names the organization) without using it. */
 export async function findInvitation(opts: { db: Db; token: string }) {
   const rows = await opts.db
-    .select({ email: users.email, name: users.name })
+    .select({ email: users.email, name: users.name, orgName: organizations.name })
     .from(invitations)
     .innerJoin(users, eq(users.id, invitations.userId))
+    .innerJoin(organizations, eq(organizations.id, invitations.orgId))
     .where(
       and(
         eq(invitations.tokenHash, hashInvitationToken(opts.token)),

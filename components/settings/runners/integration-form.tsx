@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import Link from "next/link";
 import { useEffect, useRef, useState, useTransition } from "react";
 import { createIntegrationAction, updateIntegrationAction } from "@/app/(settings)/settings/runners/actions";
 import { invalidateLive } from "@/components/query/invalidate";
@@ -250,6 +251,11 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
           </div>
         </section>
         {failure && (failure.code !== "validation_failed" || !failure.fieldErrors) ? <ErrorAlert code={failure.code} message={failure.message} /> : null}
+        {failure?.code === "host_taken" ? (
+          <Link href={`/settings/runners/${runner.id}/integrations/existing?host=${encodeURIComponent(hostForSealing(location.provider, location.deployment, location.host) ?? "")}`} className="text-sm font-medium text-brand-700 underline">
+            Edit the existing integration
+          </Link>
+        ) : null}
         {failure?.code === "validation_failed" && failure.fieldErrors ? <p className="text-sm font-medium text-red-700">Some fields need attention.</p> : null}
         <div className="flex flex-wrap gap-2">
           <Button type="submit" pending={busy || running} disabled={!hydrated}>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { AcceptInvitationForm } from "@/components/auth/accept-invitation-form";
 import { ErrorAlert } from "@/components/ui/error-alert";
@@ -17,11 +18,17 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     return (
       <AuthCard title="Invitation">
         <ErrorAlert code="invitation_invalid" />
+        <p className="mt-4 text-sm text-gray-800">
+          Already chose a password with this link?{" "}
+          <Link href="/login" className="font-medium text-brand-700 underline">
+            Sign in
+          </Link>
+        </p>
       </AuthCard>
     );
   }
   return (
-    <AuthCard title="Join your organization" subtitle={<>You were invited as <strong>{invitation.email}</strong>. Choose a password to finish.</>}>
+    <AuthCard title="Join your organization" subtitle={<>You were invited to <strong>{invitation.orgName}</strong> as <strong>{invitation.email}</strong>. Choose a password to finish.</>}>
       <AcceptInvitationForm token={token} name={invitation.name} />
     </AuthCard>
   );

@@ -19,6 +19,7 @@ import { runnerInstall } from "@/lib/runners/runner-artifact";
 import { listRunners } from "@/lib/runners/list-runners";
 import { listRunnersSchema } from "@/lib/runners/schemas";
 import { sectionRoles } from "@/lib/settings/sections";
+import { countOf } from "@/lib/text/count";
 
 export const metadata: Metadata = { title: "Runners" };
 
@@ -65,16 +66,11 @@ export default async function RunnersPage({ searchParams }: { searchParams: Prom
             )
           ) : (
             <ShownRunnersProvider ids={runners.rows.map((r) => r.id)}>
-              <Table caption="Runners of the organization">
+              <Table caption="Runners of the organization" className="relative">
                 <THead>
                   <tr>
                     <TH>Runner</TH>
                     <TH>Status</TH>
-                    <TH>Isolation</TH>
-                    <TH>Version</TH>
-                    <TH>Key fingerprint</TH>
-                    <TH>Integrations</TH>
-                    <TH>Connected users</TH>
                     <TH>
                       <span className="sr-only">Actions</span>
                     </TH>
@@ -83,32 +79,38 @@ export default async function RunnersPage({ searchParams }: { searchParams: Prom
                 <TBody>
                   {runners.rows.map((r) => (
                     <tr key={r.id} data-runner-name={r.name}>
-                      <TD>
-                        <Link href={`/settings/runners/${r.id}`} className="whitespace-nowrap font-medium text-brand-700 underline">
+                      <TD className="align-top">
+                        <Link href={`/settings/runners/${r.id}`} className="break-all font-medium text-brand-700 underline sm:whitespace-nowrap sm:break-normal">
                           {r.name}
                         </Link>
+                        {/* One column of facts instead of five, so the table fits a phone's width. */}
+                        <dl className="mt-1 grid grid-cols-[auto_minmax(0,1fr)] items-center gap-x-2 gap-y-1 text-xs text-gray-800">
+                          <dt className="text-gray-700">Isolation</dt>
+                          <dd>
+                            <IsolationBadge isolation={r.isolation} sharedUse={r.sharedUse} />
+                          </dd>
+                          <dt className="text-gray-700">Version</dt>
+                          <dd>
+                            <RunnerVersion version={r.version} />
+                          </dd>
+                          <dt className="text-gray-700">Key</dt>
+                          <dd className="break-all">
+                            {r.fingerprint ? (
+                              <code title={r.fingerprint}>{r.fingerprint.slice(0, 23)}…</code>
+                            ) : (
+                              <span className="text-gray-600">none yet</span>
+                            )}
+                          </dd>
+                          <dt className="text-gray-700">In use</dt>
+                          <dd>
+                            {countOf(r.integrations, "integration")} · {countOf(r.connectedUsers, "connected user")}
+                          </dd>
+                        </dl>
                       </TD>
-                      <TD>
+                      <TD className="align-top">
                         <RunnerStatusBadge initial={liveRunnerOf(r)} renderedAt={renderedAt} />
                       </TD>
-                      <TD>
-                        <IsolationBadge isolation={r.isolation} sharedUse={r.sharedUse} />
-                      </TD>
-                      <TD>
-                        <RunnerVersion version={r.version} />
-                      </TD>
-                      <TD>
-                        {r.fingerprint ? (
-                          <code className="text-xs text-gray-800" title={r.fingerprint}>
-                            {r.fingerprint.slice(0, 23)}…
-                          </code>
-                        ) : (
-                          <span className="text-gray-600">—</span>
-                        )}
-                      </TD>
-                      <TD className="text-gray-800">{r.integrations}</TD>
-                      <TD className="text-gray-800">{r.connectedUsers}</TD>
-                      <TD>
+                      <TD className="align-top">
                         <div className="flex flex-wrap items-center gap-2">
                           <Link href={`/settings/runners/${r.id}`} className="rounded-md border border-gray-300 bg-white px-2.5 py-1 text-sm font-medium text-gray-900 hover:bg-gray-100">
                             Configure<span className="sr-only"> repository access for {r.name}</span>
