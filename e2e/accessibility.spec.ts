@@ -2,7 +2,7 @@ import { expect, expectNoSeriousA11yViolations, signInOverHttp, test } from "./f
 import { seedGitAuth } from "./git-auth-fixtures";
 import { RunnersPage } from "./pages/runners-page";
 
-const adminPages = ["/settings/runners", "/settings/git-authentications", "/settings/agents", "/settings/members", "/settings/diagnostics", "/docs/troubleshooting"];
+const adminPages = ["/settings/runners", "/settings/git-authentications", "/settings/agents", "/settings/members", "/settings/diagnostics", "/settings/audit-log", "/docs/troubleshooting"];
 
 test("axe finds no serious or critical violation on any settings page", async ({ page, org }) => {
   const { users } = await org(["admin", "member", "support"]);

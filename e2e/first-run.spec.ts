@@ -58,7 +58,7 @@ test("first run: setup creates the organization and its admin, then is gone", as
   await page.getByLabel("Password").fill("a very good passphrase");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/settings/);
-  await new SettingsShell(page).expectNavItems(["Runners", "Git Authentications", "Agents", "Members", "Diagnostics"]);
+  await new SettingsShell(page).expectNavItems(["Runners", "Git Authentications", "Agents", "Members", "Diagnostics", "Audit log"]);
 });
 
 test("a second setup attempt posted directly is refused and changes nothing", async ({ page, request }) => {

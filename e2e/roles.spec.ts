@@ -27,7 +27,7 @@ test("support sees only Diagnostics, read-only, and is refused elsewhere", async
   await signInOverHttp(page, users[1]!);
   await page.goto("/settings");
   await expect(page).toHaveURL(/\/settings\/diagnostics$/);
-  await new SettingsShell(page).expectNavItems(["Diagnostics"]);
+  await new SettingsShell(page).expectNavItems(["Diagnostics", "Audit log"]);
   await expect(page.getByText("Read-only view for support")).toBeVisible();
   for (const path of forbiddenFor.support) {
     const res = await page.goto(path);

@@ -7,6 +7,7 @@ export const settingsSections = [
   { id: "agents", label: "Agents", href: "/settings/agents", roles: ["admin", "member"] },
   { id: "members", label: "Members", href: "/settings/members", roles: ["admin"] },
   { id: "diagnostics", label: "Diagnostics", href: "/settings/diagnostics", roles: ["admin", "support"] },
+  { id: "audit-log", label: "Audit log", href: "/settings/audit-log", roles: ["admin", "support"] },
 ] as const satisfies ReadonlyArray<{ id: string; label: string; href: string; roles: readonly Role[] }>;
 
 export type SettingsSectionId = (typeof settingsSections)[number]["id"];
