@@ -66,6 +66,7 @@ const SIGNATURES: Array<[RegExp, string]> = [
   [/Internal Next\.js error|invariant expected (app|layout) router|addBasePath|__next_f|HTTPAccessFallbackBoundary/, "next app-router runtime"],
   [/process\.binding is not supported/, "process polyfill"],
   [/ZodError|invalid_type/, "zod"],
+  [/refetchOnWindowFocus/, "@tanstack/react-query"],
   [/Some fields need attention/, "lib/errors/catalogue"],
   [/core-js/, "core-js legacy polyfills"],
 ];
