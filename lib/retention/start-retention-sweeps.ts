@@ -22,7 +22,7 @@ export function startRetentionSweeps(db: Db): void {
   const run = async () => {
     try {
       const counts = await sweepRetention({ db, policy: retentionPolicy() });
-      const removed = counts.jobsErased + counts.jobsDeleted + counts.events + counts.agentActivity + counts.oauthAttempts + counts.rateLimits;
+      const removed = counts.jobsErased + counts.jobsDeleted + counts.events + counts.agentActivity + counts.oauthAttempts + counts.passwordResets + counts.rateLimits;
       if (removed > 0) log.info("retention.swept", counts);
     } catch (e) {
       log.warn("retention.failed", { error: e instanceof Error ? e.message : String(e) });

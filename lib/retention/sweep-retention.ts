@@ -23,7 +23,7 @@ export const RETENTION_DAYS_MAX = 3650;
 
 type Counter = keyof Omit<SweepCounts, "batches" | "skipped">;
 
-export type SweepCounts = { jobsErased: number; jobsDeleted: number; events: number; agentActivity: number; oauthAttempts: number; rateLimits: number; batches: number; skipped: boolean };
+export type SweepCounts = { jobsErased: number; jobsDeleted: number; events: number; agentActivity: number; oauthAttempts: number; passwordResets: number; rateLimits: number; batches: number; skipped: boolean };
 
 /**
  * The batches of one sweep, each one statement over at most RETENTION_BATCH rows found by an index.
@@ -51,6 +51,7 @@ function statements(policy: RetentionPolicy, orgs: Array<{ id: string; keptDays:
     ],
     ...perOrg,
     ["oauthAttempts", sql`delete from oauth_attempts where id in (select id from oauth_attempts where expires_at < now() - ${OAUTH_ATTEMPT_GRACE}::interval limit ${batch})`],
+    ["passwordResets", sql`delete from password_resets where id in (select id from password_resets where expires_at < now() - ${OAUTH_ATTEMPT_GRACE}::interval limit ${batch})`],
     ["rateLimits", sql`delete from rate_limits where key in (select key from rate_limits where window_start < now() - ${RATE_LIMIT_STALE}::interval limit ${batch})`],
   ];
 }
@@ -63,13 +64,13 @@ function affected(result: unknown): number {
 /**
  * One retention sweep: erases finished jobs' sealed boxes after `jobPayloadMinutes`, deletes events,
  * agent activity and finished jobs older than the organization's retention period (`eventsDays`
- * when it set none), OAuth attempts a day past their expiry
+ * when it set none), OAuth attempts and password reset links a day past their expiry
  * and rate-limit rows idle for a day. Pending and running jobs are never touched. Each batch is its
  * own short transaction holding a transaction-scoped advisory lock: when another replica holds it,
  * this one stops (`skipped`) and leaves the sweep to it.
  */
 export async function sweepRetention(opts: { db: Db; policy: RetentionPolicy; batch?: number; onBatch?: (name: string, rows: number) => void }): Promise<SweepCounts> {
-  const counts: SweepCounts = { jobsErased: 0, jobsDeleted: 0, events: 0, agentActivity: 0, oauthAttempts: 0, rateLimits: 0, batches: 0, skipped: false };
+  const counts: SweepCounts = { jobsErased: 0, jobsDeleted: 0, events: 0, agentActivity: 0, oauthAttempts: 0, passwordResets: 0, rateLimits: 0, batches: 0, skipped: false };
   const batch = opts.batch ?? RETENTION_BATCH;
   const orgs = await opts.db.select({ id: organizations.id, days: organizations.retentionDays }).from(organizations);
   const kept = orgs.map((o) => ({ id: o.id, keptDays: o.days ?? opts.policy.eventsDays }));

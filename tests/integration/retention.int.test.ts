@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { agentActivity, auditLog, oauthAttempts, rateLimits, runnerJobs, runners, scmEvents, scmIntegrations } from "@/db/schema";
+import { agentActivity, auditLog, oauthAttempts, passwordResets, rateLimits, runnerJobs, runners, scmEvents, scmIntegrations } from "@/db/schema";
 import { getRetentionSetting, setRetentionDays } from "@/lib/orgs/retention";
 import { sweepRetention } from "@/lib/retention/sweep-retention";
 import { seedOrg, seedUser } from "../helpers/seed";
@@ -44,10 +44,14 @@ describe.each(testEngines())("Retention sweep on $name", (engine) => {
     const attempt = (stateHash: string, expiresAt: Date) => ({ stateHash, orgId, userId: admin.userId, integrationId: integration!.id, pkceVerifierSealed: BOX, returnTo: "/", expiresAt });
     await db.insert(oauthAttempts).values([attempt("expired-2d", ago(2 * DAY)), attempt("live", new Date(Date.now() + 600_000))]);
     await db.insert(rateLimits).values([{ key: "stale", windowStart: ago(2 * DAY), count: 3 }, { key: "fresh", windowStart: ago(60_000), count: 1 }]);
+    await db.insert(passwordResets).values([
+      { orgId, userId: admin.userId, tokenHash: `expired-${orgId}`, expiresAt: ago(2 * DAY) },
+      { orgId, userId: admin.userId, tokenHash: `live-${orgId}`, expiresAt: new Date(Date.now() + DAY) },
+    ]);
 
     // Batches of one: every table takes several statements, as a large backlog would.
     const counts = await sweepRetention({ db, policy: { jobPayloadMinutes: 60, eventsDays: 90 }, batch: 1 });
-    expect(counts).toMatchObject({ jobsErased: 3, jobsDeleted: 1, events: 1, agentActivity: 1, oauthAttempts: 1, rateLimits: 1, skipped: false });
+    expect(counts).toMatchObject({ jobsErased: 3, jobsDeleted: 1, events: 1, agentActivity: 1, oauthAttempts: 1, passwordResets: 1, rateLimits: 1, skipped: false });
 
     const left = await db.select().from(runnerJobs).where(eq(runnerJobs.orgId, orgId));
     const byKey = Object.fromEntries(left.map((j) => [j.idempotencyKey, j]));
@@ -69,10 +73,11 @@ describe.each(testEngines())("Retention sweep on $name", (engine) => {
     expect((await db.select({ tool: agentActivity.tool }).from(agentActivity).where(eq(agentActivity.orgId, orgId))).map((a) => a.tool)).toEqual(["young"]);
     expect((await db.select({ s: oauthAttempts.stateHash }).from(oauthAttempts).where(eq(oauthAttempts.orgId, orgId))).map((a) => a.s)).toEqual(["live"]);
     expect((await db.select({ key: rateLimits.key }).from(rateLimits).where(inArray(rateLimits.key, ["stale", "fresh"]))).map((r) => r.key)).toEqual(["fresh"]);
+    expect((await db.select({ h: passwordResets.tokenHash }).from(passwordResets).where(eq(passwordResets.orgId, orgId))).map((r) => r.h)).toEqual([`live-${orgId}`]);
     expect(idOf["done-100d"]).toBeDefined();
 
     // A second sweep finds nothing left to do.
-    expect(await sweepRetention({ db, policy: { jobPayloadMinutes: 60, eventsDays: 90 } })).toMatchObject({ jobsErased: 0, jobsDeleted: 0, events: 0, agentActivity: 0, oauthAttempts: 0, rateLimits: 0 });
+    expect(await sweepRetention({ db, policy: { jobPayloadMinutes: 60, eventsDays: 90 } })).toMatchObject({ jobsErased: 0, jobsDeleted: 0, events: 0, agentActivity: 0, oauthAttempts: 0, passwordResets: 0, rateLimits: 0 });
   });
 
   it("keeps each organization's records for the period its admin set, audited, and the plane's default elsewhere", async () => {

@@ -2,9 +2,12 @@ import type { Metadata } from "next";
 import { ChangeNameForm } from "@/components/settings/account/change-name-form";
 import { ChangePasswordForm } from "@/components/settings/account/change-password-form";
 import { RenameOrganizationForm } from "@/components/settings/account/rename-organization-form";
+import { RetentionForm } from "@/components/settings/account/retention-form";
 import { PageHeader } from "@/components/settings/page-header";
 import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
+import { getEnv } from "@/lib/env";
+import { getRetentionSetting } from "@/lib/orgs/retention";
 import { getAccount } from "@/lib/users/get-account";
 
 export const metadata: Metadata = { title: "Account" };
@@ -24,9 +27,10 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const actor = await requirePageActor();
   const { hasPassword } = await getAccount({ db: await getDb(), actor });
   const changed = (await searchParams).password === "changed";
+  const retention = actor.role === "admin" ? await getRetentionSetting({ db: await getDb(), actor, defaultDays: getEnv().RETENTION_EVENTS_DAYS }) : null;
   return (
     <>
-      <PageHeader title="Account" description="Your name and password. Admins also rename the organization here." />
+      <PageHeader title="Account" description="Your name and password. Admins also rename the organization and set how long its records are kept here." />
       <div className="flex flex-col gap-6">
         <Section id="profile-heading" title="Profile">
           <ChangeNameForm name={actor.name} email={actor.email} />
@@ -43,6 +47,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         {actor.role === "admin" ? (
           <Section id="organization-heading" title="Organization">
             <RenameOrganizationForm name={actor.orgName} />
+          </Section>
+        ) : null}
+        {retention ? (
+          <Section id="retention-heading" title="Data retention">
+            <RetentionForm setting={retention} />
           </Section>
         ) : null}
       </div>
