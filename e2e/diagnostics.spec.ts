@@ -123,7 +123,7 @@ test.describe.serial("Diagnostics", () => {
     await expect(page).toHaveURL(new RegExp(`runner=${runnerName.toUpperCase()}`));
     await expect(failed).toHaveCount(1);
     await diagnostics.search({ runner: "no-such-runner" });
-    await expect(page.getByRole("heading", { name: "No source-control events match" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "No source-control operations match" })).toBeVisible();
     await diagnostics.goto({ email: admin.email, code: "operation_aborted", failures: "1" });
     await expect(page.getByRole("button", { name: /Switch to OAuth/ })).toHaveCount(0);
     await diagnostics.openTimeline(failed);
