@@ -6,14 +6,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { openDatabase } from "@/db/client";
-import { demoBanner } from "@/lib/demo/banner";
-import { allSandboxPorts, DEFAULT_APP_PORT, DEFAULT_DEMO_DATA_DIR, DEFAULT_PORT_BASE, pgliteDir, runnerDataDir, sandboxPorts } from "@/lib/demo/config";
-import { portFromEnv, takenPorts, type PortNeed } from "@/lib/demo/ports";
-import { seedDemo, type DemoSeed } from "@/lib/demo/seed-demo";
-import { newDemoState, readDemoState, type DemoState } from "@/lib/demo/state";
 import { PASSWORD_MAX, PASSWORD_MIN } from "@/lib/passwords/limits";
 import { environmentsDir } from "@/runner/git/environment-record";
 import { startSandbox, type Sandbox } from "@/sandbox";
+import { demoBanner } from "./demo/banner";
+import { allSandboxPorts, DEFAULT_APP_PORT, DEFAULT_DEMO_DATA_DIR, DEFAULT_PORT_BASE, pgliteDir, runnerDataDir, sandboxPorts } from "./demo/config";
+import { portFromEnv, takenPorts, type PortNeed } from "./demo/ports";
+import { seedDemo, type DemoSeed } from "./demo/seed-demo";
+import { newDemoState, readDemoState, type DemoState } from "./demo/state";
 
 /** A problem the user can fix from the message alone: printed without a stack trace. */
 class DemoError extends Error {}

@@ -1,5 +1,5 @@
 import type { OAuthAppDto, RepoDto, Sandbox, TokenDto } from "@/sandbox";
-import { oauthCallbackUrl } from "../integrations/callback-url";
+import { oauthCallbackUrl } from "@/lib/integrations/callback-url";
 import { DEMO_LOGINS, DEMO_PROVIDERS, DEMO_REPOS, demoRepoFiles, type DemoProvider } from "./config";
 import type { DemoState } from "./state";
 

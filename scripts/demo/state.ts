@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { PASSWORD_MAX, PASSWORD_MIN } from "../passwords/limits";
+import { PASSWORD_MAX, PASSWORD_MIN } from "@/lib/passwords/limits";
 import { DEMO_PROVIDERS, type DemoProvider } from "./config";
 
 /**

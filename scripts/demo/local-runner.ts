@@ -1,11 +1,11 @@
 import type { Db } from "@/db/client";
+import { generateKeyPair, keyIdOf } from "@/lib/crypto/sealed-box";
+import { AppError } from "@/lib/errors/app-error";
+import { authenticateRunner } from "@/lib/runners/authenticate-runner";
+import { bootstrapLocalRunner } from "@/lib/runners/bootstrap-local-runner";
+import { registerRunner } from "@/lib/runners/register-runner";
 import { loadRegistration, saveRegistration, type StoredKey } from "@/runner/data-dir";
 import { RUNNER_VERSION } from "@/runner/version";
-import { generateKeyPair, keyIdOf } from "../crypto/sealed-box";
-import { AppError } from "../errors/app-error";
-import { authenticateRunner } from "../runners/authenticate-runner";
-import { bootstrapLocalRunner } from "../runners/bootstrap-local-runner";
-import { registerRunner } from "../runners/register-runner";
 
 export type LocalRunner = { runnerId: string; name: string; key: StoredKey; fingerprint: string; registeredNow: boolean };
 
