@@ -3,7 +3,7 @@ import { cn } from "./cn";
 /** A semantic table with a caption (visually hidden unless `showCaption`). */
 export function Table({ caption, showCaption, children, className }: { caption: string; showCaption?: boolean; children: React.ReactNode; className?: string }) {
   return (
-    <div className={cn("overflow-x-auto rounded-lg border border-gray-300 bg-white", className)}>
+    <div className={cn("relative overflow-x-auto rounded-lg border border-gray-300 bg-white", className)}>
       <table className="min-w-full divide-y divide-gray-200 text-sm">
         <caption className={showCaption ? "px-4 py-2 text-left font-medium" : "sr-only"}>{caption}</caption>
         {children}
