@@ -118,7 +118,7 @@ const bench: Bench = {
       { id: "git_authentications", path: "/settings/git-authentications", as: "admin", expect: [ADMIN_EMAIL, "data-integration-id=", 'data-connection-state="connected"'] },
       { id: "agents", path: "/settings/agents", as: "admin", expect: [ADMIN_EMAIL, "data-activity-id=", "Bench group 01"] },
       { id: "members", path: "/settings/members", as: "admin", expect: [ADMIN_EMAIL, "data-member-email", "Bench group 01"] },
-      { id: "diagnostics", path: "/settings/diagnostics", as: "admin", expect: [ADMIN_EMAIL, "data-event-id=", runnerName(1)] },
+      { id: "diagnostics", path: "/settings/diagnostics", as: "admin", expect: [ADMIN_EMAIL, "data-operation-key=", runnerName(1)] },
       { id: "environments", path: "/environments", as: "admin", expect: [ADMIN_EMAIL, "data-environment-id=", 'data-status="ready"'] },
       { id: "git_authentications_member", path: "/settings/git-authentications", as: "member", expect: [data.memberEmail, "data-integration-id=", 'data-connection-state="connected"'] },
       { id: "environments_member", path: "/environments", as: "member", expect: [data.memberEmail, "data-environment-id=", 'data-status="ready"'] },
