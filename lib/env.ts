@@ -1,5 +1,6 @@
 import { z } from "zod";
 import path from "node:path";
+import { LOG_LEVELS } from "./log/levels";
 
 /**
  * All configuration comes from environment variables and is parsed once, here.
@@ -44,7 +45,7 @@ const schema = z
     DATA_DIR: z.string().trim().min(1).default(".data"),
     PUBLIC_BASE_URL: httpUrl.default("http://localhost:3000"),
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
     LOG_QUERIES: booleanFlag,
     OIDC_ISSUER: httpUrl.optional(),
     OIDC_CLIENT_ID: z.string().trim().min(1).optional(),

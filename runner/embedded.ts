@@ -1,4 +1,4 @@
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 import { forgetRegistration, loadRegistration } from "./data-dir";
 import { createPlaneClient, normalizePlaneUrl, PlaneError } from "./plane-client";
 import { registerRunner } from "./register";

@@ -1,5 +1,5 @@
 import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 import type { JobError, JobResultRequest, RunnerJobMessage } from "@/lib/runners/protocol";
 import { handlerFor, undeliveredResultHandlerFor } from "./jobs/registry";
 import { JobAborted, JobFailure, type AbortCause, type JobContext, type RunnerServices } from "./jobs/types";

@@ -1,4 +1,4 @@
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 import { startEnvironmentServers } from "./agent-tools/environment-servers";
 import { createCredentialBroker } from "./credentials/credential-broker";
 import { loadRegistration, lockDataDir, type StoredCredentials, type StoredKey } from "./data-dir";

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { z } from "zod";
 import { isToolName, toolCapabilities, type ToolName } from "@/lib/agents/capabilities";
-import { setLogSink } from "@/lib/log/logger";
+import { setLogSink } from "@/runner/log";
 import { createCredentialBroker } from "../credentials/credential-broker";
 import { DEFAULT_DATA_DIR, findDataDir } from "../data-dir";
 import { environmentDir, isEnvironmentId, readEnvironmentRecord } from "../git/environment-record";

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 import type { CredentialBroker } from "../credentials/credential-broker";
 import { environmentDir, isEnvironmentId, listEnvironmentIds, readEnvironmentRecord } from "../git/environment-record";
 import { removeAllEndpoints, removeEndpoint, writeEndpoint } from "./endpoint-file";

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { errorCatalogue } from "@/lib/errors/catalogue";
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 
 /** Where the tools listen: the MCP endpoint's URL (loopback) and how to stop it. */
 export type AgentToolsHttp = { url: string; close: () => Promise<void> };

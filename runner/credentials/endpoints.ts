@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { IntegrationRef } from "@/lib/git-auth/job-payloads";
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 import { getProvider } from "@/lib/providers";
 import { setPrivateNetworkAllowed } from "../net/egress";
 import type { ClientEndpoints } from "../providers";

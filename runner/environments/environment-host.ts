@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 import type { PlaneClient } from "../plane-client";
 import type { CredentialBroker } from "../credentials/credential-broker";
 import { startCredentialSockets, type CredentialSockets } from "../git/credential-server";

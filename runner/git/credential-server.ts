@@ -3,7 +3,7 @@ import http from "node:http";
 import { isAppError } from "@/lib/errors/app-error";
 import { errorCatalogue, isErrorCode } from "@/lib/errors/catalogue";
 import type { EnvironmentRefusal } from "@/lib/runners/protocol";
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 import type { CredentialBroker } from "../credentials/credential-broker";
 import { getProviderClient } from "../providers";
 import { environmentSocket, socketsDir, type EnvironmentRecord } from "./environment-record";

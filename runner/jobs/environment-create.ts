@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { environmentCreatePayloadSchema, type EnvironmentCreatePayload } from "@/lib/git-auth/job-payloads";
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 import type { OpenedCredential } from "../credentials/open-credential";
 import { classifyGitFailure, formatStage, latestCloneStage } from "../git/clone-progress";
 import type { PreparedEnvironment } from "../environments/environment-host";

@@ -1,5 +1,5 @@
 import { environmentDeletePayloadSchema } from "@/lib/git-auth/job-payloads";
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 import { parsePayload } from "./job-support";
 import type { JobHandler } from "./types";
 

@@ -1,5 +1,5 @@
 import { credentialResultSchema, oauthExchangePayloadSchema, type CredentialResult } from "@/lib/git-auth/job-payloads";
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 import { endpointsFor } from "../credentials/endpoints";
 import { openTokens, sealTokens } from "../credentials/token-boxes";
 import { getProviderClient, ProviderError, type Identity, type IdentifyOptions, type ProviderClient } from "../providers";

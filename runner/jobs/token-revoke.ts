@@ -1,7 +1,7 @@
 import { openSealed, SealError } from "@/lib/crypto/sealed-box";
 import { tokenRevokePayloadSchema, type TokenRevokeResult } from "@/lib/git-auth/job-payloads";
 import { manualRevokeUrl } from "@/lib/git-auth/manual-revoke-url";
-import { log } from "@/lib/log/logger";
+import { log } from "@/runner/log";
 import { getProvider } from "@/lib/providers";
 import { endpointsFor } from "../credentials/endpoints";
 import { openTokens } from "../credentials/token-boxes";
