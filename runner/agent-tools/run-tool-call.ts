@@ -8,8 +8,10 @@ import { getProvider, type ProviderId } from "@/lib/providers";
 import type { CredentialBroker } from "../credentials/credential-broker";
 import type { OpenedCredential } from "../credentials/open-credential";
 import { PlaneError, PlaneUnreachableError } from "../plane-client";
-import { ProviderError, scmBackends } from "../providers";
-import { checkedOutBranch, type BackendContext, type ToolResult } from "./backend";
+import { ProviderError } from "../providers";
+import { checkedOutBranch, type BackendContext, type ScmBackend, type ToolResult } from "./backend";
+import { githubBackend } from "./github-backend";
+import { gitlabBackend } from "./gitlab-backend";
 import type { AgentToolsPlane, RunnerRefusalCode } from "./plane-api";
 import { resolveRepository } from "./repository";
 import { ToolFailure } from "./tool-error";
@@ -36,6 +38,14 @@ export type ToolCallContext = {
   /** Longest one provider request may take (default 20 s). */
   timeoutMs?: number;
 };
+
+/** The providers with agent tools; the others answer `scm_tools_not_supported`. */
+export const scmBackends = {
+  github: githubBackend,
+  gitlab: gitlabBackend,
+  bitbucket: null,
+  azure_devops: null,
+} satisfies Record<ProviderId, ScmBackend | null>;
 
 function validationFailure(error: z.ZodError): ToolFailure {
   const fieldErrors: Record<string, string[]> = {};
