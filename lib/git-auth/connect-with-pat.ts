@@ -7,6 +7,7 @@ import { integrationSubject } from "../diagnostics/integration-subject";
 import { traceOperation } from "../diagnostics/trace-operation";
 import { AppError } from "../errors/app-error";
 import { isErrorCode } from "../errors/catalogue";
+import { getProvider } from "../providers";
 import { consumeRateLimit } from "../rate-limit/consume-rate-limit";
 import { awaitJob } from "../runners/jobs/await-job";
 import { enqueueJob } from "../runners/jobs/enqueue-job";
@@ -47,7 +48,8 @@ async function connectWithPatUntraced(opts: {
     throw new AppError("sealed_secret_invalid", { fieldErrors: { token: ["The token was not sealed for this runner; reload the page and try again."] } });
   }
   if (keyId !== runnerKey.keyId) throw new AppError("sealed_secret_invalid", { fieldErrors: { token: ["The runner's key changed; reload the page and enter the token again."] } });
-  if (integration.provider === "bitbucket" && !opts.username) throw new AppError("validation_failed", { fieldErrors: { username: ["Enter the email address of your Atlassian account"] } });
+  const usernameField = getProvider(integration.provider).patUsername;
+  if (usernameField && !opts.username) throw new AppError("validation_failed", { fieldErrors: { username: [usernameField.missingMessage] } });
   await consumeRateLimit({ db, key: `pat-validate:${opts.actor.userId}`, limit: PAT_ATTEMPTS_PER_WINDOW, windowSeconds: 600 });
 
   const jobId = await db.transaction(async (tx) => {

@@ -16,7 +16,7 @@ export function patInstructions(opts: { provider: ProviderId; location: Integrat
     creationUrl: provider.patCreationUrl(provider.endpoints(opts.location), scopeNames),
     scopes: scopeNames.map((scope) => provider.patScopes.find((p) => p.scope === scope) ?? { scope, reason: "Required by your organization's configuration." }),
     // Bitbucket API tokens authenticate with the account's email (see connectWithPat).
-    needsUsername: opts.provider === "bitbucket",
+    needsUsername: provider.patUsername !== null,
   };
 }
 

@@ -21,4 +21,4 @@ export function isProviderId(value: unknown): value is ProviderId {
 }
 
 export { providerIds };
-export type { ProviderDefinition, ProviderEndpoints, ProviderId, ScopeRequirement, IntegrationLocation } from "./types";
+export type { IntegrationLocation, PatUsernameField, ProviderDefinition, ProviderEndpoints, ProviderId, ScopeImplications, ScopeRequirement } from "./types";

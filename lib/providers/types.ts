@@ -8,6 +8,15 @@ export type ScopeRequirement = {
   reason: string;
 };
 
+/** Scope → the scopes it includes (one level; the closure is computed). */
+export type ScopeImplications = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * A second field the PAT form asks for next to the token (Bitbucket API tokens are used with the
+ * Atlassian account email), and what is said when it is left empty.
+ */
+export type PatUsernameField = { missingMessage: string };
+
 /** What an integration says about where a provider lives. */
 export type IntegrationLocation = {
   host: string;
@@ -46,8 +55,9 @@ export type ProviderCapabilities = {
 };
 
 /**
- * One provider: hosts, URLs (derived for self-hosted hosts), scopes with reasons, and capabilities.
- * Adding a provider means one file like this and one line in the registry.
+ * One provider: hosts, URLs (derived for self-hosted hosts), scopes with reasons and implications,
+ * PAT form needs, and capabilities. Adding a provider means one folder like `github/` and one line
+ * in the registry.
  */
 export type ProviderDefinition = {
   id: ProviderId;
@@ -63,6 +73,13 @@ export type ProviderDefinition = {
   endpoints: (location: IntegrationLocation) => ProviderEndpoints;
   oauthScopes: ScopeRequirement[];
   patScopes: ScopeRequirement[];
+  /** Scopes that include others at this provider (a write scope covering its read, `repo` covering `public_repo`). */
+  scopeImplications: ScopeImplications;
+  /**
+   * Whether the scope names the provider reports for a stored credential can be compared with the
+   * required ones (Check access); for the others the granted scopes are only reported.
+   */
+  comparableScopes: boolean;
   /** Where a user creates a token, with the scopes prefilled when the provider supports it. */
   patCreationUrl: (endpoints: ProviderEndpoints, scopes: string[]) => string;
   /** Where an admin registers the OAuth application. */
@@ -71,6 +88,13 @@ export type ProviderDefinition = {
   gitUsername: (source: "oauth" | "pat", login: string | null) => string;
   /** What the PAT field is called at this provider. */
   patLabel: string;
+  /** The form's username field for a PAT, when this provider's tokens need one; null when they do not. */
+  patUsername: PatUsernameField | null;
+  /**
+   * How a repository is named in a URL path: `"owner/name"` is exactly two segments and an owner
+   * never has a dot (GitHub); `"nested"` allows groups within groups, whose names may have dots (GitLab).
+   */
+  repositoryPath: "owner/name" | "nested";
   capabilities: ProviderCapabilities;
   /** OAuth scope separator in the authorize request. */
   scopeSeparator: " " | ",";

@@ -1,4 +1,4 @@
-import type { ProviderId } from "@/lib/providers";
+import { getProvider, type ProviderId } from "@/lib/providers";
 import { ToolFailure } from "./tool-error";
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -20,7 +20,7 @@ function repositorySegments(pathname: string, provider: ProviderId): string[] {
   const parts = pathname.replace(/\.git$/, "").split("/").filter(Boolean);
   const cut = parts.indexOf("-");
   const repo = cut >= 0 ? parts.slice(0, cut) : parts;
-  return provider === "github" ? repo.slice(0, 2) : repo;
+  return getProvider(provider).repositoryPath === "owner/name" ? repo.slice(0, 2) : repo;
 }
 
 /**
@@ -31,6 +31,8 @@ function repositorySegments(pathname: string, provider: ProviderId): string[] {
  */
 export function resolveRepository(value: string | undefined, env: { host: string; provider: ProviderId }): string | undefined {
   if (value === undefined) return undefined;
+  const provider = getProvider(env.provider);
+  const ownerName = provider.repositoryPath === "owner/name";
   let segments: string[];
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     let url: URL;
@@ -49,9 +51,9 @@ export function resolveRepository(value: string | undefined, env: { host: string
     if (first.toLowerCase() === env.host.toLowerCase()) segments = segments.slice(1);
     // "gitlab.example.com/acme/app": a host where an owner should be. GitHub owners have no dots;
     // GitLab groups may, so there only a port gives a host away.
-    else if (segments.length > 2 && (HOST_WITH_PORT.test(first) || (env.provider === "github" && HOST_NAME.test(first)))) throw mismatch(first, env.host);
+    else if (segments.length > 2 && (HOST_WITH_PORT.test(first) || (ownerName && HOST_NAME.test(first)))) throw mismatch(first, env.host);
   }
   if (segments.length < 2 || !segments.every((s) => SEGMENT.test(s))) throw invalid('Expected "owner/name" (GitLab: "group/subgroup/name").');
-  if (env.provider === "github" && segments.length !== 2) throw invalid('A GitHub repository is named "owner/name".');
+  if (ownerName && segments.length !== 2) throw invalid(`A ${provider.name} repository is named "owner/name".`);
   return segments.join("/");
 }

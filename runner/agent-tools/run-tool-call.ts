@@ -8,12 +8,13 @@ import { getProvider, type ProviderId } from "@/lib/providers";
 import type { CredentialBroker } from "../credentials/credential-broker";
 import type { OpenedCredential } from "../credentials/open-credential";
 import { PlaneError, PlaneUnreachableError } from "../plane-client";
-import { ProviderError } from "../providers";
-import { checkedOutBranch, type BackendContext, type ScmBackend, type ToolResult } from "./backend";
-import { githubBackend } from "./github-backend";
-import { gitlabBackend } from "./gitlab-backend";
+import { ProviderError, scmBackends } from "../providers";
+import { checkedOutBranch, type BackendContext, type ToolResult } from "./backend";
 import type { AgentToolsPlane, RunnerRefusalCode } from "./plane-api";
 import { resolveRepository } from "./repository";
+import { countOf } from "@/lib/text/count";
+import { cancelled, forAgent } from "./agent-failure";
+import { notFoundInstead } from "./not-found";
 import { ToolFailure } from "./tool-error";
 import { toolInputSchemas, type ToolInputSchemas } from "./tool-schemas";
 
@@ -39,21 +40,32 @@ export type ToolCallContext = {
   timeoutMs?: number;
 };
 
-/** The providers with agent tools; the others answer `scm_tools_not_supported`. */
-export const scmBackends = {
-  github: githubBackend,
-  gitlab: gitlabBackend,
-  bitbucket: null,
-  azure_devops: null,
-} satisfies Record<ProviderId, ScmBackend | null>;
+/** The longest piece of the caller's own input quoted back in an answer. */
+export const MAX_QUOTED = 64;
+
+/** A caller-given name, quoted and cut to `MAX_QUOTED` characters. */
+export function quoted(name: string): string {
+  const printable = name.replace(/[\u0000-\u001f\u007f]/g, "?");
+  return JSON.stringify(printable.length > MAX_QUOTED ? `${printable.slice(0, MAX_QUOTED)}…` : printable);
+}
+
+function unknownKeys(keys: string[]): string {
+  const shown = keys.slice(0, 3).map(quoted).join(", ");
+  const more = keys.length > 3 ? ` and ${keys.length - 3} more` : "";
+  return `${countOf(keys.length, "unknown field")} (${shown}${more}): remove ${keys.length === 1 ? "it" : "them"}; the tool's input schema lists the fields it takes.`;
+}
 
 function validationFailure(error: z.ZodError): ToolFailure {
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const missing = issue.code === "invalid_type" && /received undefined$/.test(issue.message);
-    (fieldErrors[issue.path.join(".") || "arguments"] ??= []).push(missing ? "Required." : issue.message);
+    const message = issue.code === "unrecognized_keys" ? unknownKeys(issue.keys) : missing ? "Required." : issue.message;
+    const field = issue.path.map((p) => (typeof p === "string" && p.length > MAX_QUOTED ? `${p.slice(0, MAX_QUOTED)}…` : String(p))).join(".");
+    (fieldErrors[field || "arguments"] ??= []).push(message);
   }
-  return new ToolFailure("validation_failed", "The arguments do not match the tool's input schema; nothing was sent.", { fieldErrors });
+  const fields = Object.keys(fieldErrors).filter((f) => f !== "arguments");
+  const which = fields.length > 0 ? ` (${fields.join(", ")})` : "";
+  return new ToolFailure("validation_failed", `The arguments do not match the tool's input schema${which}; nothing was sent to the provider.`, { fieldErrors });
 }
 
 /** Parses a tool's arguments against its schema; malformed ones never leave the runner. */
@@ -82,11 +94,11 @@ async function askPlane(ctx: ToolCallContext, tool: ToolName, repository: string
  * The owner's credential, opened (and refreshed when due) by the runner's credential broker. Its
  * failures (no usable connection, a refresh refused, the plane out of reach) carry catalogue codes.
  */
-async function ownerCredential(ctx: ToolCallContext, decision: { ownerId: string; host: string }, signal: AbortSignal): Promise<OpenedCredential> {
+async function ownerCredential(ctx: ToolCallContext, tool: ToolName, decision: { ownerId: string; host: string }, signal: AbortSignal): Promise<OpenedCredential> {
   try {
     return await ctx.credentials.acquire({ userId: decision.ownerId, host: decision.host, signal });
   } catch (e) {
-    if (signal.aborted) throw new ToolFailure("operation_aborted", "The tool call was cancelled before the provider was called.");
+    if (signal.aborted) throw cancelled(tool, false);
     if (e instanceof ProviderError) throw new ToolFailure(e.code, e.message, { retryAfterSeconds: e.detail.retryAfterSeconds });
     if (isAppError(e)) throw new ToolFailure(e.code, e.message);
     throw e;
@@ -142,10 +154,11 @@ export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchema
       log.warn("agent_tools.finish_not_recorded", { tool, callId: decision.callId, error: e instanceof Error ? e.name : typeof e });
     });
   let credential: OpenedCredential | null = null;
+  let providerCalled = false;
   try {
     const backend = scmBackends[decision.provider];
     if (!backend) throw notSupported(decision.provider);
-    credential = await ownerCredential(ctx, decision, signal);
+    credential = await ownerCredential(ctx, tool, decision, signal);
     const backendContext: BackendContext = {
       apiUrl: credential.endpoints.apiUrl,
       webUrl: credential.endpoints.webUrl,
@@ -157,11 +170,16 @@ export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchema
       currentBranch: () => checkedOutBranch(ctx.environment.workdir),
     };
     const call = backend[tool] as (c: BackendContext, i: Record<string, unknown>) => Promise<ToolResult>;
+    providerCalled = true;
     const result = await call(backendContext, input);
     await finish("succeeded", result.url, null);
     return result;
   } catch (e) {
-    const failure = e instanceof ToolFailure ? e : unexpected(e, tool);
+    let failure = signal.aborted ? cancelled(tool, providerCalled) : e instanceof ToolFailure ? e : unexpected(e, tool);
+    if (credential && !signal.aborted) {
+      const probe = { tool, input, provider: decision.provider, apiUrl: credential.endpoints.apiUrl, host: decision.host, repository: decision.repository, token: credential.accessToken, signal, timeoutMs: ctx.timeoutMs ?? 20_000 };
+      failure = forAgent(await notFoundInstead(failure, probe), { tool, provider: decision.provider, host: decision.host });
+    }
     if (failure.code === "credential_needs_reauth" && credential) {
       // The provider refused the token itself: the owner must reconnect, and Settings should say so.
       await ctx.credentials.refused(credential, "revoked");

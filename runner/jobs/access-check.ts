@@ -5,17 +5,12 @@ import type { OpenedCredential } from "../credentials/open-credential";
 import { classifyGitFailure } from "../git/clone-progress";
 import { pinnedRemoteArgs } from "../git/pinned-remote";
 import { getProviderClient, ProviderError, type Identity } from "../providers";
-import { GITHUB_SCOPE_IMPLICATIONS } from "../providers/github";
-import { GITLAB_SCOPE_IMPLICATIONS } from "../providers/gitlab";
-import { missingScopes, type ScopeImplications } from "../providers/scopes";
+import { missingScopes } from "../providers/scopes";
 import { lsRemote } from "./access-check-git";
 import { parsePayload } from "./job-support";
 import type { JobContext, JobHandler } from "./types";
 
 type StepOutcome = Omit<RunnerAccessStep, "id" | "durationMs">;
-
-/** Providers whose scope names the runner can compare reliably (others only report what was granted). */
-const IMPLICATIONS: Partial<Record<string, ScopeImplications>> = { github: GITHUB_SCOPE_IMPLICATIONS, gitlab: GITLAB_SCOPE_IMPLICATIONS };
 
 /** A typed provider or credential failure as a failed step; anything else (an abort, a bug) goes to the executor. */
 function failedStep(e: unknown, signal: AbortSignal): StepOutcome {
@@ -28,10 +23,10 @@ function failedStep(e: unknown, signal: AbortSignal): StepOutcome {
 /** Who the provider says the token belongs to. Bitbucket API tokens need the account email, which is not stored: git checks those. */
 async function identify(payload: AccessCheckPayload, credential: OpenedCredential, signal: AbortSignal): Promise<Identity | null> {
   const { integration } = payload;
-  if (integration.provider === "bitbucket" && credential.source === "pat" && !/@/.test(credential.login ?? "")) return null;
-  const services = integration.provider === "azure_devops" && getProvider("azure_devops").isCloudHost(integration.host);
-  const organization = integration.provider === "azure_devops" ? (services ? (payload.repository.split("/")[0] ?? null) : integration.virtualDirectory) : null;
-  return getProviderClient(integration.provider).identify({ endpoints: credential.endpoints, token: credential.accessToken, source: credential.source, username: credential.login, organization, signal });
+  const client = getProviderClient(integration.provider);
+  const account = client.storedAccount(credential, { ...integration, repository: payload.repository });
+  if (!account) return null;
+  return client.identify({ endpoints: credential.endpoints, token: credential.accessToken, source: credential.source, ...account, signal });
 }
 
 function tokenStep(credential: OpenedCredential, identity: Identity | null): StepOutcome {
@@ -46,8 +41,8 @@ function tokenStep(credential: OpenedCredential, identity: Identity | null): Ste
 function scopesStep(payload: AccessCheckPayload, credential: OpenedCredential, identity: Identity | null): StepOutcome {
   const granted = identity?.scopes ?? (credential.scopes.length > 0 ? credential.scopes : null);
   if (!granted) return { ok: true, note: "The provider does not report this token's scopes; the repository step shows whether they are enough." };
-  const implications = IMPLICATIONS[payload.integration.provider];
-  const missing = implications ? missingScopes(granted, payload.requiredScopes, implications) : [];
+  const provider = getProvider(payload.integration.provider);
+  const missing = provider.comparableScopes ? missingScopes(granted, payload.requiredScopes, provider.scopeImplications) : [];
   if (missing.length > 0) return { ok: false, code: "pat_missing_scopes", note: `Missing ${missing.join(", ")} (granted: ${granted.join(", ") || "none"}).` };
   return { ok: true, note: `Granted: ${granted.join(", ") || "none"}.` };
 }

@@ -1,25 +1,9 @@
-import { patValidatePayloadSchema, type CredentialResult, type PatValidatePayload } from "@/lib/git-auth/job-payloads";
-import { getProvider } from "@/lib/providers";
+import { patValidatePayloadSchema, type CredentialResult } from "@/lib/git-auth/job-payloads";
 import { endpointsFor } from "../credentials/endpoints";
 import { sealTokens } from "../credentials/token-boxes";
-import { getProviderClient, type ValidatePatOptions } from "../providers";
+import { getProviderClient } from "../providers";
 import { openBox, parsePayload, typedFailures } from "./job-support";
 import type { JobHandler } from "./types";
-
-/**
- * What the payload's `username` means per provider: the Atlassian account email for Bitbucket API
- * tokens; for Azure DevOps Services (dev.azure.com) the organization the PAT was created for, while
- * an Azure DevOps Server integration is already scoped by its virtual directory.
- */
-function accountFields(payload: PatValidatePayload): Pick<ValidatePatOptions, "username" | "organization"> {
-  const { integration, username } = payload;
-  if (integration.provider === "bitbucket") return { username, organization: null };
-  if (integration.provider === "azure_devops") {
-    const services = getProvider("azure_devops").isCloudHost(integration.host);
-    return { username: null, organization: services ? username : integration.virtualDirectory };
-  }
-  return { username: null, organization: null };
-}
 
 /**
  * `pat.validate`: opens the personal access token the browser sealed to this runner (for this
@@ -41,7 +25,8 @@ export const patValidate: JobHandler = async (raw, ctx) => {
     getProviderClient(integration.provider).validatePat({
       endpoints: endpointsFor(integration),
       token,
-      ...accountFields(payload),
+      // Bitbucket: the Atlassian account email; Azure DevOps Services: the PAT's organization.
+      ...getProviderClient(integration.provider).patAccount(payload.username, integration),
       requiredScopes: integration.patScopes,
       repository: payload.repository ?? null,
       signal: ctx.signal,

@@ -1,29 +1,47 @@
 import type { ProviderId } from "@/lib/providers";
-import { azureDevopsClient } from "./azure-devops";
-import { bitbucketClient } from "./bitbucket";
-import { githubClient } from "./github";
-import { gitlabClient } from "./gitlab";
-import type { ProviderClient } from "./types";
+import type { ScmBackend } from "../agent-tools/backend";
+import type { ProviderProbe } from "../probes/types";
+import { azureDevops } from "./azure-devops";
+import { bitbucket } from "./bitbucket";
+import { github } from "./github";
+import { gitlab } from "./gitlab";
+import type { ProviderClient, RunnerProvider } from "./types";
 
 /**
- * The runner's provider clients: what the job handlers call to exchange codes, refresh, identify,
- * validate PATs and revoke. One client per provider id, next to `lib/providers`' definitions.
+ * The runner's providers, one module per provider id next to `lib/providers`' definitions: the
+ * client the job handlers call (exchange codes, refresh, identify, validate PATs, revoke, git
+ * credentials), Save & Test's probes, and the agent tools' backend.
  */
-export const providerClients = {
-  github: githubClient,
-  gitlab: gitlabClient,
-  bitbucket: bitbucketClient,
-  azure_devops: azureDevopsClient,
-} satisfies Record<ProviderId, ProviderClient>;
+export const runnerProviders = {
+  github,
+  gitlab,
+  bitbucket,
+  azure_devops: azureDevops,
+} satisfies Record<ProviderId, RunnerProvider>;
+
+function pick<T>(field: (p: RunnerProvider) => T): Record<ProviderId, T> {
+  return Object.fromEntries(Object.entries(runnerProviders).map(([id, p]) => [id, field(p)])) as Record<ProviderId, T>;
+}
+
+/** Each provider's credential client. */
+export const providerClients: Record<ProviderId, ProviderClient> = pick((p) => p.client);
+
+/** Each provider's Save & Test probes. */
+export const providerProbes: Record<ProviderId, ProviderProbe> = pick((p) => p.probe);
+
+/** The providers with agent tools; the others (null) answer `scm_tools_not_supported`. */
+export const scmBackends: Record<ProviderId, ScmBackend | null> = pick((p) => p.agentTools);
 
 /** The client for a provider id. */
 export function getProviderClient(id: ProviderId): ProviderClient {
-  return providerClients[id];
+  return runnerProviders[id].client;
 }
 
 export { ProviderError, isProviderError, type ProviderErrorDetail } from "./provider-error";
 export { withFreshCredential, type FreshCredentialOptions, type RefreshableCredential } from "./refresh-coordinator";
 export type {
+  AccountFields,
+  AccountIntegration,
   CallOptions,
   ClientEndpoints,
   CredentialSource,
@@ -37,5 +55,6 @@ export type {
   RefreshTokenOptions,
   RevokeResult,
   RevokeTokenOptions,
+  RunnerProvider,
   ValidatePatOptions,
 } from "./types";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { getProvider, providerIds } from "@/lib/providers";
-import { azureDevopsClient, azureFailure } from "./azure-devops";
-import { bitbucketTokenKind, grantedScopesOf } from "./bitbucket";
-import { GITHUB_SCOPE_IMPLICATIONS, githubFailure, parseGithubExpiration } from "./github";
-import { GITLAB_SCOPE_IMPLICATIONS, gitlabFailure } from "./gitlab";
+import { azureDevopsClient, azureFailure } from "./azure-devops/client";
+import { bitbucketTokenKind, grantedScopesOf } from "./bitbucket/client";
+import { GITHUB_SCOPE_IMPLICATIONS, githubFailure, parseGithubExpiration } from "./github/client";
+import { GITLAB_SCOPE_IMPLICATIONS, gitlabFailure } from "./gitlab/client";
 import type { HttpAnswer } from "./http";
 import { providerClients } from "./index";
 import { ProviderError } from "./provider-error";

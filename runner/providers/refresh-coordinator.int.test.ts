@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSandbox, type OAuthAppDto, type Sandbox } from "@/sandbox";
-import { githubClient } from "./github";
-import { gitlabClient } from "./gitlab";
+import { githubClient } from "./github/client";
+import { gitlabClient } from "./gitlab/client";
 import { withFreshCredential } from "./refresh-coordinator";
 import { authorizeCode, CALLBACK, expectProviderError, noDeadline, sandboxEndpoints } from "./test-support/sandbox";
 import type { ProviderClient } from "./types";

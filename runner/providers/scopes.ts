@@ -1,7 +1,7 @@
+import type { ScopeImplications } from "@/lib/providers";
 import { ProviderError } from "./provider-error";
 
-/** Scope → the scopes it includes (one level; the closure is computed). */
-export type ScopeImplications = Record<string, readonly string[]>;
+export type { ScopeImplications };
 
 /** Every scope the granted ones amount to, following the provider's implications transitively. */
 export function effectiveScopes(granted: readonly string[], implications: ScopeImplications): Set<string> {

@@ -1,5 +1,7 @@
 import type { ErrorCode } from "@/lib/errors/catalogue";
 import type { ProviderEndpoints, ProviderId } from "@/lib/providers";
+import type { ScmBackend } from "../agent-tools/backend";
+import type { ProviderProbe } from "../probes/types";
 
 /** How a credential was obtained: an OAuth authorization or a personal access token. */
 export type CredentialSource = "oauth" | "pat";
@@ -115,6 +117,12 @@ export type RevokeResult = {
 /** What git sends over HTTPS (through the credential helper, never in a URL). */
 export type GitCredentials = { username: string; password: string };
 
+/** The account facts besides the token that a provider checks a PAT with. */
+export type AccountFields = Pick<ValidatePatOptions, "username" | "organization">;
+
+/** What the runner knows of the integration a credential is for. */
+export type AccountIntegration = { host: string; virtualDirectory: string | null };
+
 /** One provider's runner-side operations on users' credentials. */
 export interface ProviderClient {
   id: ProviderId;
@@ -130,4 +138,22 @@ export interface ProviderClient {
   revokeToken(opts: RevokeTokenOptions): Promise<RevokeResult>;
   /** The user name and password git uses with this token. */
   gitCredentials(source: CredentialSource, login: string | null, token: string): GitCredentials;
+  /** What the PAT form's `username` field means at this provider, as `validatePat`'s account fields. */
+  patAccount(username: string | null, integration: AccountIntegration): AccountFields;
+  /**
+   * The account fields `identify` needs for a stored credential checked against `repository`
+   * (`owner/name`); null when the runner does not store what this kind of credential needs (git
+   * checks it instead).
+   */
+  storedAccount(credential: { source: CredentialSource; login: string | null }, integration: AccountIntegration & { repository: string }): AccountFields | null;
 }
+
+/**
+ * Everything the runner does with one provider: its credential client, Save & Test's probes, and
+ * the agent tools' backend (null where the provider has no agent tools).
+ */
+export type RunnerProvider = {
+  client: ProviderClient;
+  probe: ProviderProbe;
+  agentTools: ScmBackend | null;
+};

@@ -1,29 +1,15 @@
 import { getProvider } from "@/lib/providers";
-import { assertTokenShape, basicAuth, commonFailure, hostOf, objectBody, send, unexpectedAnswer, type HttpAnswer } from "./http";
-import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "./oauth-token";
-import { ProviderError, safeIdentifier } from "./provider-error";
-import { missingScopes, missingScopesError, splitScopes, type ScopeImplications } from "./scopes";
-import type { CallOptions, CredentialSource, Identity, ProviderClient, RevokeResult } from "./types";
+import { assertTokenShape, basicAuth, commonFailure, hostOf, objectBody, send, unexpectedAnswer, type HttpAnswer } from "../http";
+import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "../oauth-token";
+import { ProviderError, safeIdentifier } from "../provider-error";
+import { missingScopes, missingScopesError, splitScopes, type ScopeImplications } from "../scopes";
+import type { CallOptions, CredentialSource, Identity, ProviderClient, RevokeResult } from "../types";
 
 const API_HEADERS = { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" };
 const TOKEN_STYLE: TokenEndpointStyle = { clientAuth: "body" };
 
-/** Classic scopes that include others (GitHub's "scopes for OAuth apps" table). */
-export const GITHUB_SCOPE_IMPLICATIONS: ScopeImplications = {
-  repo: ["repo:status", "repo_deployment", "public_repo", "repo:invite", "security_events"],
-  user: ["read:user", "user:email", "user:follow"],
-  "admin:org": ["write:org"],
-  "write:org": ["read:org"],
-  "admin:public_key": ["write:public_key"],
-  "write:public_key": ["read:public_key"],
-  "admin:repo_hook": ["write:repo_hook"],
-  "write:repo_hook": ["read:repo_hook"],
-  "admin:gpg_key": ["write:gpg_key"],
-  "write:gpg_key": ["read:gpg_key"],
-  "write:packages": ["read:packages"],
-  "write:discussion": ["read:discussion"],
-  project: ["read:project"],
-};
+/** Classic scopes that include others (from the provider's metadata). */
+export const GITHUB_SCOPE_IMPLICATIONS: ScopeImplications = getProvider("github").scopeImplications;
 
 /**
  * GitHub's `github-authentication-token-expiration` header ("2026-05-01 12:00:00 UTC", or with a
@@ -158,4 +144,6 @@ export const githubClient: ProviderClient = {
   },
   revokeToken: revoke,
   gitCredentials: (source, login, token) => ({ username: getProvider("github").gitUsername(source, login), password: token }),
+  patAccount: () => ({ username: null, organization: null }),
+  storedAccount: (credential) => ({ username: credential.login, organization: null }),
 };

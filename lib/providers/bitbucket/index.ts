@@ -1,4 +1,4 @@
-import type { ProviderDefinition } from "./types";
+import type { ProviderDefinition } from "../types";
 
 /**
  * Bitbucket Cloud. Web and OAuth at bitbucket.org, the API at api.bitbucket.org. PATs are API
@@ -34,10 +34,26 @@ export const bitbucket = {
     { scope: "read:repository:bitbucket", reason: "Clone repositories." },
     { scope: "write:repository:bitbucket", reason: "Push branches from environments." },
   ],
+  // OAuth consumer scopes that include others (Bitbucket's scope documentation), and API token
+  // scopes where a write scope covers the matching read.
+  scopeImplications: {
+    "repository:write": ["repository"],
+    pullrequest: ["repository"],
+    "pullrequest:write": ["pullrequest", "repository:write"],
+    "account:write": ["account"],
+    "issue:write": ["issue"],
+    "admin:repository:bitbucket": ["write:repository:bitbucket"],
+    "write:repository:bitbucket": ["read:repository:bitbucket"],
+    "write:pullrequest:bitbucket": ["read:pullrequest:bitbucket"],
+  },
+  // OAuth scope names differ from API token scope names, and only 403 answers list what was granted.
+  comparableScopes: false,
   patCreationUrl: () => "https://id.atlassian.com/manage-profile/security/api-tokens",
   oauthAppRegistrationUrl: (e) => `${e.webUrl}/account/settings/`,
   gitUsername: (source, login) => (source === "oauth" ? "x-token-auth" : (login ?? "x-bitbucket-api-token-auth")),
   patLabel: "API token (with your Atlassian account email)",
+  patUsername: { missingMessage: "Enter the email address of your Atlassian account" },
+  repositoryPath: "nested",
   capabilities: { oauth: true, pat: true, refresh: true, revocation: false, agentTools: false },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;

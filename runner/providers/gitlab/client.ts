@@ -1,21 +1,14 @@
 import { getProvider } from "@/lib/providers";
-import { assertTokenShape, commonFailure, hostOf, objectBody, send, unexpectedAnswer, type HttpAnswer } from "./http";
-import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "./oauth-token";
-import { ProviderError, safeIdentifier } from "./provider-error";
-import { missingScopes, missingScopesError, splitScopes, type ScopeImplications } from "./scopes";
-import type { CallOptions, CredentialSource, Identity, ProviderClient, RevokeResult } from "./types";
+import { assertTokenShape, commonFailure, hostOf, objectBody, send, unexpectedAnswer, type HttpAnswer } from "../http";
+import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "../oauth-token";
+import { ProviderError, safeIdentifier } from "../provider-error";
+import { missingScopes, missingScopesError, splitScopes, type ScopeImplications } from "../scopes";
+import type { CallOptions, CredentialSource, Identity, ProviderClient, RevokeResult } from "../types";
 
 const TOKEN_STYLE: TokenEndpointStyle = { clientAuth: "body" };
 
-/**
- * GitLab scopes that include others: `api` is complete read/write API access, which GitLab's docs
- * say includes Git over HTTP and the user profile.
- */
-export const GITLAB_SCOPE_IMPLICATIONS: ScopeImplications = {
-  api: ["read_api", "read_user", "read_repository", "write_repository"],
-  write_repository: ["read_repository"],
-  write_registry: ["read_registry"],
-};
+/** GitLab scopes that include others (from the provider's metadata: `api` includes git and the profile). */
+export const GITLAB_SCOPE_IMPLICATIONS: ScopeImplications = getProvider("gitlab").scopeImplications;
 
 type Call = CallOptions & { token: string };
 
@@ -149,4 +142,6 @@ export const gitlabClient: ProviderClient = {
   },
   revokeToken: revoke,
   gitCredentials: (source, login, token) => ({ username: getProvider("gitlab").gitUsername(source, login), password: token }),
+  patAccount: () => ({ username: null, organization: null }),
+  storedAccount: (credential) => ({ username: credential.login, organization: null }),
 };

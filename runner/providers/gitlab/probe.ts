@@ -1,6 +1,6 @@
-import { describeAnswer, jsonObject, probe, unreachableCode } from "./http";
-import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf, PLACEHOLDER_REDIRECT_URI } from "./token-endpoint";
-import type { ProviderProbe } from "./types";
+import { describeAnswer, jsonObject, probe, unreachableCode } from "../../probes/http";
+import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf, PLACEHOLDER_REDIRECT_URI } from "../../probes/token-endpoint";
+import type { ProviderProbe } from "../../probes/types";
 
 /**
  * GitLab.com and self-managed GitLab. `GET /api/v4/version` answers 401 `{"message":"401

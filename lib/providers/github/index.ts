@@ -1,4 +1,4 @@
-import type { ProviderDefinition } from "./types";
+import type { ProviderDefinition } from "../types";
 
 /** GitHub.com and GitHub Enterprise Server (API under `/api/v3`). */
 export const github = {
@@ -30,11 +30,30 @@ export const github = {
     { scope: "repo", reason: "Clone and push private repositories, and open pull requests and issues in them." },
     { scope: "read:user", reason: "Show which account is connected." },
   ],
+  scopeImplications: {
+    // Classic scopes that include others (GitHub's "scopes for OAuth apps" table).
+    repo: ["repo:status", "repo_deployment", "public_repo", "repo:invite", "security_events"],
+    user: ["read:user", "user:email", "user:follow"],
+    "admin:org": ["write:org"],
+    "write:org": ["read:org"],
+    "admin:public_key": ["write:public_key"],
+    "write:public_key": ["read:public_key"],
+    "admin:repo_hook": ["write:repo_hook"],
+    "write:repo_hook": ["read:repo_hook"],
+    "admin:gpg_key": ["write:gpg_key"],
+    "write:gpg_key": ["read:gpg_key"],
+    "write:packages": ["read:packages"],
+    "write:discussion": ["read:discussion"],
+    project: ["read:project"],
+  },
+  comparableScopes: true,
   patCreationUrl: (e, scopes) =>
     `${e.webUrl}/settings/tokens/new?${new URLSearchParams({ scopes: scopes.join(","), description: "Development environments" })}`,
   oauthAppRegistrationUrl: (e) => `${e.webUrl}/settings/applications/new`,
   gitUsername: () => "x-access-token",
   patLabel: "Personal access token (classic or fine-grained)",
+  patUsername: null,
+  repositoryPath: "owner/name",
   capabilities: { oauth: true, pat: true, refresh: true, revocation: true, agentTools: true },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;

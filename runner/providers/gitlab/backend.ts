@@ -1,6 +1,6 @@
-import { branchNotPushed, headBranch, listResult, type BackendContext, type IssueView, type PullRequestView, type ScmBackend } from "./backend";
+import { branchNotPushed, headBranch, listResult, type BackendContext, type IssueView, type PullRequestView, type ScmBackend } from "../../agent-tools/backend";
 import { gitlabClient } from "./gitlab-client";
-import { isToolFailure, ToolFailure } from "./tool-error";
+import { isToolFailure, ToolFailure } from "../../agent-tools/tool-error";
 
 type Api = ReturnType<typeof gitlabClient>;
 

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type OAuthAppDto, type Sandbox } from "@/sandbox";
-import { gitlabClient } from "./gitlab";
-import { authorizeCode, CALLBACK, closedPortUrl, expectProviderError, movedTo, noDeadline, sandboxEndpoints } from "./test-support/sandbox";
-import type { ClientEndpoints } from "./types";
+import { gitlabClient } from "./client";
+import { authorizeCode, CALLBACK, closedPortUrl, expectProviderError, movedTo, noDeadline, sandboxEndpoints } from "../test-support/sandbox";
+import type { ClientEndpoints } from "../types";
 
 const LOGIN = "gitlab-user";
 const REQUIRED = ["api", "read_user", "write_repository"];

@@ -1,7 +1,7 @@
 import { Gitlab } from "@gitbeaker/rest";
 import { createRequesterFn, type FormattedResponse, type RequestOptions } from "@gitbeaker/requester-utils";
-import { boundedFetch, type BackendContext } from "./backend";
-import { failureFromAnswer } from "./provider-failure";
+import { boundedFetch, type BackendContext } from "../../agent-tools/backend";
+import { failureFromAnswer } from "../../agent-tools/provider-failure";
 
 /**
  * A gitbeaker client whose requests go through the tools' own request handler. gitbeaker's default

@@ -1,8 +1,8 @@
 import { Octokit } from "@octokit/rest";
-import { USER_AGENT } from "../version";
-import { boundedFetch, branchNotPushed, headBranch, listResult, wrappedFailure, type BackendContext, type IssueView, type PullRequestView, type ScmBackend } from "./backend";
-import { failureFromAnswer } from "./provider-failure";
-import { ToolFailure } from "./tool-error";
+import { USER_AGENT } from "../../version";
+import { boundedFetch, branchNotPushed, headBranch, listResult, wrappedFailure, type BackendContext, type IssueView, type PullRequestView, type ScmBackend } from "../../agent-tools/backend";
+import { failureFromAnswer } from "../../agent-tools/provider-failure";
+import { ToolFailure } from "../../agent-tools/tool-error";
 
 /** Octokit logs every 4xx itself; these are answers the tools report, not events to log. */
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

@@ -1,6 +1,6 @@
-import { describeAnswer, jsonObject, probe, unreachableCode } from "./http";
-import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf } from "./token-endpoint";
-import type { ProviderProbe } from "./types";
+import { describeAnswer, jsonObject, probe, unreachableCode } from "../../probes/http";
+import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf } from "../../probes/token-endpoint";
+import type { ProviderProbe } from "../../probes/types";
 
 /**
  * Bitbucket Cloud. `GET /2.0/user` without credentials answers 401 with Bitbucket's error JSON

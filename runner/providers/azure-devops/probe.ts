@@ -1,6 +1,6 @@
-import { describeAnswer, jsonObject, probe, unreachableCode } from "./http";
-import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf, PLACEHOLDER_REDIRECT_URI } from "./token-endpoint";
-import type { ProviderProbe } from "./types";
+import { describeAnswer, jsonObject, probe, unreachableCode } from "../../probes/http";
+import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf, PLACEHOLDER_REDIRECT_URI } from "../../probes/token-endpoint";
+import type { ProviderProbe } from "../../probes/types";
 
 /** Azure DevOps' resource id in Microsoft Entra ID (the scope a real code exchange would ask for). */
 const AZURE_DEVOPS_SCOPE = "499b84ac-1321-427f-aa17-267ca6975798/.default";

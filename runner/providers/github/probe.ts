@@ -1,6 +1,6 @@
-import { describeAnswer, jsonObject, probe, unreachableCode } from "./http";
-import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf } from "./token-endpoint";
-import type { ProviderProbe } from "./types";
+import { describeAnswer, jsonObject, probe, unreachableCode } from "../../probes/http";
+import { checkTokenEndpoint, invalidAuthorizationCode, oauthErrorOf } from "../../probes/token-endpoint";
+import type { ProviderProbe } from "../../probes/types";
 
 /**
  * GitHub and GitHub Enterprise Server. The API is recognized by `GET /rate_limit`, which answers

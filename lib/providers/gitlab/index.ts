@@ -1,4 +1,4 @@
-import type { ProviderDefinition } from "./types";
+import type { ProviderDefinition } from "../types";
 
 /** GitLab.com and self-managed GitLab: one host serves the web UI, OAuth, the API and git. */
 export const gitlab = {
@@ -28,11 +28,20 @@ export const gitlab = {
     { scope: "read_user", reason: "Show which account is connected." },
     { scope: "write_repository", reason: "Clone repositories and push branches." },
   ],
+  // `api` is complete read/write API access, which GitLab's docs say includes Git over HTTP and the user profile.
+  scopeImplications: {
+    api: ["read_api", "read_user", "read_repository", "write_repository"],
+    write_repository: ["read_repository"],
+    write_registry: ["read_registry"],
+  },
+  comparableScopes: true,
   patCreationUrl: (e, scopes) =>
     `${e.webUrl}/-/user_settings/personal_access_tokens?${new URLSearchParams({ name: "Development environments", scopes: scopes.join(",") })}`,
   oauthAppRegistrationUrl: (e) => `${e.webUrl}/-/user_settings/applications`,
   gitUsername: () => "oauth2",
   patLabel: "Personal access token",
+  patUsername: null,
+  repositoryPath: "nested",
   capabilities: { oauth: true, pat: true, refresh: true, revocation: true, agentTools: true },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;

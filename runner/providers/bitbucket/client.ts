@@ -1,27 +1,15 @@
 import { getProvider } from "@/lib/providers";
-import { assertTokenShape, basicAuth, commonFailure, hostOf, objectBody, send, unexpectedAnswer, type HttpAnswer } from "./http";
-import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "./oauth-token";
-import { ProviderError, safeIdentifier } from "./provider-error";
-import { missingScopes, missingScopesError, splitScopes, type ScopeImplications } from "./scopes";
-import type { CallOptions, CredentialSource, Identity, ProviderClient } from "./types";
+import { assertTokenShape, basicAuth, commonFailure, hostOf, objectBody, send, unexpectedAnswer, type HttpAnswer } from "../http";
+import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "../oauth-token";
+import { ProviderError, safeIdentifier } from "../provider-error";
+import { missingScopes, missingScopesError, splitScopes, type ScopeImplications } from "../scopes";
+import type { CallOptions, CredentialSource, Identity, ProviderClient } from "../types";
 
 /** Bitbucket's token endpoint takes the consumer's key and secret over HTTP Basic. */
 const TOKEN_STYLE: TokenEndpointStyle = { clientAuth: "basic" };
 
-/**
- * OAuth consumer scopes that include others (Bitbucket's scope documentation), and API token
- * scopes where a write scope covers the matching read.
- */
-export const BITBUCKET_SCOPE_IMPLICATIONS: ScopeImplications = {
-  "repository:write": ["repository"],
-  pullrequest: ["repository"],
-  "pullrequest:write": ["pullrequest", "repository:write"],
-  "account:write": ["account"],
-  "issue:write": ["issue"],
-  "admin:repository:bitbucket": ["write:repository:bitbucket"],
-  "write:repository:bitbucket": ["read:repository:bitbucket"],
-  "write:pullrequest:bitbucket": ["read:pullrequest:bitbucket"],
-};
+/** OAuth consumer and API token scopes that include others (from the provider's metadata). */
+export const BITBUCKET_SCOPE_IMPLICATIONS: ScopeImplications = getProvider("bitbucket").scopeImplications;
 
 export type BitbucketTokenKind = "api_token" | "app_password" | "access_token" | "unknown";
 
@@ -165,4 +153,8 @@ export const bitbucketClient: ProviderClient = {
     manualUrl: opts.source === "pat" ? getProvider("bitbucket").patCreationUrl(opts.endpoints, []) : `${opts.endpoints.webUrl}/account/settings/app-authorizations/`,
   }),
   gitCredentials: (source, login, token) => ({ username: getProvider("bitbucket").gitUsername(source, login), password: token }),
+  // The form's username is the Atlassian account email API tokens are used with.
+  patAccount: (username) => ({ username, organization: null }),
+  // A stored API token's login is its email only when it was connected with one.
+  storedAccount: (credential) => (credential.source === "pat" && !/@/.test(credential.login ?? "") ? null : { username: credential.login, organization: null }),
 };

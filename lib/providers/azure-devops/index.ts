@@ -1,4 +1,4 @@
-import type { ProviderDefinition } from "./types";
+import type { ProviderDefinition } from "../types";
 
 const ENTRA_DEFAULT_ISSUER = "https://login.microsoftonline.com/organizations/v2.0";
 /** Azure DevOps' resource id in Microsoft Entra ID. */
@@ -36,10 +36,15 @@ export const azureDevops = {
     { scope: "vso.code_write", reason: "Clone repositories and push branches (Code: Read & write)." },
     { scope: "vso.profile", reason: "Show which account is connected (User profile: Read)." },
   ],
+  // Azure DevOps does not report a token's scopes.
+  scopeImplications: {},
+  comparableScopes: false,
   patCreationUrl: (e) => `${e.webUrl}/_usersSettings/tokens`,
   oauthAppRegistrationUrl: () => "https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade",
   gitUsername: () => "pat",
   patLabel: "Personal access token (scoped to one organization)",
+  patUsername: null,
+  repositoryPath: "nested",
   capabilities: { oauth: true, pat: true, refresh: true, revocation: false, agentTools: false },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;

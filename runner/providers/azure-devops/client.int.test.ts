@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type OAuthAppDto, type Sandbox } from "@/sandbox";
-import { azureDevopsClient } from "./azure-devops";
-import { authorizeCode, AZURE_ORG, CALLBACK, closedPortUrl, expectProviderError, movedTo, noDeadline, sandboxEndpoints } from "./test-support/sandbox";
-import type { ClientEndpoints } from "./types";
+import { azureDevopsClient } from "./client";
+import { authorizeCode, AZURE_ORG, CALLBACK, closedPortUrl, expectProviderError, movedTo, noDeadline, sandboxEndpoints } from "../test-support/sandbox";
+import type { ClientEndpoints } from "../types";
 
 const LOGIN = "ado-user";
 const SCOPE = "499b84ac-1321-427f-aa17-267ca6975798/.default offline_access";

@@ -1,8 +1,8 @@
 import { getProvider } from "@/lib/providers";
-import { assertTokenShape, basicAuth, commonFailure, hostOf, objectBody, send, unexpectedAnswer, type HttpAnswer } from "./http";
-import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "./oauth-token";
-import { ProviderError, safeIdentifier } from "./provider-error";
-import type { CallOptions, ClientEndpoints, CredentialSource, Identity, ProviderClient } from "./types";
+import { assertTokenShape, basicAuth, commonFailure, hostOf, objectBody, send, unexpectedAnswer, type HttpAnswer } from "../http";
+import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "../oauth-token";
+import { ProviderError, safeIdentifier } from "../provider-error";
+import type { CallOptions, ClientEndpoints, CredentialSource, Identity, ProviderClient } from "../types";
 
 /** Entra ID v2 takes the client secret in the form and wants the scopes again on every token request. */
 const TOKEN_STYLE: TokenEndpointStyle = { clientAuth: "body", sendScopes: true };
@@ -140,4 +140,14 @@ export const azureDevopsClient: ProviderClient = {
     manualUrl: opts.source === "pat" ? getProvider("azure_devops").patCreationUrl(opts.endpoints, []) : "https://myapplications.microsoft.com/",
   }),
   gitCredentials: (source, login, token) => ({ username: getProvider("azure_devops").gitUsername(source, login), password: token }),
+  // Services: the organization the PAT was created for (the form's username field, or the repository's
+  // first segment); Server: the collection's virtual directory already scopes it.
+  patAccount: (username, integration) => ({
+    username: null,
+    organization: getProvider("azure_devops").isCloudHost(integration.host) ? username : integration.virtualDirectory,
+  }),
+  storedAccount: (credential, integration) => ({
+    username: credential.login,
+    organization: getProvider("azure_devops").isCloudHost(integration.host) ? (integration.repository.split("/")[0] ?? null) : integration.virtualDirectory,
+  }),
 };

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type OAuthAppDto, type Sandbox } from "@/sandbox";
-import { githubClient } from "./github";
-import { authorizeCode, CALLBACK, closedPortUrl, expectProviderError, movedTo, noDeadline, sandboxEndpoints } from "./test-support/sandbox";
-import type { ClientEndpoints } from "./types";
+import { githubClient } from "./client";
+import { authorizeCode, CALLBACK, closedPortUrl, expectProviderError, movedTo, noDeadline, sandboxEndpoints } from "../test-support/sandbox";
+import type { ClientEndpoints } from "../types";
 
 const LOGIN = "octocat";
 const REQUIRED = ["repo", "read:user"];

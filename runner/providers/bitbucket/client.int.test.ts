@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type OAuthAppDto, type Sandbox } from "@/sandbox";
-import { bitbucketClient } from "./bitbucket";
-import { authorizeCode, CALLBACK, closedPortUrl, expectProviderError, movedTo, noDeadline, sandboxEndpoints } from "./test-support/sandbox";
-import type { ClientEndpoints } from "./types";
+import { bitbucketClient } from "./client";
+import { authorizeCode, CALLBACK, closedPortUrl, expectProviderError, movedTo, noDeadline, sandboxEndpoints } from "../test-support/sandbox";
+import type { ClientEndpoints } from "../types";
 
 const LOGIN = "bb-user";
 const EMAIL = "bb-user@example.test";
