@@ -46,6 +46,15 @@ const config = [
     },
   },
   {
+    // Type-aware: a promise nobody awaits loses its rejection (an unhandled rejection ends the
+    // runner). Fire-and-forget is written `void promise`, on purpose and visibly.
+    files: ["{app,components,lib,runner,scripts,sandbox}/**/*.{ts,tsx}", "instrumentation.ts", "proxy.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+    },
+  },
+  {
     files: ["lib/**/*.{ts,tsx}"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [libLayering, libWithoutNext] }],

@@ -43,7 +43,7 @@ async function mainCommand(dir: string, command: string, port: number, log: (m: 
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  stop(child);
+  await stop(child);
   log(out.slice(-4000));
   throw new Error(`"${command}" served no page within 20 minutes`);
 }
