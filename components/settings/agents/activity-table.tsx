@@ -4,7 +4,7 @@ import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
 import type { listAgentActivity } from "@/lib/agents/list-agent-activity";
 import { describeError, isErrorCode } from "@/lib/errors/catalogue";
 import { getProvider, isProviderId } from "@/lib/providers";
-import { formatDateTime, formatEventTime } from "./format-time";
+import { formatDateTime, formatEventTime } from "@/components/ui/format-time";
 
 export type AgentActivityRow = Awaited<ReturnType<typeof listAgentActivity>>[number];
 

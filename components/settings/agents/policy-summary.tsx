@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { capabilities, capabilityLabels } from "@/lib/agents/capabilities";
 import type { AgentPolicyForUser } from "@/lib/agents/get-agent-policy-for-user";
 import { describeError } from "@/lib/errors/catalogue";
-import { formatDateTime } from "./format-time";
+import { formatDateTime } from "@/components/ui/format-time";
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatAbsolute, formatRelative } from "./relative-time";
+import { formatDateTime as formatAbsolute } from "@/components/ui/format-time";
+import { formatRelative } from "./relative-time";
 
 describe("formatRelative", () => {
   const now = "2030-01-10T12:00:00.000Z";

@@ -1,9 +1,4 @@
-const absolute = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-
-/** A timestamp in one fixed format and time zone, so the server's and the browser's render agree. */
-export function formatAbsolute(value: Date | string): string {
-  return `${absolute.format(new Date(value))} UTC`;
-}
+import { formatDateTime } from "@/components/ui/format-time";
 
 function unit(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -25,7 +20,7 @@ export function formatRelative(value: Date | string, now: Date | string): string
 export function RelativeTime({ value, now }: { value: Date | string; now: Date | string }) {
   const date = new Date(value);
   return (
-    <time dateTime={date.toISOString()} title={formatAbsolute(date)}>
+    <time dateTime={date.toISOString()} title={formatDateTime(date)}>
       {formatRelative(date, now)}
     </time>
   );

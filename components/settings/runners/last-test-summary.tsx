@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { describeError } from "@/lib/errors/catalogue";
 import type { TestOutcome } from "@/lib/integrations/test-outcome";
-import { formatDateTime } from "./format-time";
+import { formatDateTime } from "@/components/ui/format-time";
 
 /** An integration's last Save & Test in a few words: not tested, running, passed, or what failed. */
 export function LastTestSummary({ lastTest, lastTestedAt }: { lastTest: TestOutcome | null; lastTestedAt: Date | null }) {

@@ -3,7 +3,7 @@
 import { useId } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
 import { runnerInstallCommands, type RunnerInstall } from "@/lib/runners/runner-install";
-import { formatDateTime } from "./format-time";
+import { formatDateTime } from "@/components/ui/format-time";
 
 function Command({ label, command }: { label: string; command: string }) {
   const id = useId();

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { LiveQueryProvider } from "@/components/query/live-query-provider";
 import { Badge } from "@/components/ui/badge";
-import { formatAgo } from "./format-time";
+import { formatAgo } from "@/components/ui/format-time";
 import type { LiveRunner } from "./live-runner";
 import { useLiveRunner } from "./use-runner-status";
 

@@ -7,7 +7,7 @@ import { EnvironmentStateCard } from "@/components/environments/environment-stat
 import { EnvironmentHistory, GitOperations } from "@/components/environments/environment-trail";
 import { ReconnectPanel } from "@/components/environments/reconnect-panel";
 import { PageHeader } from "@/components/settings/page-header";
-import { formatDateTime } from "@/components/settings/runners/format-time";
+import { formatDateTime } from "@/components/ui/format-time";
 import { IsolationBadge } from "@/components/settings/runners/isolation-badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import { getDb } from "@/db/client";

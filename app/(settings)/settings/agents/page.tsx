@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { AgentActivityTable } from "@/components/settings/agents/activity-table";
-import { formatDateTime } from "@/components/settings/agents/format-time";
+import { formatDateTime } from "@/components/ui/format-time";
 import { AgentPolicyForm } from "@/components/settings/agents/policy-form";
 import { AgentPolicySummary } from "@/components/settings/agents/policy-summary";
 import { PageHeader } from "@/components/settings/page-header";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/settings/page-header";
-import { formatDateTime } from "@/components/settings/runners/format-time";
+import { formatDateTime } from "@/components/ui/format-time";
 import { IsolationBadge } from "@/components/settings/runners/isolation-badge";
 import { LastTestSummary } from "@/components/settings/runners/last-test-summary";
 import { RemoveIntegrationButton } from "@/components/settings/runners/remove-integration-button";
