@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { auditLog, groups, memberships, runners, scmIntegrations, users, type Role } from "@/db/schema";
 import { redact } from "../log/redact";
 import { sectionRoles, type SettingsSectionId } from "../settings/sections";
+import { escapeLike } from "../sql/escape-like";
 import { assertRole, type Actor } from "../users/actor";
 import { diffAuditValues, type AuditChange } from "./audit-diff";
 import { auditActionLabel, auditTargetKinds, describeActor, targetKindOf, targetTypeLabel } from "./labels";
@@ -38,7 +39,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `%` and `_` typed into a filter are matched as themselves. */
 function contains(value: string): string {
-  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(value)}%`;
 }
 
 /** The row's time as PostgreSQL keeps it (microseconds, UTC): a JavaScript Date would drop digits and skip rows between pages. */

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from "driz
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/db/client";
 import { runners, scmEvents, users, type ScmEvent } from "@/db/schema";
+import { escapeLike } from "../sql/escape-like";
 import { assertRole, type Actor } from "../users/actor";
 import type { EventFilters } from "./schemas";
 
@@ -15,7 +16,7 @@ export const person = alias(users, "person");
 const actorUser = alias(users, "actor_user");
 
 function contains(value: string): string {
-  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(value)}%`;
 }
 
 /**

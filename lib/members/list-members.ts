@@ -1,13 +1,10 @@
 import { and, count, eq, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { groupMembers, groups, memberships, users } from "@/db/schema";
+import { escapeLike } from "../sql/escape-like";
 import { assertRole, type Actor } from "../users/actor";
 
 export const MEMBERS_PAGE_SIZE = 50;
-
-function escapeLike(q: string): string {
-  return q.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /**
  * One page of the organization's members (search by email or name, case-insensitive), sorted by

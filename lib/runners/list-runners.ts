@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { hostAuthTokens, runners, scmIntegrations, type Runner } from "@/db/schema";
 import { fingerprintOf } from "../crypto/sealed-box";
 import { AppError } from "../errors/app-error";
+import { escapeLike } from "../sql/escape-like";
 import { assertRole, type Actor } from "../users/actor";
 import { runnerStatus, type RunnerStatus } from "./runner-status";
 
@@ -28,10 +29,6 @@ export type RunnerSummary = {
 };
 
 export type RunnerPage = { rows: RunnerSummary[]; total: number; page: number; pageCount: number };
-
-function escapeLike(q: string): string {
-  return q.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /**
  * Runners of the organization matching `where`, sorted by name, with their counts: the runners

@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { sameSecret } from "@/lib/crypto/same-secret";
 import { getEnv } from "@/lib/env";
 
 /**
@@ -8,7 +8,5 @@ import { getEnv } from "@/lib/env";
 export function hasTestSecret(request: Request): boolean {
   const secret = getEnv().E2E_SEED_SECRET;
   if (!secret) return false;
-  const given = Buffer.from(request.headers.get("x-e2e-seed-secret") ?? "");
-  const expected = Buffer.from(secret);
-  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  return sameSecret(secret, request.headers.get("x-e2e-seed-secret") ?? "");
 }

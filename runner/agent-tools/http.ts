@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { sameSecret } from "@/lib/crypto/same-secret";
 import { errorCatalogue } from "@/lib/errors/catalogue";
 import { log } from "@/runner/log";
 
@@ -25,13 +26,6 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** A fresh per-environment token: 256 random bits, base64url. Hand it to that environment's agent only. */
 export function createEnvironmentToken(): string {
   return crypto.randomBytes(32).toString("base64url");
-}
-
-/** Compares digests, so neither the length nor the content of the expected token leaks through timing. */
-function sameToken(expected: string, given: string): boolean {
-  const a = crypto.createHash("sha256").update(expected).digest();
-  const b = crypto.createHash("sha256").update(given).digest();
-  return crypto.timingSafeEqual(a, b);
 }
 
 function bearer(header: string | undefined): string {
@@ -84,7 +78,7 @@ export async function startAgentToolsHttp(opts: AgentToolsHttpOptions): Promise<
   const http = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://loopback").pathname;
     if (!fromLoopback(req, port)) return refuse(res, 403, "forbidden", "Only loopback requests addressed to 127.0.0.1 or localhost are served.");
-    if (!sameToken(opts.token, bearer(req.headers.authorization))) {
+    if (!sameSecret(opts.token, bearer(req.headers.authorization))) {
       return refuse(res, 401, "environment_token_invalid", "Send this environment's agent tools token as a bearer token.", { "www-authenticate": 'Bearer realm="agent-tools"' });
     }
     if (path !== MCP_PATH) return refuse(res, 404, "not_found", `The MCP endpoint is ${MCP_PATH}.`);

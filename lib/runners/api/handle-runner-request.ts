@@ -1,6 +1,6 @@
-import crypto from "node:crypto";
 import { z } from "zod";
 import type { Database } from "@/db/client";
+import { sameSecret } from "../../crypto/same-secret";
 import { recordRunnerEvents, runnerEventsRequestSchema } from "../../diagnostics/record-runner-events";
 import { AppError, errorBody, isAppError } from "../../errors/app-error";
 import { errorCatalogue } from "../../errors/catalogue";
@@ -49,12 +49,6 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
     throw new AppError("validation_failed", { fieldErrors });
   }
   return parsed.data;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = crypto.createHash("sha256").update(a).digest();
-  const y = crypto.createHash("sha256").update(b).digest();
-  return crypto.timingSafeEqual(x, y);
 }
 
 /**

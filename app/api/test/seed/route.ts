@@ -1,29 +1,20 @@
-import crypto from "node:crypto";
 import { z } from "zod";
 import { readJsonOrRefusal } from "@/lib/http/read-limited-body";
 import { getDb } from "@/db/client";
 import { roles } from "@/db/schema";
-import { getEnv } from "@/lib/env";
 import { seedOrg } from "@/lib/testing/seed-org";
+import { hasTestSecret } from "@/lib/testing/test-secret";
 
 const TEST_BODY_MAX_BYTES = 64 * 1024;
 
 const bodySchema = z.object({ name: z.string().min(1).max(100), roles: z.array(z.enum(roles)).min(1).max(10) });
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && crypto.timingSafeEqual(x, y);
-}
 
 /**
  * End-to-end test seeding. Answers 404 unless the server was started with E2E_SEED_SECRET (which
  * configuration refuses outside loopback) and the request carries that secret.
  */
 export async function POST(request: Request) {
-  const secret = getEnv().E2E_SEED_SECRET;
-  const given = request.headers.get("x-e2e-seed-secret") ?? "";
-  if (!secret || !sameSecret(secret, given)) return new Response("Not Found", { status: 404 });
+  if (!hasTestSecret(request)) return new Response("Not Found", { status: 404 });
   const read = await readJsonOrRefusal(request, TEST_BODY_MAX_BYTES);
   if (!read.ok) return read.response;
   const parsed = bodySchema.safeParse(read.body);
