@@ -26,6 +26,7 @@ const RUNNER_LIB_ALLOWED = [
   "git-auth/(job-payloads|manual-revoke-url)",
   "runners/(protocol|version-compat)",
   "agents/capabilities",
+  "text/[a-z-]+",
   "diagnostics/access-check-protocol",
 ];
 const runnerLibAllowList = {
