@@ -459,6 +459,22 @@ export const errorCatalogue = {
     explanation: "The runner does not know how to do this operation; it runs an older version than the management plane.",
     remedy: "Update the runner to the management plane's version and restart it, then retry.",
   },
+  // Agent tools: answers written for the model calling the tool (what failed, whether anything was
+  // done, what to do next), not for a person at a form.
+  /** The MCP client cancelled a tool call while it ran (not the PAT validation's `operation_aborted`). */
+  operation_cancelled: {
+    status: 499,
+    title: "Tool call cancelled by the client",
+    explanation: "The call was cancelled by the client before it finished; the provider may or may not have received it.",
+    remedy: "Check whether the change exists (read or list it) before retrying a write; a read can simply be called again.",
+  },
+  /** The pull request, merge request or issue number named in a tool call does not exist in the repository. */
+  scm_item_not_found: {
+    status: 404,
+    title: "No such pull request or issue",
+    explanation: "The repository is readable, but it has no pull request (GitLab: merge request) or issue with this number. Nothing was changed.",
+    remedy: "Find the right number with list_pull_requests or list_issues, then call the tool again with it.",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

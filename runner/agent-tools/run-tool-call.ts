@@ -12,10 +12,10 @@ import { ProviderError, scmBackends } from "../providers";
 import { checkedOutBranch, type BackendContext, type ToolResult } from "./backend";
 import type { AgentToolsPlane, RunnerRefusalCode } from "./plane-api";
 import { resolveRepository } from "./repository";
-import { countOf } from "@/lib/text/count";
 import { cancelled, forAgent } from "./agent-failure";
 import { notFoundInstead } from "./not-found";
 import { ToolFailure } from "./tool-error";
+import { countOf } from "./tool-output";
 import { toolInputSchemas, type ToolInputSchemas } from "./tool-schemas";
 
 /** The environment a tools server acts for. */

@@ -1,14 +1,16 @@
 import { McpServer, type RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { CallToolRequestSchema, ErrorCode, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Protocol } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { ErrorCode, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
 import { isToolName, toolCapabilities, type ToolName } from "@/lib/agents/capabilities";
 import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
 import { getProvider } from "@/lib/providers";
 import { createCredentialBroker, type CredentialBroker } from "../credentials/credential-broker";
 import { RUNNER_VERSION } from "../version";
-import type { ToolResult } from "./backend";
 import { createAgentToolsPlane, type AgentToolsPlane, type PlaneConnection } from "./plane-api";
-import { runToolCall, schemasFor, type AgentEnvironment } from "./run-tool-call";
+import { quoted, runToolCall, schemasFor, type AgentEnvironment } from "./run-tool-call";
 import { toolErrorResult, ToolFailure } from "./tool-error";
+import { successResult, toolOutputSchemas } from "./tool-output";
 import { toolDescriptions } from "./tool-schemas";
 
 export type AgentToolsServerOptions = {
@@ -27,9 +29,31 @@ export type AgentToolsServerOptions = {
   timeoutMs?: number;
 };
 
-function successResult(result: ToolResult): CallToolResult {
-  return { content: [{ type: "text", text: result.text }], structuredContent: { ...result.data, url: result.url } };
+/**
+ * A JSON-RPC error as the SDK sends it: `code` and `message` as given. (The SDK's `McpError` puts
+ * "MCP error -32602:" into its message, and the client adds the same prefix again.)
+ */
+class ProtocolError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ProtocolError";
+  }
 }
+
+/**
+ * `tools/call` as it arrives, before the arguments are looked at: any `arguments` value gets here,
+ * so a non-object one is answered -32602 in a sentence rather than with the request schema's dump.
+ */
+const looseCallRequest = z.object({
+  method: z.literal("tools/call"),
+  params: z.looseObject({ name: z.unknown(), arguments: z.unknown().optional() }),
+});
+
+/** Tools that may change or remove what exists (update_issue replaces labels and assignees, and can close). */
+const DESTRUCTIVE: ReadonlySet<ToolName> = new Set(["update_issue"]);
 
 function instructions(environment: AgentEnvironment): string {
   const provider = getProvider(environment.provider);
@@ -56,7 +80,9 @@ export function createAgentToolsServer(opts: AgentToolsServerOptions): McpServer
 
   const call = async (tool: ToolName, args: unknown, signal: AbortSignal): Promise<CallToolResult> => {
     try {
-      return successResult(await runToolCall(context, schemas, tool, args, signal));
+      const result = await runToolCall(context, schemas, tool, args, signal);
+      const parsed = (schemas[tool] as z.ZodType).safeParse(args ?? {});
+      return successResult(tool, opts.environment.provider, result, parsed.success ? (parsed.data as Record<string, unknown>) : {});
     } catch (e) {
       if (e instanceof ToolFailure) return toolErrorResult(e);
       throw e;
@@ -74,20 +100,32 @@ export function createAgentToolsServer(opts: AgentToolsServerOptions): McpServer
           title,
           description,
           inputSchema: schemas[tool],
-          annotations: { title, readOnlyHint: readOnly, destructiveHint: false, idempotentHint: readOnly, openWorldHint: true },
+          outputSchema: toolOutputSchemas[tool],
+          annotations: { title, readOnlyHint: readOnly, destructiveHint: DESTRUCTIVE.has(tool), idempotentHint: readOnly, openWorldHint: true },
         },
         (args: unknown, extra: { signal: AbortSignal }) => call(tool, args, extra.signal),
       ),
     );
   }
 
+  // Stateless: a server lives for one request and can never send notifications/tools/list_changed.
+  server.server.registerCapabilities({ tools: { listChanged: undefined } });
+
   // The SDK's own tools/call handler validates arguments first and answers a mismatch with plain
   // text; agents get `validation_failed` with per-field messages from the same schemas instead.
+  // Installed through Protocol's method: the Server's override re-parses the request with the
+  // SDK's schema first and answers a non-object `arguments` with its dump under -32603.
   server.server.removeRequestHandler("tools/call");
-  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const name = request.params.name;
-    if (!isToolName(name) || !registered.get(name)?.enabled) throw new McpError(ErrorCode.InvalidParams, `Tool ${name} not found`);
-    return call(name, request.params.arguments, extra.signal);
+  Protocol.prototype.setRequestHandler.call(server.server, looseCallRequest, async (request: z.infer<typeof looseCallRequest>, extra: { signal: AbortSignal }) => {
+    const { name, arguments: args } = request.params;
+    if (typeof name !== "string") throw new ProtocolError(ErrorCode.InvalidParams, "params.name must be the tool's name, a string.");
+    if (!isToolName(name) || !registered.get(name)?.enabled) {
+      throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool ${quoted(name)}: tools/list names the ${Object.keys(toolCapabilities).length} tools this server has.`);
+    }
+    if (args !== undefined && (args === null || typeof args !== "object" || Array.isArray(args))) {
+      throw new ProtocolError(ErrorCode.InvalidParams, `params.arguments must be a JSON object of the tool's fields, not ${args === null ? "null" : Array.isArray(args) ? "an array" : `a ${typeof args}`}.`);
+    }
+    return call(name, args, extra.signal);
   });
   return server;
 }

@@ -37,8 +37,24 @@ export type ToolErrorBody = {
   };
 };
 
+/**
+ * Catalogue entries whose wording is for a person at a form ("Correct the highlighted fields and
+ * submit again"): the same codes, worded for the model that made the call.
+ */
+const agentWording: Partial<Record<ErrorCode, { title: string; remedy: string }>> = {
+  validation_failed: {
+    title: "The call's arguments were not accepted",
+    remedy: "Change the arguments named in the message (and in fieldErrors, when present), then call the tool again.",
+  },
+};
+
+/** A failure's title and remedy as an agent reads them. */
+export function agentEntry(code: ErrorCode): { title: string; remedy: string } {
+  return agentWording[code] ?? errorCatalogue[code];
+}
+
 export function toolErrorBody(failure: ToolFailure): ToolErrorBody {
-  const entry = errorCatalogue[failure.code];
+  const entry = agentEntry(failure.code);
   return {
     error: {
       code: failure.code,
@@ -61,11 +77,17 @@ export function describeToolFailure(failure: ToolFailure): string {
   return lines.join("\n");
 }
 
-/** An MCP tool error (`isError: true`): the agent sees it as the tool's answer, not as a protocol failure. */
+/**
+ * An MCP tool error (`isError: true`): the agent sees it as the tool's answer, not as a protocol
+ * failure. The description in words, then the same body as JSON. No `structuredContent`: that is
+ * for the result the tool's `outputSchema` describes, and clients check it against that schema.
+ */
 export function toolErrorResult(failure: ToolFailure): CallToolResult {
   return {
     isError: true,
-    content: [{ type: "text", text: describeToolFailure(failure) }],
-    structuredContent: toolErrorBody(failure),
+    content: [
+      { type: "text", text: describeToolFailure(failure) },
+      { type: "text", text: JSON.stringify(toolErrorBody(failure)) },
+    ],
   };
 }

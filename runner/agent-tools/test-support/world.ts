@@ -223,5 +223,7 @@ export async function disconnectOwner(world: World, environment: AgentEnvironmen
 /** The error body of a tool error result, or null when the call succeeded. */
 export function errorOf(result: CallToolResult): { code: string; message: string; retryAfterSeconds?: number; fieldErrors?: Record<string, string[]> } | null {
   if (!result.isError) return null;
-  return (result.structuredContent as { error: { code: string; message: string } }).error;
+  // The error's body is the JSON text block that follows its description.
+  const json = (result.content as { type: string; text?: string }[]).filter((c) => c.type === "text").at(-1)?.text ?? "{}";
+  return (JSON.parse(json) as { error: { code: string; message: string } }).error;
 }
