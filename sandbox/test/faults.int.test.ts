@@ -34,13 +34,15 @@ const gitlabUser = (init: RequestInit = {}) => fetch(`${sandbox.urls.gitlab.web}
 describe("latency, hang and unreachable", () => {
   it("latency delays matching requests by the given time, for `count` requests", async () => {
     await sandbox.admin.addFault({ provider: "github", path: "/user", kind: "latency", latencyMs: 250, count: 1 });
-    let started = performance.now();
+    const started = performance.now();
     expect((await githubUser()).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(240);
-    started = performance.now();
-    expect((await githubUser()).status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(240);
     expect(sandbox.admin.faults()).toEqual([]);
+    // The fault is used up: the next request is not delayed. Said by the sandbox's own log rather
+    // than by a stopwatch, which a busy machine can hold past any threshold.
+    expect((await githubUser()).status).toBe(200);
+    const logged = sandbox.admin.requests({ provider: "github" }).filter((r) => r.path === "/user");
+    expect(logged.slice(-2).map((r) => r.fault)).toEqual(["latency", null]);
   });
 
   it("hang never answers: the client gives up, and the sandbox logs the unanswered request", async () => {
