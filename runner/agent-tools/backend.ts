@@ -4,7 +4,7 @@ import type { ToolName } from "@/lib/agents/capabilities";
 import type { ToolInput } from "./tool-schemas";
 import { ToolFailure } from "./tool-error";
 import { unreachable } from "./provider-failure";
-import { egressFetch, egressRefusal } from "../net/egress";
+import * as http from "../net/http";
 
 /** Everything a provider backend needs for one call, resolved and checked by `runToolCall`. */
 export type BackendContext = {
@@ -62,22 +62,27 @@ export type IssueView = {
 };
 
 /**
- * Wraps `fetch` for a provider client: each request bounded by `timeoutMs` and the call's signal,
- * and no answer at all reported as `host_unreachable` (or `operation_aborted` when the agent
- * cancelled), never as the client library's own error text.
+ * `fetch` for a provider client, on the runner's bounded fetch: each request bounded by `timeoutMs`
+ * and the call's signal, no redirect followed, and no answer at all reported as `host_unreachable`
+ * (or `operation_aborted` when the agent cancelled), never as the client library's own error text.
  */
 export function boundedFetch(ctx: Pick<BackendContext, "host" | "signal" | "timeoutMs">): typeof fetch {
   return async (input, init) => {
-    const timeout = AbortSignal.timeout(ctx.timeoutMs);
-    const signals = [ctx.signal, timeout, ...(init?.signal ? [init.signal] : [])];
+    let response: Response;
     try {
-      return await egressFetch(input, { ...init, signal: AbortSignal.any(signals) });
+      response = await http.boundedFetch(input, { method: init?.method, headers: init?.headers, body: init?.body, timeoutMs: ctx.timeoutMs, signal: ctx.signal, extraSignal: init?.signal });
     } catch (e) {
       if (ctx.signal.aborted) throw new ToolFailure("operation_aborted", "The tool call was cancelled before the provider answered.");
-      const refused = egressRefusal(e);
-      if (refused) throw new ToolFailure("host_address_refused", `${refused.message} Nothing was sent to the provider.`);
-      throw unreachable(ctx.host, timeout.aborted);
+      if (e instanceof http.NoAnswerError && e.refusal) throw new ToolFailure("host_address_refused", `${e.refusal.message} Nothing was sent to the provider.`);
+      throw unreachable(ctx.host, e instanceof http.NoAnswerError && e.timedOut);
     }
+    // Redirects are not followed (the owner's token stays on the host), and a client library would
+    // read a redirect's body as the answer.
+    if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+      await response.body?.cancel().catch(() => {});
+      throw new ToolFailure("provider_error", `${ctx.host} answered with a redirect (HTTP ${response.status}), which the tools do not follow. Nothing was done.`);
+    }
+    return response;
   };
 }
 

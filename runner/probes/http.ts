@@ -1,7 +1,6 @@
 import type { ErrorCode } from "@/lib/errors/catalogue";
 import { describeNetworkError, type NetworkFailure } from "../net-error";
-import { egressFetch } from "../net/egress";
-import { USER_AGENT } from "../version";
+import { boundedFetchText, NoAnswerError } from "../net/http";
 
 /** Longest a single provider request may take; the job's own deadline may cut it shorter. */
 export const PROBE_TIMEOUT_MS = 10_000;
@@ -21,25 +20,6 @@ export type ProbeAnswer = {
 /** An answer, or why none came. */
 export type ProbeResult = ProbeAnswer | ({ ok: false } & NetworkFailure);
 
-async function readLimited(response: Response): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-      if (size >= MAX_BODY_BYTES) break;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString("utf8");
-}
-
 /**
  * One HTTP request to a provider, for Save & Test: never follows redirects (an answer is an
  * answer; following could leave the host), reads a bounded body, and turns every failure to get an
@@ -47,16 +27,8 @@ async function readLimited(response: Response): Promise<string> {
  * job's `signal` aborts, its reason is thrown instead, so the job ends as aborted, not unreachable.
  */
 export async function probe(url: string, init: { method?: "GET" | "POST"; headers?: Record<string, string>; body?: string }, signal: AbortSignal): Promise<ProbeResult> {
-  const timeout = AbortSignal.timeout(PROBE_TIMEOUT_MS);
   try {
-    const response = await egressFetch(url, {
-      method: init.method ?? "GET",
-      headers: { "user-agent": USER_AGENT, ...init.headers },
-      body: init.body,
-      redirect: "manual",
-      signal: AbortSignal.any([signal, timeout]),
-    });
-    const text = await readLimited(response);
+    const { response, text } = await boundedFetchText(url, { method: init.method ?? "GET", headers: init.headers, body: init.body, timeoutMs: PROBE_TIMEOUT_MS, signal }, MAX_BODY_BYTES);
     const contentType = response.headers.get("content-type") ?? "";
     let json: unknown;
     try {
@@ -66,8 +38,8 @@ export async function probe(url: string, init: { method?: "GET" | "POST"; header
     }
     return { ok: true, status: response.status, headers: response.headers, json, contentType };
   } catch (e) {
-    if (signal.aborted) throw signal.reason;
-    const failure = describeNetworkError(timeout.aborted ? new DOMException("timeout", "TimeoutError") : e, PROBE_TIMEOUT_MS);
+    if (signal.aborted || !(e instanceof NoAnswerError)) throw e;
+    const failure = describeNetworkError(e.timedOut ? new DOMException("timeout", "TimeoutError") : e.cause, PROBE_TIMEOUT_MS);
     return { ok: false, ...failure };
   }
 }

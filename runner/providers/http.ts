@@ -1,9 +1,8 @@
-import { egressFetch, egressRefusal } from "../net/egress";
-import { USER_AGENT } from "../version";
+import { boundedFetchText, DEFAULT_TIMEOUT_MS, networkCode, NoAnswerError } from "../net/http";
 import { ProviderError, safeIdentifier } from "./provider-error";
 
-/** Longest one provider request may take unless the caller says otherwise. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export { DEFAULT_TIMEOUT_MS };
+
 /** Provider answers are read up to this size: enough for any identity or error body. */
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -25,25 +24,6 @@ export type SendInit = {
   timeoutMs?: number;
 };
 
-async function readLimited(response: Response): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-      if (size >= MAX_BODY_BYTES) break;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString("utf8");
-}
-
 function parseBody(text: string, contentType: string): unknown {
   if (!text) return undefined;
   if (contentType.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(text));
@@ -52,15 +32,6 @@ function parseBody(text: string, contentType: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** The errno-style code of a failed fetch (undici wraps the socket error as `cause`). */
-function networkCode(e: unknown): string {
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "ABORT_ERR") return code;
-  }
-  return "NETWORK";
 }
 
 /**
@@ -72,8 +43,7 @@ function networkCode(e: unknown): string {
  */
 export async function send(url: string, init: SendInit, signal: AbortSignal): Promise<HttpAnswer> {
   const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const headers: Record<string, string> = { "user-agent": USER_AGENT, ...init.headers };
+  const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined;
   if (init.form) {
     headers["content-type"] = "application/x-www-form-urlencoded";
@@ -82,24 +52,21 @@ export async function send(url: string, init: SendInit, signal: AbortSignal): Pr
     headers["content-type"] = "application/json";
     body = JSON.stringify(init.json);
   }
-  signal.throwIfAborted();
   try {
-    const response = await egressFetch(url, { method: init.method ?? "GET", headers, body, redirect: "manual", signal: AbortSignal.any([signal, timeout]) });
+    const { response, text } = await boundedFetchText(url, { method: init.method ?? "GET", headers, body, timeoutMs, signal }, MAX_BODY_BYTES);
     const contentType = (response.headers.get("content-type") ?? "").toLowerCase();
-    const text = await readLimited(response);
     return { status: response.status, headers: response.headers, contentType, body: parseBody(text, contentType) };
   } catch (e) {
-    if (signal.aborted) throw signal.reason;
+    if (signal.aborted || !(e instanceof NoAnswerError)) throw e;
     const host = hostOf(url);
-    const refused = egressRefusal(e);
-    if (refused) throw new ProviderError("host_address_refused", refused.message, { detail: { providerError: refused.code, addressClass: refused.kind } });
-    if (timeout.aborted) {
+    if (e.refusal) throw new ProviderError("host_address_refused", e.refusal.message, { detail: { providerError: e.refusal.code, addressClass: e.refusal.kind } });
+    if (e.timedOut) {
       throw new ProviderError("host_unreachable", `${host} did not answer within ${Math.ceil(timeoutMs / 1000)} s.`, {
         retryable: true,
         detail: { providerError: "TIMEOUT" },
       });
     }
-    const code = networkCode(e);
+    const code = networkCode(e.cause);
     throw new ProviderError("host_unreachable", `The runner could not connect to ${host} (${code}).`, {
       retryable: true,
       detail: { providerError: safeIdentifier(code) },
