@@ -6,11 +6,13 @@ import { generateKeyPair } from "@/lib/crypto/sealed-box";
 import { awaitJob, readJob } from "@/lib/runners/jobs/await-job";
 import { claimJobs, releaseClaimedJobs } from "@/lib/runners/jobs/claim-jobs";
 import { enqueueJob } from "@/lib/runners/jobs/enqueue-job";
+import { jobNotifierFor } from "@/lib/runners/jobs/job-notifier";
 import { createRunner } from "@/lib/runners/create-runner";
 import { deleteRunner } from "@/lib/runners/delete-runner";
 import { listRunners } from "@/lib/runners/list-runners";
 import { rotateRegistrationToken } from "@/lib/runners/rotate-registration-token";
 import { RUNNER_API_PATH } from "@/lib/runners/protocol";
+import { eventually } from "@/runner/test/support/fixtures";
 import { seedOrg } from "../helpers/seed";
 import { startRunnerApiServer, type RunnerApiServer } from "../helpers/runner-api-server";
 import { testEngines } from "../helpers/test-database";
@@ -90,8 +92,13 @@ describe.each(testEngines())("runner registration and job channel on $name", (en
 
   it("wakes a waiting long-poll as soon as a job is written, and hands each job out once", async () => {
     const { admin, runnerId, token } = await registered();
+    // The API runs in this process, so its job notifier's count of parked waiters says when the
+    // poll is waiting (its waiter is registered before it looks at the table, so a job written
+    // from then on is never missed), however slowly the machine gets it there.
+    const notifier = jobNotifierFor(database);
+    const before = notifier.waiting();
     const polling = call("GET", "/jobs?wait=20", { token });
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually(() => (notifier.waiting() > before ? true : undefined), 15_000, "the long-poll to be parked");
     const started = Date.now();
     await database.db.transaction(async (tx) => {
       await enqueueJob(tx, { orgId: admin.orgId, runnerId, kind: "integration.test", payload: { n: 1 }, idempotencyKey: "k1" });
