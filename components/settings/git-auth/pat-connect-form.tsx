@@ -1,15 +1,17 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, useTransition } from "react";
+import { useId, useRef, useState, useTransition } from "react";
 import { connectPatAction } from "@/app/(settings)/settings/git-authentications/actions";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { FormErrorAlert } from "@/components/ui/error-alert-form";
 import { TextField } from "@/components/ui/input";
+import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 import { OAuthConnectButton } from "./oauth-connect-button";
 import type { ErrorCode } from "@/lib/errors/catalogue";
 import type { GitAuthenticationRow } from "@/lib/git-auth/list-git-authentications";
 import { patInstructions } from "@/lib/git-auth/pat-instructions";
+import { tokenShapeProblem } from "@/lib/git-auth/token-shape";
 
 /**
  * The part of a Git Authentications row the PAT form needs: ids and where the provider lives. The
@@ -29,8 +31,10 @@ type Failure = { code: ErrorCode | string; message: string; fieldErrors?: Record
 /**
  * Connects with a personal access token. The token is sealed here, in the browser, to the runner's
  * public key (context: purpose `pat`, runner, host, user) and only the sealed box is sent; the
- * token field has no `name`, so even a form submitted without JavaScript cannot carry it. On any
- * failure the field is cleared and the typed error is shown with its remedy.
+ * token field has no `name`, so even a form submitted without JavaScript cannot carry it. A paste
+ * that cannot be a token (too long, spaces, other characters) is refused before sealing, saying
+ * which. On any failure the field is cleared, the typed error is shown once (next to its field, or
+ * in the box with its remedy) and focus moves to the field at fault, or to the box.
  */
 export function PatConnectForm({
   target,
@@ -61,6 +65,8 @@ export function PatConnectForm({
   const [failure, setFailure] = useState<Failure | null>(null);
   const [, startTransition] = useTransition();
   const scopesId = useId();
+  const tokenId = useId();
+  const usernameId = useId();
   const busy = phase !== "idle";
   const pat = patInstructions({
     provider: target.provider,
@@ -73,17 +79,15 @@ export function PatConnectForm({
     setFailure(f);
     setPhase("idle");
   };
-  // Back to the (cleared) token field after a failure, once it is enabled again.
-  useEffect(() => {
-    if (failure && !failure.fieldErrors?.username) tokenRef.current?.focus();
-  }, [failure]);
+  const rootRef = useFocusFirstInvalid<HTMLDivElement>(failure);
 
   const onSubmit = async (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const token = tokenRef.current?.value.trim() ?? "";
-    if (!token) return fail({ code: "validation_failed", message: "Enter the token", fieldErrors: { token: ["Paste the token you created"] } });
+    const problem = tokenShapeProblem(token);
+    if (problem) return fail({ code: "validation_failed", message: problem, fieldErrors: { token: [problem] } });
     if (pat.needsUsername && !username.trim()) {
-      setFailure({ code: "validation_failed", message: "Enter your email", fieldErrors: { username: ["Enter the email address of your Atlassian account"] } });
+      setFailure({ code: "validation_failed", message: "Enter the email address of your Atlassian account", fieldErrors: { username: ["Enter the email address of your Atlassian account"] } });
       return;
     }
     if (!target.runnerPublicKey) return fail({ code: "runner_not_registered", message: "" });
@@ -112,9 +116,9 @@ export function PatConnectForm({
 
   const hydrated = useHydrated();
   const fieldErrors = failure?.fieldErrors;
-  const otherFieldErrors = Object.entries(fieldErrors ?? {}).filter(([k]) => k !== "token" && k !== "username");
+  const fields = { token: { label: pat.label, id: tokenId }, ...(pat.needsUsername ? { username: { label: "Atlassian account email", id: usernameId } } : {}) };
   return (
-    <div className="flex flex-col gap-4">
+    <div ref={rootRef} className="flex flex-col gap-4">
       <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4" aria-label={`Connect ${target.host} with a token`} data-testid="pat-form">
         <ol className="flex list-decimal flex-col gap-2 pl-5 text-sm text-gray-800">
           <li>
@@ -140,6 +144,7 @@ export function PatConnectForm({
         ) : null}
         {pat.needsUsername ? (
           <TextField
+            id={usernameId}
             label="Atlassian account email"
             type="email"
             name="username"
@@ -152,6 +157,7 @@ export function PatConnectForm({
         ) : null}
         <TextField
           ref={tokenRef}
+          id={tokenId}
           label={pat.label}
           type="password"
           autoComplete="off"
@@ -164,14 +170,7 @@ export function PatConnectForm({
         <p role="status" aria-live="polite" className="min-h-5 text-sm text-gray-800">
           {phase === "sealing" ? "Encrypting the token in your browser…" : phase === "validating" ? `The runner is checking the token with ${target.providerName}…` : ""}
         </p>
-        {failure && failure.code !== "validation_failed" ? <ErrorAlert code={failure.code} message={failure.message} /> : null}
-        {otherFieldErrors.length > 0 ? (
-          <ul className="text-sm text-red-800">
-            {otherFieldErrors.map(([k, v]) => (
-              <li key={k}>{v.join(" ")}</li>
-            ))}
-          </ul>
-        ) : null}
+        <FormErrorAlert failure={failure} fields={fields} />
         <div className="flex justify-end gap-2">
           {onCancel ? (
             <Button variant="secondary" onClick={onCancel}>
