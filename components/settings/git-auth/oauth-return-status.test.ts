@@ -4,7 +4,7 @@ import { createElement } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer } from "@/components/query/test-kit";
 import { CONNECTION_JOB_POLL_MS, type ConnectionJob } from "./use-connection-job";
-import { OAuthReturnStatus } from "./oauth-return-status";
+import { OAuthReturnStatus, returnErrorMessage } from "./oauth-return-status";
 
 const intervals = new ManualIntervals().install();
 const server = new ScriptedServer();
@@ -73,5 +73,21 @@ describe("OAuthReturnStatus", () => {
     await waitFor(() => expect(server.count("/api/git-auth/jobs/job-4")).toBe(2), WAIT);
     expect(await screen.findByText("Exchanging the authorization with the runner for gitlab.example.com…", undefined, WAIT)).toBeTruthy();
     expect(screen.queryByRole("alert")).toBeNull();
+  });
+});
+
+describe("OAuthReturnStatus after the provider refused", () => {
+  // Regression: "Authorization declined" did not say at which host.
+  it("names the host the person declined at, and that nothing was connected", async () => {
+    const { router } = recordingRouter();
+    render(inApp(router, createElement(OAuthReturnStatus, { jobId: null, errorCode: "oauth_access_denied", host: "github.com", onConnected: () => {} })));
+    const alert = await screen.findByRole("alert", undefined, WAIT);
+    expect(alert.textContent).toContain("Authorization declined at github.com: you did not grant access, so nothing was connected.");
+    expect(alert.dataset.errorCode).toBe("oauth_access_denied");
+  });
+
+  it("names the host for the provider's other errors too", () => {
+    expect(returnErrorMessage("redirect_uri_mismatch", "gitlab.example.com")).toBe("Connecting to gitlab.example.com did not finish; nothing was connected.");
+    expect(returnErrorMessage("oauth_access_denied", null)).toBeUndefined();
   });
 });

@@ -12,6 +12,16 @@ function forgetCallbackQuery() {
 }
 
 /**
+ * The first line of the banner when the provider sent the person back with an error: which host
+ * it was, and that nothing was connected (the catalogue's title alone names neither).
+ */
+export function returnErrorMessage(code: string, host: string | null): string | undefined {
+  if (!host) return undefined;
+  if (code === "oauth_access_denied") return `Authorization declined at ${host}: you did not grant access, so nothing was connected.`;
+  return `Connecting to ${host} did not finish; nothing was connected.`;
+}
+
+/**
  * What happened after the provider sent the person back: with `jobId` (`?connecting=`), progress
  * while the runner exchanges the authorization, then "connected" or the job's typed error; with
  * `errorCode` (`?error=`), the catalogue's title, explanation and remedy. The values are taken
@@ -50,7 +60,7 @@ function ReturnStatus({ jobId, errorCode, host, onConnected }: Props) {
   const target = initial.host ?? "the provider";
   let message: React.ReactNode = null;
   if (initial.errorCode) {
-    message = <ErrorAlert code={initial.errorCode} />;
+    message = <ErrorAlert code={initial.errorCode} message={returnErrorMessage(initial.errorCode, initial.host)} />;
   } else if (job.isError) {
     message = <ErrorAlert code={job.error.code} message="Could not follow the connection's progress" />;
   } else if (!done) {
