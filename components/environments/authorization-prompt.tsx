@@ -1,9 +1,11 @@
 "use client";
 
 import { useEffect, useId, useRef } from "react";
+import { HostTestWarning } from "@/components/settings/git-auth/host-test-warning";
 import { OAuthConnectButton } from "@/components/settings/git-auth/oauth-connect-button";
 import { PatConnectForm } from "@/components/settings/git-auth/pat-connect-form";
 import type { AuthorizationTarget } from "@/lib/environments/authorization-target";
+import type { ErrorCode } from "@/lib/errors/catalogue";
 
 /** A host the person may connect to, with the methods the admin enabled for it (sent with `needs_authorization`). */
 export type AuthTarget = AuthorizationTarget;
@@ -23,6 +25,7 @@ export function AuthorizationPrompt({
   onConnected,
   repository,
   purpose = "create",
+  lastTestFailure = null,
 }: {
   target: AuthTarget;
   oauth: boolean;
@@ -34,6 +37,8 @@ export function AuthorizationPrompt({
   repository?: string;
   /** `reconnect`: for an environment that exists, whose git access returns once connected (nothing is recreated). */
   purpose?: "create" | "reconnect";
+  /** Why the admin's last Save & Test of this host failed, if it did: said before the person connects. */
+  lastTestFailure?: ErrorCode | null;
 }) {
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -51,6 +56,7 @@ export function AuthorizationPrompt({
             : `The runner ${target.runnerName} clones with your own ${target.providerName} permissions, and you have no working connection for ${target.host} on it yet. Connect with a method your admin enabled; the environment is created as soon as you are connected.`}
         </p>
       </div>
+      {lastTestFailure ? <HostTestWarning code={lastTestFailure} host={target.host} /> : null}
       {!oauth && !pat ? <p className="text-sm text-gray-900">No sign-in method is enabled for this host. Ask an admin to enable OAuth or personal access tokens in Settings &gt; Runners.</p> : null}
       {oauth ? (
         <div className="flex flex-wrap items-center gap-3">

@@ -1,15 +1,20 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState, useTransition } from "react";
+import { useCallback, useEffect, useId, useRef, useState, useTransition } from "react";
 import { createEnvironmentAction } from "@/app/(settings)/environments/actions";
+import { HostTestWarning } from "@/components/settings/git-auth/host-test-warning";
 import { OAuthReturnStatus } from "@/components/settings/git-auth/oauth-return-status";
 import { Button } from "@/components/ui/button";
 import { ErrorAlert } from "@/components/ui/error-alert";
+import { FormErrorAlert } from "@/components/ui/error-alert-form";
 import { TextField } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
+import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 import type { ActionResult } from "@/lib/actions/result";
 import type { CreateEnvironmentOutcome } from "@/lib/environments/create-environment";
+import type { EnvironmentHost, FailedHostTest } from "@/lib/environments/list-environment-hosts";
+import { repoUrlExample } from "@/lib/environments/repo-url-example";
 import { AuthorizationPrompt } from "./authorization-prompt";
 
 type Values = { runnerId: string; repoUrl: string; branch: string };
@@ -23,18 +28,34 @@ function resumeUrl(v: Values): string {
   return `/environments?${q}`;
 }
 
+/** The host of a typed repository URL, as hosts are stored (lower case, with a port), or null. */
+function hostOf(repoUrl: string): string | null {
+  try {
+    return new URL(repoUrl.trim()).host.toLowerCase() || null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The "new environment" form. When the person has no working credential for the repository's
  * host, the authorization prompt appears in place, for that host only (the action says which and
  * how); once they connect (a token here, or OAuth and back), the same request is sent again and
- * the environment is created.
+ * the environment is created. The repository field's example and hint name hosts the person is
+ * offered; a host whose last Save & Test by an admin failed is still accepted, with a warning.
  */
 export function CreateEnvironmentPanel({
   runners,
+  hosts = [],
+  failedTests = [],
   userId,
   initial,
 }: {
   runners: ReadonlyArray<{ id: string; name: string }>;
+  /** Hosts offered to the person (for the field's example and hint). */
+  hosts?: ReadonlyArray<EnvironmentHost>;
+  /** Per runner, the hosts whose last admin test failed. */
+  failedTests?: ReadonlyArray<FailedHostTest>;
   userId: string;
   /** From the URL (OAuth comes back here with them); `returningHost` is the host of `integration`, looked up by the page. */
   initial: { repo: string | null; runner: string | null; branch: string | null; integration: string | null; returningHost: string | null; connecting: string | null; error: string | null };
@@ -48,6 +69,10 @@ export function CreateEnvironmentPanel({
   const [failure, setFailure] = useState<Failure | null>(null);
   const [pending, startTransition] = useTransition();
   const toast = useToast();
+  const repoUrlId = useId();
+  const runnerFieldId = useId();
+  const branchId = useId();
+  const formBoxRef = useFocusFirstInvalid<HTMLDivElement>(failure);
   // The latest values for `resume`, which runs from effects after a connection succeeds.
   const valuesRef = useRef(values);
   useEffect(() => {
@@ -81,11 +106,15 @@ export function CreateEnvironmentPanel({
   const set = (field: keyof Values) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setValues((prev) => ({ ...prev, [field]: e.target.value }));
   const fieldErrors = failure?.fieldErrors;
   const target = prompt?.target;
+  const failedTest = (runnerId: string, host: string | null) => (host ? (failedTests.find((f) => f.runnerId === runnerId && f.host === host)?.code ?? null) : null);
+  const typedHost = hostOf(values.repoUrl);
+  const typedHostFailure = failedTest(values.runnerId, typedHost);
+  const hostList = hosts.map((h) => h.host).join(", ");
 
   return (
     <section aria-labelledby="new-environment-heading" className="flex flex-col gap-4">
       <OAuthReturnStatus jobId={initial.connecting} errorCode={initial.error} host={initial.returningHost} onConnected={resume} />
-      <div className="rounded-lg border border-gray-300 bg-white p-4">
+      <div ref={formBoxRef} className="rounded-lg border border-gray-300 bg-white p-4">
         <h2 id="new-environment-heading" className="text-base font-semibold text-gray-900">
           New environment
         </h2>
@@ -99,20 +128,43 @@ export function CreateEnvironmentPanel({
           aria-label="New environment"
           className="mt-3 grid gap-3 md:grid-cols-[12rem_1fr_12rem_auto] md:items-start"
         >
-          <Select label="Runner" name="runnerId" options={runners.map((r) => ({ value: r.id, label: r.name }))} value={values.runnerId} onChange={set("runnerId")} errors={fieldErrors?.runnerId} />
-          <TextField label="Repository URL" name="repoUrl" type="url" inputMode="url" placeholder="https://github.com/acme/app" value={values.repoUrl} onChange={set("repoUrl")} errors={fieldErrors?.repoUrl} hint="The HTTPS clone URL, without a user name or token." autoComplete="off" spellCheck={false} required />
-          <TextField label="Branch (optional)" name="branch" value={values.branch} onChange={set("branch")} errors={fieldErrors?.branch} hint="Default branch if empty." autoComplete="off" spellCheck={false} />
+          <Select id={runnerFieldId} label="Runner" name="runnerId" options={runners.map((r) => ({ value: r.id, label: r.name }))} value={values.runnerId} onChange={set("runnerId")} errors={fieldErrors?.runnerId} />
+          <TextField
+            id={repoUrlId}
+            label="Repository URL"
+            name="repoUrl"
+            type="url"
+            inputMode="url"
+            placeholder={repoUrlExample(hosts)}
+            value={values.repoUrl}
+            onChange={set("repoUrl")}
+            errors={fieldErrors?.repoUrl}
+            hint={hostList ? `The HTTPS clone URL, without a user name or token. Hosts offered to you: ${hostList}.` : "The HTTPS clone URL, without a user name or token."}
+            autoComplete="off"
+            spellCheck={false}
+            required
+            className="min-w-0"
+          />
+          <TextField id={branchId} label="Branch (optional)" name="branch" value={values.branch} onChange={set("branch")} errors={fieldErrors?.branch} hint="Default branch if empty." autoComplete="off" spellCheck={false} />
           <Button type="submit" pending={pending} className="md:mt-6">
             Create environment
           </Button>
         </form>
-        {failure && failure.code !== "validation_failed" ? (
+        {typedHostFailure && typedHost ? (
           <div className="mt-3">
-            <ErrorAlert code={failure.code} message={failure.message} />
+            <HostTestWarning code={typedHostFailure} host={typedHost} />
+          </div>
+        ) : null}
+        {failure ? (
+          <div className="mt-3">
+            <FormErrorAlert
+              failure={failure}
+              fields={{ runnerId: { label: "Runner", id: runnerFieldId }, repoUrl: { label: "Repository URL", id: repoUrlId }, branch: { label: "Branch", id: branchId } }}
+            />
           </div>
         ) : null}
       </div>
-      {prompt && target ? <AuthorizationPrompt target={target} oauth={prompt.oauth} pat={prompt.pat} returnTo={resumeUrl(values)} userId={userId} onConnected={resume} repository={prompt.repository} /> : null}
+      {prompt && target ? <AuthorizationPrompt target={target} lastTestFailure={failedTest(target.runnerId, target.host)} oauth={prompt.oauth} pat={prompt.pat} returnTo={resumeUrl(values)} userId={userId} onConnected={resume} repository={prompt.repository} /> : null}
       {prompt && !target ? <ErrorAlert code="not_authorized_for_host" /> : null}
     </section>
   );

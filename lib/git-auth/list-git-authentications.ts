@@ -2,7 +2,9 @@ import { and, count, eq, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { hostAuthTokens, runners, scmIntegrations } from "@/db/schema";
 import { getProvider, providerIds, type ProviderId } from "../providers";
+import type { ErrorCode } from "../errors/catalogue";
 import type { Actor } from "../users/actor";
+import { failedTestResultSql, lastTestFailureCode } from "./last-test-failure";
 import { manualRevokeUrl, revokesAtProvider } from "./manual-revoke-url";
 import { customPatScopes } from "./pat-instructions";
 
@@ -43,6 +45,8 @@ export type GitAuthenticationRow = {
    * where the person revokes it by hand. Null when not connected.
    */
   disconnect: { revokesAtProvider: boolean; manualUrl: string } | null;
+  /** Why the admin's last Save & Test of this integration failed, or null when it passed or never ran. */
+  lastTestFailure: ErrorCode | null;
   state: ConnectionState;
 };
 
@@ -89,6 +93,7 @@ const columns = {
   patEnabled: scmIntegrations.patEnabled,
   patScopes: scmIntegrations.patScopes,
   hasClientSecret: sql<boolean>`(${scmIntegrations.oauthClientSecretSealed} is not null)`,
+  failedTestResult: failedTestResultSql,
   tokenSource: hostAuthTokens.source,
   tokenLogin: hostAuthTokens.subjectLogin,
   tokenScopes: hostAuthTokens.scopes,
@@ -152,6 +157,7 @@ function toRow(r: Selected, now: Date): GitAuthenticationRow {
           manualUrl: manualRevokeUrl(provider, provider.endpoints(location), source),
         }
       : null,
+    lastTestFailure: lastTestFailureCode(r.failedTestResult),
     state,
   };
 }

@@ -7,6 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
 import { findIntegrationHost } from "@/lib/git-auth/find-integration-host";
+import { listEnvironmentHosts } from "@/lib/environments/list-environment-hosts";
 import { listEnvironmentRunners } from "@/lib/environments/list-environment-runners";
 import { listEnvironments } from "@/lib/environments/list-environments";
 import { workspaceRoles } from "@/lib/settings/sections";
@@ -23,10 +24,12 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
   const db = await getDb();
   const integration = param(query.integration);
   // Runners as id and name only: which host a runner offers, and the prompt for a host the person
-  // has not connected, come from the action when they submit (the page stays small with 1,000 runners).
-  const [environments, runners, returningHost] = await Promise.all([
+  // has not connected, come from the action when they submit (the page stays small with 1,000 runners);
+  // the distinct hosts offered, and the few whose last admin test failed, come with the page.
+  const [environments, runners, { hosts, failedTests }, returningHost] = await Promise.all([
     listEnvironments({ db, actor }),
     listEnvironmentRunners({ db, actor }),
+    listEnvironmentHosts({ db, actor }),
     integration ? findIntegrationHost({ db, actor, integrationId: integration }) : null,
   ]);
   const now = new Date().toISOString();
@@ -51,6 +54,8 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
         ) : (
           <CreateEnvironmentPanel
             runners={runners}
+            hosts={hosts}
+            failedTests={failedTests}
             userId={actor.userId}
             initial={{
               repo: param(query.repo, 2048),

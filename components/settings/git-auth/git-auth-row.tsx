@@ -1,6 +1,7 @@
 import type { GitAuthenticationRow } from "@/lib/git-auth/list-git-authentications";
 import { ConnectionStateView } from "./connection-state";
 import { DisconnectButton } from "./disconnect-button";
+import { HostTestWarning } from "./host-test-warning";
 import { OAuthConnectButton } from "./oauth-connect-button";
 import type { PatTarget } from "./pat-connect-form";
 import { PatDialog } from "./pat-dialog";
@@ -53,6 +54,7 @@ export function GitAuthRow({ row, userId, now }: { row: GitAuthenticationRow; us
             <p className="text-xs text-gray-700">Runner: {row.runnerName}</p>
           </div>
           <ConnectionStateView state={state} now={now} />
+          {row.lastTestFailure && (offerOAuth || offerPat) ? <HostTestWarning code={row.lastTestFailure} /> : null}
         </div>
         <div className="flex flex-wrap items-start gap-2 md:max-w-sm md:justify-end">
           {offerOAuth ? <OAuthConnectButton integrationId={row.integrationId} returnTo={RETURN_TO} label={oauthLabel} accessibleSuffix={`for ${row.host}`} variant={connected ? "secondary" : "primary"} /> : null}
