@@ -33,3 +33,13 @@ export const providerFields = {
 
 /** The label of the self-hosted option for a provider without a self-hosted edition. */
 export const LOOPBACK_STAND_IN_LABEL = "Local stand-in (development and tests only)";
+
+/**
+ * Whether the integration form offers {@link LOOPBACK_STAND_IN_LABEL}: only on a plane started
+ * with `SCM_ALLOW_LOOPBACK_HOSTS` explicitly on (the provider sandbox, the offline demo, tests),
+ * which a real install never sets. The non-production default that accepts loopback hosts without
+ * the variable is not enough: an admin of a real install must not be offered a test fixture.
+ */
+export function offersLoopbackStandIn(env: { allowLoopbackHosts: boolean; SCM_ALLOW_LOOPBACK_HOSTS?: string }): boolean {
+  return env.allowLoopbackHosts && (env.SCM_ALLOW_LOOPBACK_HOSTS === "1" || env.SCM_ALLOW_LOOPBACK_HOSTS === "true");
+}

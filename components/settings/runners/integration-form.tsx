@@ -9,10 +9,12 @@ import { queryKeys } from "@/components/query/keys";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { ConfirmDialog } from "@/components/ui/dialog";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { FormErrorAlert, type FormFieldRef } from "@/components/ui/error-alert-form";
 import { useToast } from "@/components/ui/toast";
+import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 import type { ActionResult } from "@/lib/actions/result";
 import type { SaveIntegrationResult } from "@/lib/integrations/create-integration";
+import { providerFields } from "@/lib/integrations/provider-fields";
 import { baseUrlForPreview, hostForSealing } from "@/lib/integrations/seal-host";
 import { pendingOutcome, type TestOutcome } from "@/lib/integrations/test-outcome";
 import { getProvider, type ProviderId } from "@/lib/providers";
@@ -42,9 +44,16 @@ type Props = {
   integrationId: string;
   callbackUrl: string;
   allowLoopback: boolean;
+  /** Whether the loopback stand-in is offered for a provider without a self-hosted edition. */
+  offerStandIn?: boolean;
   saved: SavedIntegration | null;
   lastTest: TestOutcome | null;
+  /** The integration was just created with "Save without testing" (the new form navigated here). */
+  savedUntested?: boolean;
 };
+
+/** What "Save without testing" says once it has saved: no check ran, and how to run one. */
+export const SAVED_UNTESTED = "Saved. Not tested: run Save & Test to check the runner can reach the host.";
 
 type Failure = Extract<ActionResult<unknown>, { ok: false }>;
 
@@ -53,17 +62,31 @@ const defaults = (provider: ProviderId) => ({
   patScopes: getProvider(provider).patScopes.map((s) => s.scope),
 });
 
+/** The fields the form shows now, which show their own errors; others' errors go in the box. */
+function shownFields(location: LocationState, editing: boolean, oauthEnabled: boolean, patEnabled: boolean): Record<string, FormFieldRef> {
+  const spec = providerFields[location.provider];
+  return {
+    ...(editing ? {} : { provider: { label: "Provider" } }),
+    ...(!editing && location.deployment === "self_hosted" ? { host: { label: "Host" } } : {}),
+    ...(spec.issuerUrl[location.deployment] !== "none" ? { issuerUrl: { label: "Microsoft Entra ID issuer URL" } } : {}),
+    ...(spec.virtualDirectory[location.deployment] !== "none" ? { virtualDirectory: { label: "Virtual directory" } } : {}),
+    ...(location.deployment === "self_hosted" ? { allowPrivateHosts: { label: "This host is on a private network" } } : {}),
+    ...(oauthEnabled ? { oauthClientId: { label: "Client id" }, oauthClientSecret: { label: "Client secret" }, oauthScopes: { label: "OAuth scopes" } } : {}),
+    ...(patEnabled ? { patScopes: { label: "Token scopes" } } : {}),
+    methods: { label: "How people authenticate" },
+  };
+}
+
 /**
  * Adds or edits one Git provider integration of a runner. The OAuth client secret is sealed here,
  * in the browser, to the runner's public key (context: purpose, runner, host) and only the sealed
  * box is sent. "Save & Test" saves and then follows the runner's checks, showing failures on the
  * fields they concern. Changes that disconnect people are confirmed first, with how many.
  */
-export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopback, saved, lastTest }: Props) {
+export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopback, offerStandIn = false, saved, lastTest, savedUntested = false }: Props) {
   const hydrated = useHydrated();
   const router = useRouter();
   const toast = useToast();
-  const formRef = useRef<HTMLFormElement>(null);
   const editing = saved !== null;
   const [location, setLocation] = useState<LocationState>(
     () =>
@@ -88,6 +111,7 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
   const [failure, setFailure] = useState<Failure | null>(null);
   const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
   const [confirm, setConfirm] = useState<{ test: boolean; users: number } | null>(null);
+  const [notice, setNotice] = useState<string | null>(savedUntested ? SAVED_UNTESTED : null);
   const [sealing, setSealing] = useState(false);
   const [pending, startTransition] = useTransition();
   const [jobId, setJobId] = useState<string | null>(lastTest && !lastTest.done ? lastTest.jobId : null);
@@ -103,11 +127,14 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
   const testErrors = outcome?.done ? (outcome.fieldErrors ?? {}) : {};
   const errors: Record<string, string[] | undefined> = { ...testErrors, ...(failure?.fieldErrors ?? {}), ...localErrors };
 
-  // After a refused save, move focus to the first field that needs attention.
+  // A refusal of the server's, or of the form's own checks (a new object per refusal either way).
+  const refusal: Failure | Record<string, string[]> | null = failure ?? (Object.keys(localErrors).length > 0 ? localErrors : null);
+  const formRef = useFocusFirstInvalid(refusal);
+
+  // Arrived from "Save without testing" on the new form: say so once, and drop the query so a reload does not repeat it.
   useEffect(() => {
-    if (!failure && Object.keys(localErrors).length === 0) return;
-    formRef.current?.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
-  }, [failure, localErrors]);
+    if (savedUntested) window.history.replaceState(null, "", window.location.pathname);
+  }, [savedUntested]);
 
   // A new test starts below the form: bring its progress into view.
   useEffect(() => {
@@ -123,6 +150,7 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
   async function submit(test: boolean, confirmed = false) {
     setFailure(null);
     setLocalErrors({});
+    setNotice(null);
     if (needsNewSecret && !secret) {
       setLocalErrors({ oauthClientSecret: ["Enter the OAuth application's client secret"] });
       return;
@@ -178,15 +206,16 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
       setSecret("");
       setReplacing(false);
       const lost = result.data.disconnected.oauth + result.data.disconnected.pat;
-      toast.show({ tone: "success", title: test ? "Saved; testing now" : "Saved", body: lost > 0 ? `${lost} ${lost === 1 ? "user was" : "users were"} disconnected.` : undefined });
+      if (test || lost > 0) toast.show({ tone: "success", title: test ? "Saved; testing now" : "Saved", body: lost > 0 ? `${lost} ${lost === 1 ? "user was" : "users were"} disconnected.` : undefined });
       // The runner is what the test waits for: show whether it is online now, not at the badge's next poll.
       if (test) void invalidateLive(queryKeys.runners.status(runner.id));
       if (!editing) {
-        // The edit page picks the running test up from the integration's last test.
-        router.replace(`/settings/runners/${runner.id}/integrations/${result.data.integrationId}`);
+        // The edit page picks the running test up from the integration's last test, or says it saved untested.
+        router.replace(`/settings/runners/${runner.id}/integrations/${result.data.integrationId}${test ? "" : "?saved=untested"}`);
         return;
       }
-      setJobId(result.data.jobId);
+      if (test) setJobId(result.data.jobId);
+      else setNotice(SAVED_UNTESTED);
     });
   }
 
@@ -208,7 +237,7 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
           <h2 id="where-heading" className="mb-3 text-base font-semibold text-gray-900">
             Provider and host
           </h2>
-          <LocationFields value={location} onChange={(patch) => setLocation((l) => ({ ...l, ...patch }))} onProviderChange={changeProvider} locked={editing} allowLoopback={allowLoopback} errors={errors} />
+          <LocationFields value={location} onChange={(patch) => setLocation((l) => ({ ...l, ...patch }))} onProviderChange={changeProvider} locked={editing} allowLoopback={allowLoopback} offerStandIn={offerStandIn} errors={errors} />
         </section>
         <section aria-labelledby="methods-heading" className="rounded-lg border border-gray-300 bg-white p-4">
           <h2 id="methods-heading" className="mb-3 text-base font-semibold text-gray-900">
@@ -250,13 +279,12 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
             {errors.methods ? <p className="text-sm text-red-700">{errors.methods.join(" ")}</p> : null}
           </div>
         </section>
-        {failure && (failure.code !== "validation_failed" || !failure.fieldErrors) ? <ErrorAlert code={failure.code} message={failure.message} /> : null}
+        <FormErrorAlert failure={failure ?? (refusal ? { code: "validation_failed", fieldErrors: localErrors } : null)} fields={shownFields(location, editing, oauthEnabled, patEnabled)} summary />
         {failure?.code === "host_taken" ? (
           <Link href={`/settings/runners/${runner.id}/integrations/existing?host=${encodeURIComponent(hostForSealing(location.provider, location.deployment, location.host) ?? "")}`} className="text-sm font-medium text-brand-700 underline">
             Edit the existing integration
           </Link>
         ) : null}
-        {failure?.code === "validation_failed" && failure.fieldErrors ? <p className="text-sm font-medium text-red-700">Some fields need attention.</p> : null}
         <div className="flex flex-wrap gap-2">
           <Button type="submit" pending={busy || running} disabled={!hydrated}>
             Save &amp; Test
@@ -264,6 +292,9 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
           <Button variant="secondary" disabled={busy || running || !hydrated} onClick={() => void submit(false)}>
             Save without testing
           </Button>
+          <p role="status" className="basis-full text-sm text-gray-800" data-testid="integration-save-status">
+            {notice ?? ""}
+          </p>
         </div>
       </form>
       <div ref={progressRef}>{outcome ? <TestProgress outcome={outcome} oauthEnabled={oauthEnabled} requestError={job.error?.code ?? null} /> : null}</div>

@@ -63,7 +63,9 @@ const providerOptions = providerIds.map((id) => ({ value: id, label: providers[i
 
 /**
  * Provider, where it runs (its cloud host or a self-hosted instance), and the fields that
- * deployment needs. Provider and host are fixed once the integration exists (`locked`).
+ * deployment needs. Provider and host are fixed once the integration exists (`locked`). The
+ * loopback stand-in for a provider without a self-hosted edition appears only with
+ * `offerStandIn` (see `offersLoopbackStandIn`).
  */
 export function LocationFields({
   value,
@@ -71,6 +73,7 @@ export function LocationFields({
   onProviderChange,
   locked,
   allowLoopback,
+  offerStandIn = false,
   errors,
 }: {
   value: LocationState;
@@ -78,12 +81,13 @@ export function LocationFields({
   onProviderChange: (provider: ProviderId) => void;
   locked: boolean;
   allowLoopback: boolean;
+  offerStandIn?: boolean;
   errors: Record<string, string[] | undefined>;
 }) {
   const radioName = useId();
   const provider = getProvider(value.provider);
   const spec = providerFields[value.provider];
-  const selfHostedLabel = spec.selfHostedLabel ?? (allowLoopback ? LOOPBACK_STAND_IN_LABEL : null);
+  const selfHostedLabel = spec.selfHostedLabel ?? (allowLoopback && offerStandIn ? LOOPBACK_STAND_IN_LABEL : null);
   const issuerRule = spec.issuerUrl[value.deployment];
   const directoryRule = spec.virtualDirectory[value.deployment];
 

@@ -16,9 +16,17 @@ import { connectedUsersSentence } from "@/lib/text/count";
 
 export const metadata: Metadata = { title: "Edit Git provider" };
 
-export default async function EditIntegrationPage({ params }: { params: Promise<{ runnerId: string; integrationId: string }> }) {
+export default async function EditIntegrationPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ runnerId: string; integrationId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePageActor(sectionRoles("runners"));
   const { runnerId, integrationId } = await params;
+  // `?saved=untested`: the new form saved without testing and came here.
+  const { saved } = await searchParams;
   const runner = await loadRunner(actor, runnerId);
   const i = await loadIntegration(actor, runner.id, integrationId);
   const env = getEnv();
@@ -76,6 +84,7 @@ export default async function EditIntegrationPage({ params }: { params: Promise<
             patUsers: i.patUsers,
           }}
           lastTest={i.lastTest}
+          savedUntested={saved === "untested"}
         />
       </LiveQueryProvider>
     </>

@@ -13,6 +13,7 @@ import { requirePageActor } from "@/lib/auth/get-actor";
 import { getEnv } from "@/lib/env";
 import { oauthCallbackUrl } from "@/lib/integrations/callback-url";
 import { findIntegration } from "@/lib/integrations/list-integrations";
+import { offersLoopbackStandIn } from "@/lib/integrations/provider-fields";
 import { sectionRoles } from "@/lib/settings/sections";
 import { loadRunner } from "../../../load";
 
@@ -60,6 +61,7 @@ export default async function NewIntegrationPage({ params, searchParams }: { par
           integrationId={id}
           callbackUrl={oauthCallbackUrl(env.PUBLIC_BASE_URL, id)}
           allowLoopback={env.allowLoopbackHosts}
+          offerStandIn={offersLoopbackStandIn(env)}
           saved={null}
           lastTest={null}
         />
