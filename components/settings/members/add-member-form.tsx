@@ -3,9 +3,10 @@
 import { useState } from "react";
 import { addMemberAction } from "@/app/(settings)/settings/members/actions";
 import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { FormErrorAlert } from "@/components/ui/error-alert-form";
 import { TextField } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
+import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { roleOptions } from "./role-options";
 import { InviteLink } from "./invite-link";
@@ -13,8 +14,9 @@ import { InviteLink } from "./invite-link";
 export function AddMemberForm() {
   const [invite, setInvite] = useState<{ email: string; inviteUrl: string; expiresAt: string } | null>(null);
   const { pending, onSubmit, fieldErrors, error } = useFormAction(addMemberAction, { onSuccess: setInvite, resetOnSuccess: true });
+  const sectionRef = useFocusFirstInvalid<HTMLElement>(error);
   return (
-    <section aria-labelledby="add-member-heading" className="rounded-lg border border-gray-300 bg-white p-4">
+    <section ref={sectionRef} aria-labelledby="add-member-heading" className="rounded-lg border border-gray-300 bg-white p-4">
       <h2 id="add-member-heading" className="text-base font-semibold text-gray-900">
         Add a member
       </h2>
@@ -28,7 +30,7 @@ export function AddMemberForm() {
         </Button>
       </form>
       <div className="mt-3 flex flex-col gap-2">
-        {error && !error.fieldErrors ? <ErrorAlert code={error.code} message={error.message} /> : null}
+        <FormErrorAlert failure={error} fields={{ email: { label: "Email" }, name: { label: "Name" }, role: { label: "Role" } }} />
         {invite ? <InviteLink email={invite.email} url={invite.inviteUrl} expiresAt={invite.expiresAt} /> : null}
       </div>
     </section>

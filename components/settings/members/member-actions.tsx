@@ -13,6 +13,7 @@ import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
 import { useActionCall } from "@/components/ui/use-action-call";
+import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 import type { Role } from "@/db/schema";
 import { describeError, isErrorCode } from "@/lib/errors/catalogue";
 import { InviteLink } from "./invite-link";
@@ -24,7 +25,10 @@ type Member = { userId: string; email: string; role: Role; disabled: boolean; in
 /** Role change, disable/enable, invitation and password reset links, and removal for one member row. */
 export function MemberActions({ member, isSelf }: { member: Member; isSelf: boolean }) {
   const [role, setRole] = useState<Role>(member.role);
-  const [roleError, setRoleError] = useState<string | null>(null);
+  // An object per refusal, so focus moves to the select each time a change is refused.
+  const [roleRefusal, setRoleRefusal] = useState<{ message: string } | null>(null);
+  const roleError = roleRefusal?.message ?? null;
+  const rootRef = useFocusFirstInvalid<HTMLDivElement>(roleRefusal);
   const [rolePending, startRole] = useTransition();
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [confirmDisable, setConfirmDisable] = useState(false);
@@ -42,13 +46,13 @@ export function MemberActions({ member, isSelf }: { member: Member; isSelf: bool
     startRole(async () => {
       const result = await changeRoleAction(null, { userId: member.userId, role });
       if (result.ok) {
-        setRoleError(null);
+        setRoleRefusal(null);
         toast.show({ tone: "success", title: `${member.email} is now ${role}` });
         return;
       }
       setRole(member.role);
       const explanation = isErrorCode(result.code) ? describeError(result.code).explanation : "";
-      setRoleError(`${result.message}. ${explanation} The role stays ${member.role}.`);
+      setRoleRefusal({ message: `${result.message}. ${explanation} The role stays ${member.role}.` });
     });
 
   const setDisabled = (disabled: boolean) =>
@@ -58,7 +62,7 @@ export function MemberActions({ member, isSelf }: { member: Member; isSelf: bool
     );
 
   return (
-    <div className="flex flex-wrap items-end gap-2">
+    <div ref={rootRef} className="flex flex-wrap items-end gap-2">
       <Select
         label={`Role of ${member.email}`}
         hideLabel
@@ -68,7 +72,7 @@ export function MemberActions({ member, isSelf }: { member: Member; isSelf: bool
         className="max-w-xs"
         onChange={(e) => {
           setRole(e.target.value as Role);
-          setRoleError(null);
+          setRoleRefusal(null);
         }}
       />
       <Button variant="secondary" size="sm" disabled={role === member.role} pending={rolePending} onClick={saveRole}>
