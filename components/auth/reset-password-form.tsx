@@ -1,7 +1,7 @@
 "use client";
 
 import { resetPasswordAction } from "@/app/(auth)/reset-password/actions";
-import { useFocusFirstInvalid } from "@/components/settings/account/use-focus-first-invalid";
+import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 import { Button } from "@/components/ui/button";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TextField } from "@/components/ui/input";

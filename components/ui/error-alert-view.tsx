@@ -5,11 +5,12 @@ import { troubleshootingHref } from "@/lib/errors/troubleshooting-href";
  * How a typed error looks: the entry's title, what happened, and what to do, with the code itself
  * and a link to its entry on the troubleshooting page (support asks for the code). `message` (the
  * action's own, already user-safe) replaces the title when it says more. `docsLink={false}` leaves
- * the link out where the reader is not signed in (the sign-in forms).
+ * the link out where the reader is not signed in (the sign-in forms). Focusable by script
+ * (`tabindex="-1"`), so a refused form with no field at fault can move focus here.
  */
 export function ErrorAlertView({ code, entry, message, docsLink = true }: { code: string; entry: ErrorEntry; message?: string; docsLink?: boolean }) {
   return (
-    <div role="alert" className="rounded-md border border-red-700 bg-red-50 p-3 text-sm text-red-900" data-error-code={code}>
+    <div role="alert" tabIndex={-1} className="rounded-md border border-red-700 bg-red-50 p-3 text-sm text-red-900" data-error-code={code}>
       <p className="font-semibold">{message && message !== entry.title ? message : entry.title}</p>
       <p className="mt-1">{entry.explanation}</p>
       <p className="mt-1">

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
-import { useFocusFirstInvalid } from "./use-focus-first-invalid";
+import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 
 /** The signed-in user's display name, as shown to admins on Members and in the audit log. */
 export function ChangeNameForm({ name, email }: { name: string; email: string }) {

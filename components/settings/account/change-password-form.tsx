@@ -7,7 +7,7 @@ import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { PASSWORD_MIN } from "@/lib/passwords/limits";
-import { useFocusFirstInvalid } from "./use-focus-first-invalid";
+import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 
 /**
  * Changes the password (the current one is required). It posts to its server action even before

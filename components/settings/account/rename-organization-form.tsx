@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
-import { useFocusFirstInvalid } from "./use-focus-first-invalid";
+import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 
 /** Renames the organization (admins); every member sees the new name at their next page. */
 export function RenameOrganizationForm({ name }: { name: string }) {

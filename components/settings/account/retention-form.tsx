@@ -7,7 +7,7 @@ import { ErrorAlert } from "@/components/ui/error-alert";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
 import type { RetentionSetting } from "@/lib/orgs/retention";
-import { useFocusFirstInvalid } from "./use-focus-first-invalid";
+import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 
 const days = (n: number) => `${n} ${n === 1 ? "day" : "days"}`;
 
