@@ -6,11 +6,11 @@ import { z } from "zod";
 import { isToolName, toolCapabilities, type ToolName } from "@/lib/agents/capabilities";
 import { setLogSink } from "@/runner/log";
 import { createCredentialBroker } from "../credentials/credential-broker";
-import { DEFAULT_DATA_DIR, findDataDir } from "../data-dir";
+import { DEFAULT_DATA_DIR, EMBEDDED_DATA_DIR } from "../data-dir";
 import { environmentDir, isEnvironmentId, readEnvironmentRecord } from "../git/environment-record";
 import { endpointFile, isServing, readEndpoint } from "./endpoint-file";
 import { createEnvironmentToken, startAgentToolsHttp } from "./http";
-import { ConfigError, loadAgentToolsConfig, type AgentToolsConfig } from "./load-config";
+import { ConfigError, findEnvironmentDataDir, loadAgentToolsConfig, type AgentToolsConfig } from "./load-config";
 import { createAgentToolsPlane } from "./plane-api";
 import { runToolCall, schemasFor } from "./run-tool-call";
 import { createAgentToolsServer } from "./server";
@@ -28,6 +28,8 @@ const USAGE = `Usage:
       with the header "Authorization: Bearer <token>". Exits 1 when the runner is not serving it.
   ${AGENT_TOOLS_COMMAND} mcp --environment ID [runner options]
       Serves the environment's SCM tools over MCP on stdin/stdout (for an agent that starts it).
+      stdout carries the protocol alone: from a checkout, start it with npm run -s (without -s,
+      npm's banner goes into the stream).
   ${AGENT_TOOLS_COMMAND} serve --environment ID [--port N] --http-token-file FILE [runner options]
       Serves them over MCP streamable HTTP on 127.0.0.1 from this process (the running runner
       serves every ready environment by itself: see endpoint). The bearer token is read from FILE,
@@ -39,7 +41,8 @@ const USAGE = `Usage:
       Lists the tools with their input schemas (JSON).
 
 Runner options (read-only; the runner's own data directory is the default):
-  --data-dir DIR      the runner's data directory (default: $RUNNER_DATA_DIR or ${DEFAULT_DATA_DIR})
+  --data-dir DIR      the runner's data directory (default: $RUNNER_DATA_DIR, else whichever of
+                      ${DEFAULT_DATA_DIR} and the embedded runner's ${EMBEDDED_DATA_DIR} has the environment)
   --plane-url URL     the management plane, instead of the one the runner registered with
   --token-file FILE   a file with the runner's access token, instead of the registered one
 
@@ -143,7 +146,7 @@ async function endpoint(args: string[]): Promise<number> {
   if (!environmentId) throw new ConfigError("--environment <id> is required.");
   if (!isEnvironmentId(environmentId)) throw new ConfigError("--environment must be an environment id (a UUID).");
   const fromInside = !values["data-dir"] && process.env.SCM_AGENT_TOOLS_FILE && process.env.SCM_ENVIRONMENT_ID === environmentId;
-  const dataDir = fromInside ? path.dirname(path.dirname(process.env.SCM_AGENT_TOOLS_FILE!)) : await findDataDir(values["data-dir"]);
+  const dataDir = fromInside ? path.dirname(path.dirname(process.env.SCM_AGENT_TOOLS_FILE!)) : await findEnvironmentDataDir(values["data-dir"], environmentId);
   const found = await readEndpoint(dataDir, environmentId);
   // A runner that was killed leaves its file behind: only an endpoint that answers with its token counts.
   if (found && (await isServing(found))) {

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
-import { loadRegistration, resolveDataDir } from "../data-dir";
+import path from "node:path";
+import { DEFAULT_DATA_DIR, EMBEDDED_DATA_DIR, findDataDir, loadRegistration, resolveDataDir } from "../data-dir";
 import { environmentDir, isEnvironmentId, readEnvironmentRecord, type EnvironmentRecord } from "../git/environment-record";
 import type { PlaneConnection } from "./plane-api";
 import type { AgentEnvironment } from "./run-tool-call";
@@ -30,6 +31,21 @@ export type LoadConfigOptions = {
   /** A file holding the runner's access token, instead of the one in the data directory. */
   tokenFile?: string;
 };
+
+/**
+ * The data directory that holds an environment: the one named (`--data-dir`, `RUNNER_DATA_DIR`),
+ * else the first that knows the environment of the standalone runner's default and the embedded
+ * runner's (`npm run dev`, `npm start`: ${EMBEDDED_DATA_DIR}), else the runner's usual choice. A
+ * checkout may hold both, and the environment is in only one of them.
+ */
+export async function findEnvironmentDataDir(flag: string | undefined, environmentId: string): Promise<string> {
+  if (flag ?? process.env.RUNNER_DATA_DIR) return resolveDataDir(flag);
+  for (const candidate of [DEFAULT_DATA_DIR, EMBEDDED_DATA_DIR]) {
+    const dir = path.resolve(candidate);
+    if (await readEnvironmentRecord(dir, environmentId).catch(() => null)) return dir;
+  }
+  return findDataDir(undefined);
+}
 
 /** `owner/name` from a clone URL (`https://host/owner/name.git`). */
 function repoPathOf(repoUrl: string): string {
@@ -64,7 +80,7 @@ export async function agentEnvironmentOf(dataDir: string, record: EnvironmentRec
 export async function loadAgentToolsConfig(opts: LoadConfigOptions): Promise<AgentToolsConfig> {
   if (!opts.environmentId) throw new ConfigError("--environment <id> is required.");
   if (!isEnvironmentId(opts.environmentId)) throw new ConfigError("--environment must be an environment id (a UUID).");
-  const dataDir = resolveDataDir(opts.dataDir);
+  const dataDir = await findEnvironmentDataDir(opts.dataDir, opts.environmentId);
   const registration = await loadRegistration(dataDir);
   if (!registration) throw new ConfigError(`No runner is registered in ${dataDir}: pass --data-dir (or set RUNNER_DATA_DIR) to the runner's data directory.`);
   const record = await readEnvironmentRecord(dataDir, opts.environmentId);
