@@ -1,4 +1,6 @@
-import { isRateLimited, retryAfterSeconds, type HttpAnswer } from "../providers/http";
+import { sharedFailure } from "../providers/answer";
+import { ssoRequired } from "../providers/github/sso";
+import type { HttpAnswer } from "../providers/http";
 import { ToolFailure } from "./tool-error";
 
 /** What a failure message may say about the call that failed. */
@@ -66,8 +68,9 @@ function topMessage(body: unknown, token: string): string | null {
  * with the provider's own reasons passed on so the agent can correct itself; 5xx the provider failed.
  */
 export function failureFromAnswer(answer: HttpAnswer, ctx: FailureContext): ToolFailure {
-  if (isRateLimited(answer)) {
-    const wait = retryAfterSeconds(answer.headers);
+  const shared = sharedFailure(answer);
+  if (shared?.kind === "rate_limited") {
+    const wait = shared.retryAfterSeconds;
     const when = wait === undefined ? "later" : `in ${wait} seconds`;
     return new ToolFailure("rate_limited", `${ctx.host} is rate-limiting the environment owner's account: try again ${when}. Nothing was done.`, {
       retryAfterSeconds: wait ?? 60,
@@ -76,8 +79,7 @@ export function failureFromAnswer(answer: HttpAnswer, ctx: FailureContext): Tool
   if (answer.status === 401) {
     return new ToolFailure("credential_needs_reauth", `${ctx.host} no longer accepts the environment owner's token (expired or revoked).`);
   }
-  const sso = answer.headers.get("x-github-sso");
-  if (answer.status === 403 && sso && /^required\b/i.test(sso.trim())) {
+  if (ssoRequired(answer)) {
     return new ToolFailure("sso_authorization_required", `The organization owning ${ctx.repository} enforces SAML single sign-on, and the owner's token is not authorized for it.`);
   }
   if (answer.status === 403 || answer.status === 404) {
@@ -92,7 +94,7 @@ export function failureFromAnswer(answer: HttpAnswer, ctx: FailureContext): Tool
       fieldErrors: providerFieldErrors(answer.body, ctx.token),
     });
   }
-  if (answer.status >= 500) return new ToolFailure("provider_error", `${ctx.host} answered with a server error (HTTP ${answer.status}). Try again in a few minutes.`);
+  if (shared?.kind === "server_error") return new ToolFailure("provider_error", `${ctx.host} answered with a server error (HTTP ${answer.status}). Try again in a few minutes.`);
   return new ToolFailure("provider_error", `${ctx.host} answered HTTP ${answer.status}.`);
 }
 

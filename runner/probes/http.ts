@@ -1,6 +1,7 @@
 import type { ErrorCode } from "@/lib/errors/catalogue";
 import { describeNetworkError, type NetworkFailure } from "../net-error";
 import { boundedFetchText, NoAnswerError } from "../net/http";
+import { asObject, mediaType } from "../providers/answer";
 
 /** Longest a single provider request may take; the job's own deadline may cut it shorter. */
 export const PROBE_TIMEOUT_MS = 10_000;
@@ -46,12 +47,12 @@ export async function probe(url: string, init: { method?: "GET" | "POST"; header
 
 /** A JSON object body, or null. */
 export function jsonObject(answer: ProbeAnswer): Record<string, unknown> | null {
-  return answer.json && typeof answer.json === "object" && !Array.isArray(answer.json) ? (answer.json as Record<string, unknown>) : null;
+  return asObject(answer.json);
 }
 
 /** "HTTP 404 (text/html)": how a wrong answer is described to the admin. */
 export function describeAnswer(answer: ProbeAnswer): string {
-  const type = answer.contentType.split(";")[0]?.trim();
+  const type = mediaType(answer.contentType);
   return `HTTP ${answer.status}${type ? ` (${type})` : ""}`;
 }
 

@@ -1,7 +1,8 @@
 import { boundedFetchText, DEFAULT_TIMEOUT_MS, networkCode, NoAnswerError } from "../net/http";
+import { asObject, isRateLimited, mediaType, retryAfterSeconds, sharedFailure } from "./answer";
 import { ProviderError, safeIdentifier } from "./provider-error";
 
-export { DEFAULT_TIMEOUT_MS };
+export { DEFAULT_TIMEOUT_MS, isRateLimited, retryAfterSeconds };
 
 /** Provider answers are read up to this size: enough for any identity or error body. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -76,8 +77,7 @@ export async function send(url: string, init: SendInit, signal: AbortSignal): Pr
 
 /** A JSON object body, or null. */
 export function objectBody(answer: HttpAnswer): Record<string, unknown> | null {
-  const body = answer.body;
-  return body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  return asObject(answer.body);
 }
 
 /** HTTP Basic credentials. */
@@ -85,48 +85,21 @@ export function basicAuth(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
 }
 
-/** Seconds to wait from `Retry-After` (seconds or an HTTP date) or a reset time (epoch seconds). */
-export function retryAfterSeconds(headers: Headers, now = Date.now()): number | undefined {
-  const retryAfter = headers.get("retry-after");
-  if (retryAfter) {
-    if (/^\d+$/.test(retryAfter.trim())) return Number(retryAfter.trim());
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, Math.ceil((at - now) / 1000));
-  }
-  const reset = headers.get("x-ratelimit-reset") ?? headers.get("ratelimit-reset");
-  if (reset && /^\d+$/.test(reset.trim())) {
-    const value = Number(reset.trim());
-    // Small values are "seconds from now" (IETF RateLimit draft); large ones are epoch seconds.
-    return value > 1_000_000_000 ? Math.max(0, value - Math.floor(now / 1000)) : value;
-  }
-  return undefined;
-}
-
-/**
- * A rate-limit answer: 429 anywhere, or 403 with an exhausted quota or a Retry-After (GitHub's
- * primary and secondary limits use 403).
- */
-export function isRateLimited(answer: HttpAnswer): boolean {
-  if (answer.status === 429) return true;
-  if (answer.status !== 403) return false;
-  const remaining = answer.headers.get("x-ratelimit-remaining") ?? answer.headers.get("ratelimit-remaining");
-  return remaining?.trim() === "0" || answer.headers.has("retry-after");
-}
-
 /**
  * The failures every provider shares: rate limits and server errors (both retryable). Returns
  * null when the answer needs the provider's own reading.
  */
 export function commonFailure(answer: HttpAnswer, host: string, providerError: string | null = null): ProviderError | null {
-  if (isRateLimited(answer)) {
-    const wait = retryAfterSeconds(answer.headers);
+  const shared = sharedFailure(answer);
+  if (shared?.kind === "rate_limited") {
+    const wait = shared.retryAfterSeconds;
     const when = wait === undefined ? "later" : `in ${wait} s`;
     return new ProviderError("rate_limited", `${host} is rate-limiting this account; the runner will try again ${when}.`, {
       retryable: true,
       detail: { status: answer.status, providerError, ...(wait === undefined ? {} : { retryAfterSeconds: wait }) },
     });
   }
-  if (answer.status >= 500) {
+  if (shared?.kind === "server_error") {
     return new ProviderError("provider_error", `${host} answered with a server error (HTTP ${answer.status}).`, {
       retryable: true,
       detail: { status: answer.status, providerError },
@@ -137,7 +110,7 @@ export function commonFailure(answer: HttpAnswer, host: string, providerError: s
 
 /** The answer is not the provider's API at all (an HTML page, a proxy, a wrong path). */
 export function unexpectedAnswer(answer: HttpAnswer, host: string, providerError: string | null = null): ProviderError {
-  const type = answer.contentType.split(";")[0]?.trim() || "no content type";
+  const type = mediaType(answer.contentType) || "no content type";
   return new ProviderError("api_unexpected_response", `${host} answered HTTP ${answer.status} (${type}), not like the provider's API.`, {
     detail: { status: answer.status, providerError },
   });

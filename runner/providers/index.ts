@@ -19,6 +19,7 @@ export const runnerProviders = {
   azure_devops: azureDevops,
 } satisfies Record<ProviderId, RunnerProvider>;
 
+/** One field of every provider: the views below follow the registry, so a new provider needs no line in them. */
 function pick<T>(field: (p: RunnerProvider) => T): Record<ProviderId, T> {
   return Object.fromEntries(Object.entries(runnerProviders).map(([id, p]) => [id, field(p)])) as Record<ProviderId, T>;
 }

@@ -4,6 +4,7 @@ import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "..
 import { ProviderError, safeIdentifier } from "../provider-error";
 import { missingScopes, missingScopesError, splitScopes, type ScopeImplications } from "../scopes";
 import type { CallOptions, CredentialSource, Identity, ProviderClient, RevokeResult } from "../types";
+import { ssoRequired, ssoUrl } from "./sso";
 
 const API_HEADERS = { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" };
 const TOKEN_STYLE: TokenEndpointStyle = { clientAuth: "body" };
@@ -27,22 +28,11 @@ function auth(token: string): Record<string, string> {
   return { ...API_HEADERS, authorization: `Bearer ${token}` };
 }
 
-/** The SAML authorization page from `X-GitHub-SSO: required; url=...`, when it is on the integration's host. */
-function ssoUrl(header: string, webUrl: string): string | undefined {
-  const raw = /url=(\S+)/.exec(header)?.[1];
-  try {
-    return raw && new URL(raw).origin === new URL(webUrl).origin ? raw : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Reads a GitHub REST error answer. */
 export function githubFailure(answer: HttpAnswer, opts: { host: string; webUrl: string; source: CredentialSource; secret?: string }): ProviderError {
   const message = safeIdentifier(objectBody(answer)?.message, opts.secret ? [opts.secret] : []);
-  const sso = answer.headers.get("x-github-sso");
-  if (answer.status === 403 && sso && /^required\b/i.test(sso.trim())) {
-    const helpUrl = ssoUrl(sso, opts.webUrl);
+  if (ssoRequired(answer)) {
+    const helpUrl = ssoUrl(answer.headers, opts.webUrl);
     const message =
       "The organization enforces SAML single sign-on and this token is not authorized for it: authorize it for the organization at GitHub (Configure SSO), then try again.";
     return new ProviderError("sso_authorization_required", message, {
