@@ -10,7 +10,7 @@ import { findUsableCredential } from "../git-auth/find-usable-credential";
 import { getProvider, type ProviderId } from "../providers";
 import type { AuthenticatedRunner } from "../runners/authenticate-runner";
 import { toolCapabilities, type ToolName } from "./capabilities";
-import { evaluateAgentPolicy } from "./get-agent-policy";
+import { evaluateAgentPolicy, type AgentPolicyRefusalReason } from "./get-agent-policy";
 
 export const authorizeToolCallSchema = z.object({
   environmentId: z.string().uuid(),
@@ -34,7 +34,7 @@ export const finishToolCallSchema = z.object({
 
 export type ToolCallDecision =
   | { allowed: true; callId: string; ownerId: string; host: string; provider: ProviderId; repository: string; credentialId: string }
-  | { allowed: false; callId: string; code: ErrorCode };
+  | { allowed: false; callId: string; code: ErrorCode; policy?: { reason: AgentPolicyRefusalReason; capability: string } };
 
 /**
  * Decides, for one agent tool call, whether it may go to the provider, and records it in the
@@ -56,10 +56,14 @@ export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRun
   // A deleted environment or a disabled owner ends agent access before anything else is looked at.
   let code: ErrorCode | null = found.refusal ?? opts.input.refusedByRunner ?? null;
   let credentialId: string | null = null;
+  let policyRefusal: { reason: AgentPolicyRefusalReason; capability: string } | undefined;
   if (!code && (!provider || !getProvider(provider).capabilities.agentTools)) code = "scm_tools_not_supported";
   if (!code) {
     const decision = await evaluateAgentPolicy({ db: opts.db, orgId: env.orgId, userId: env.ownerId, capability });
-    if (!decision.allowed) code = decision.code;
+    if (!decision.allowed) {
+      code = decision.code;
+      policyRefusal = { reason: decision.reason, capability };
+    }
   }
   if (!code) {
     const credential = await findUsableCredential({ db: opts.db, runnerId: env.runnerId, host: env.host, userId: env.ownerId });
@@ -100,7 +104,7 @@ export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRun
     correlationId: row.id,
     detail: { tool: opts.input.tool, capability, repository, environmentId: env.id },
   });
-  if (code || !provider || !credentialId) return { allowed: false, callId: row.id, code: code ?? "internal_error" };
+  if (code || !provider || !credentialId) return { allowed: false, callId: row.id, code: code ?? "internal_error", ...(policyRefusal ? { policy: policyRefusal } : {}) };
   return { allowed: true, callId: row.id, ownerId: env.ownerId, host: env.host, provider, repository, credentialId };
 }
 

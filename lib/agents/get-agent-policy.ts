@@ -12,7 +12,10 @@ export type AgentPolicyView = {
   updatedBy: { name: string; email: string } | null;
 };
 
-export type AgentPolicyDecision = { allowed: true } | { allowed: false; code: "scm_tools_disabled" | "scm_tools_not_allowed" };
+/** Which check of the policy refused: the tools off for everyone, the capability off, or the owner outside the allowed groups. */
+export type AgentPolicyRefusalReason = "tools_disabled" | "capability_off" | "not_in_allowed_group";
+
+export type AgentPolicyDecision = { allowed: true } | { allowed: false; code: "scm_tools_disabled" | "scm_tools_not_allowed"; reason: AgentPolicyRefusalReason };
 
 /** The organization's agent SCM-tools policy (the default when none was saved: enabled, every capability). */
 export async function readAgentPolicy(opts: { db: DbOrTx; orgId: string }): Promise<AgentPolicyView> {
@@ -45,9 +48,9 @@ export async function readAgentPolicy(opts: { db: DbOrTx; orgId: string }): Prom
  * disagree. `capability` null asks about the tools as a whole.
  */
 export function decideAgentPolicy(policy: Pick<AgentPolicyView, "mode" | "allowedGroups" | "capabilities">, inAllowedGroup: boolean, capability: Capability | null): AgentPolicyDecision {
-  if (policy.mode === "disabled") return { allowed: false, code: "scm_tools_disabled" };
-  if (capability && !policy.capabilities[capability]) return { allowed: false, code: "scm_tools_not_allowed" };
-  if (policy.mode === "groups" && !inAllowedGroup) return { allowed: false, code: "scm_tools_not_allowed" };
+  if (policy.mode === "disabled") return { allowed: false, code: "scm_tools_disabled", reason: "tools_disabled" };
+  if (capability && !policy.capabilities[capability]) return { allowed: false, code: "scm_tools_not_allowed", reason: "capability_off" };
+  if (policy.mode === "groups" && !inAllowedGroup) return { allowed: false, code: "scm_tools_not_allowed", reason: "not_in_allowed_group" };
   return { allowed: true };
 }
 

@@ -59,7 +59,11 @@ describe.each(testEngines())("the organization's policy, checked on every agent 
     const [group] = await db.insert(groups).values({ orgId: world.admin.orgId, name: `agents-${engine.name}` }).returning();
     await world.setPolicy({ mode: "groups", allowedGroupIds: [group!.id] });
     const before = await counts();
-    expect(errorOf(await session.call("create_pull_request", { title: "x", head: "feature" }))).toMatchObject({ code: "scm_tools_not_allowed" });
+    // Regression: the refusal says which check refused, the group restriction here.
+    expect(errorOf(await session.call("create_pull_request", { title: "x", head: "feature" }))).toMatchObject({
+      code: "scm_tools_not_allowed",
+      message: expect.stringMatching(/only for members of certain groups, and the environment's owner is in none of them/),
+    });
     expect(await counts()).toEqual(before);
 
     await db.insert(groupMembers).values({ groupId: group!.id, userId: session.environment.ownerId });
@@ -72,7 +76,7 @@ describe.each(testEngines())("the organization's policy, checked on every agent 
   it("one capability off refuses its tools only", async () => {
     await world.setPolicy({ issues: false });
     const before = await counts();
-    expect(errorOf(await session.call("create_issue", { title: "x" }))).toMatchObject({ code: "scm_tools_not_allowed" });
+    expect(errorOf(await session.call("create_issue", { title: "x" }))).toMatchObject({ code: "scm_tools_not_allowed", message: expect.stringMatching(/switched off the issues capability/) });
     expect(errorOf(await session.call("comment_on_issue", { number: 1, body: "x" }))).toMatchObject({ code: "scm_tools_not_allowed" });
     expect(errorOf(await session.call("list_pull_requests", {}))).toBeNull();
     expect(await counts()).toEqual(before);

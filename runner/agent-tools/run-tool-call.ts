@@ -110,6 +110,21 @@ function unexpected(e: unknown, tool: ToolName): ToolFailure {
   return new ToolFailure("internal_error", "The tool failed unexpectedly. Nothing is known to have been done.");
 }
 
+/** Which check of the organization's policy refused, in words; undefined keeps the catalogue's. */
+function policyMessage(policy: { reason: string; capability: string } | undefined): string | undefined {
+  const capability = policy?.capability.replace(/_/g, " ");
+  switch (policy?.reason) {
+    case "capability_off":
+      return `The organization has switched off the ${capability} capability of the agent tools (Settings > Agents). Nothing was done; other capabilities may still be on.`;
+    case "not_in_allowed_group":
+      return "The organization allows the agent tools only for members of certain groups, and the environment's owner is in none of them (Settings > Agents). Nothing was done.";
+    case "tools_disabled":
+      return "The organization has switched the agent tools off (Settings > Agents). Nothing was done.";
+    default:
+      return undefined;
+  }
+}
+
 /**
  * A call refused here (it never reaches the provider) still belongs in the activity list: the plane
  * records it. Best effort: the refusal stands whether or not the plane answers.
@@ -146,7 +161,7 @@ export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchema
   const { input, repository } = parsed;
   const decision = await askPlane(ctx, tool, repository);
   if (!decision.allowed) {
-    throw decision.code === "scm_tools_not_supported" ? notSupported(ctx.environment.provider) : new ToolFailure(decision.code);
+    throw decision.code === "scm_tools_not_supported" ? notSupported(ctx.environment.provider) : new ToolFailure(decision.code, policyMessage(decision.policy));
   }
   const started = Date.now();
   const finish = (outcome: "succeeded" | "failed", url: string | null, errorCode: string | null) =>
