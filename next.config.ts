@@ -1,6 +1,15 @@
 import type { NextConfig } from "next";
 
+/**
+ * The test seeding endpoints (`app/api/test/<name>/route.seeding.ts`, over lib/testing) exist only
+ * in a build made with SCM_TEST_SEEDING=1 (`npm test` and the benchmarks make one); any other build
+ * has neither the routes nor the code behind them (scripts/build.mjs).
+ */
+const testSeeding = process.env.SCM_TEST_SEEDING === "1";
+const pageExtensions = ["tsx", "ts", "jsx", "js"];
+
 const nextConfig: NextConfig = {
+  pageExtensions: testSeeding ? [...pageExtensions, "seeding.ts"] : pageExtensions,
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres"],
   poweredByHeader: false,
   // Benchmarks build into their own directory so they never race a test build.

@@ -3,6 +3,11 @@
 // it), completes the standalone output (`<dist>/standalone`: server.js with the production
 // dependencies it needs, plus the static files, the migrations and the runner artifact it serves),
 // and stamps the build with the hash of its sources so `npm start` knows when it is stale.
+//
+// With SCM_TEST_SEEDING=1 the build also has the test seeding endpoints (/api/test/*, see
+// next.config.ts), which the end-to-end tests, the two-replica test and the benchmarks use. Such a
+// build says so in <dist>/test-seeding, and its stamp differs, so `npm start` never serves it: it
+// builds the production app again, without them.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -11,7 +16,9 @@ import { APP_SOURCES, distDir, ROOT, sourceHash, stamp } from "./lib/build-state
 
 const require = createRequire(import.meta.url);
 const dist = distDir();
-const hash = sourceHash(APP_SOURCES);
+const testSeeding = process.env.SCM_TEST_SEEDING === "1";
+const hash = sourceHash(APP_SOURCES) + (testSeeding ? "+test-seeding" : "");
+const TEST_SEEDING_MARKER = path.join(dist, "test-seeding");
 
 function run(label, args) {
   const result = spawnSync(process.execPath, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
@@ -37,5 +44,7 @@ fs.rmSync(path.join(standalone, "dist", "runner"), { recursive: true, force: tru
 fs.cpSync(path.join(ROOT, "dist", "runner"), path.join(standalone, "dist", "runner"), { recursive: true });
 // A checkout's .data must never travel with the output (the tracer can pick it up).
 fs.rmSync(path.join(standalone, ".data"), { recursive: true, force: true });
+if (testSeeding) fs.writeFileSync(TEST_SEEDING_MARKER, "The test seeding endpoints (/api/test/*) are in this build.\n");
+else fs.rmSync(TEST_SEEDING_MARKER, { force: true });
 stamp(dist, hash);
-console.log(`Production build ready: ${path.relative(ROOT, standalone)}/server.js`);
+console.log(`${testSeeding ? "Build with the test seeding endpoints" : "Production build"} ready: ${path.relative(ROOT, standalone)}/server.js`);

@@ -46,7 +46,7 @@ function readJson(file) {
 check("typecheck", "npx", ["tsc", "--noEmit"]);
 check("lint", "npx", ["eslint", "."]);
 // Before the tests: some of them run the standalone output and the runner artifact it serves.
-const built = check("production build and runner artifact", process.execPath, ["scripts/build.mjs"]);
+const built = check("production build (with the test seeding endpoints) and runner artifact", process.execPath, ["scripts/build.mjs"], { SCM_TEST_SEEDING: "1" });
 
 const vitestReport = path.join(reportDir, "vitest.json");
 const vitestOk = run("unit and integration tests (vitest)", "npx", [

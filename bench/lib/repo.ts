@@ -24,7 +24,7 @@ export const BENCH_DIST_DIR = process.env.NEXT_DIST_DIR && process.env.NEXT_DIST
 
 /** The environment the build and the standalone server both get, so they agree on the build directory. */
 export function benchBuildEnv(): Record<string, string> {
-  return { NEXT_DIST_DIR: BENCH_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+  return { NEXT_DIST_DIR: BENCH_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", SCM_TEST_SEEDING: "1" };
 }
 
 /** What a build is made from: a change to any of these makes the build stale. */
