@@ -122,6 +122,14 @@ describe("the agent tools' answers at the protocol level", () => {
     expect(textsOf(listed)[0]).toMatch(/^1 merge request:\n!\d+ Proto MR \(open;/);
   });
 
+  it("GitLab assignees resolve through the user lookup (regression: every assignee failed with repository_permission_denied)", async () => {
+    const created = await gitlab.call("create_issue", { title: "Assigned", assignees: ["proto-gl"] });
+    expect(errorOf(created)).toBeNull();
+    expect(created.structuredContent).toMatchObject({ issue: { assignees: ["proto-gl"] } });
+    const unknown = await gitlab.call("create_issue", { title: "Nobody", assignees: ["no-such-user"] });
+    expect(errorOf(unknown)).toMatchObject({ code: "validation_failed", fieldErrors: { assignees: [expect.stringContaining("no-such-user")] } });
+  });
+
   it("a number the repository does not have is scm_item_not_found, not repository_permission_denied (regression), on GitHub and GitLab", async () => {
     for (const [s, tool, args, name] of [
       [session, "get_pull_request", { number: 999 }, "pull request #999"],

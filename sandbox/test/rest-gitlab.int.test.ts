@@ -84,6 +84,17 @@ describe("gitbeaker against the GitLab host", () => {
   });
 });
 
+describe("user lookup", () => {
+  it("GET /api/v4/users finds a user by exact username (any case) or by search, and answers [] for none", async () => {
+    const api = await clientFor("gitlab-user", ["read_api"]);
+    expect(await api.Users.all({ username: "Reporter", perPage: 1, maxPages: 1 })).toMatchObject([{ id: reporter.id, username: "reporter", state: "active" }]);
+    expect(await api.Users.all({ username: "nobody", perPage: 1, maxPages: 1 })).toEqual([]);
+    expect((await api.Users.all({ search: "velop", maxPages: 1 })).map((u) => u.username)).toEqual(["developer"]);
+    const anonymous = await fetch(`${sandbox.urls.gitlab.web}/api/v4/users?username=reporter`);
+    expect(anonymous.status).toBe(401);
+  });
+});
+
 describe("merge request approvals", () => {
   type ApprovalState = { approved: boolean; user_has_approved: boolean; user_can_approve: boolean; approved_by: { user: { username: string } }[] };
 

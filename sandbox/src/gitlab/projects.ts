@@ -3,7 +3,7 @@ import type { Ctx } from "../http/server";
 import type { Router } from "../http/router";
 import { userPermission } from "../permissions";
 import { authenticate, notFound, paginate, projectAccess, requireScope, requireUser, type GlAuth, type GlEnv } from "./common";
-import { commit, currentUser, project } from "./serializers";
+import { basicUser, commit, currentUser, project } from "./serializers";
 
 export type GlHandler = (ctx: Ctx, auth: GlAuth) => Promise<void> | void;
 
@@ -29,6 +29,24 @@ export function registerProjectRoutes(router: Router, env: GlEnv): void {
     gl(env, (ctx, auth) => {
       if (!requireUser(ctx, auth) || !requireScope(ctx, auth, false, ["read_user"])) return;
       ctx.json(200, currentUser(env, auth.user));
+    }),
+  );
+
+  // https://docs.gitlab.com/api/users/#list-users: any signed-in user may look others up by
+  // `username` (exact, case-insensitive) or `search` (part of the username or name); no match is [].
+  router.on(
+    "GET",
+    `${A}/users`,
+    gl(env, (ctx, auth) => {
+      if (!requireUser(ctx, auth) || !requireScope(ctx, auth, false, ["read_user"])) return;
+      const username = ctx.query.get("username")?.toLowerCase();
+      const search = ctx.query.get("search")?.toLowerCase();
+      const users = [...env.store.users.values()]
+        .filter((u) => u.provider === "gitlab")
+        .filter((u) => username === undefined || u.login.toLowerCase() === username)
+        .filter((u) => !search || u.login.toLowerCase().includes(search) || u.name.toLowerCase().includes(search))
+        .sort((a, b) => b.id - a.id);
+      ctx.json(200, paginate(ctx, users).map((u) => basicUser(env, u)));
     }),
   );
 
