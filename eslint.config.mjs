@@ -28,6 +28,7 @@ const RUNNER_LIB_ALLOWED = [
   "agents/capabilities",
   "text/[a-z-]+",
   "diagnostics/access-check-protocol",
+  "environments/repositories-protocol",
 ];
 const runnerLibAllowList = {
   regex: `${FROM_ROOT}lib/(?!(${RUNNER_LIB_ALLOWED.join("|")})$)`,
