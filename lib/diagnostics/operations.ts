@@ -21,6 +21,7 @@ export const scmOperations = [
   "git.credential",
   "agent.tool_call",
   "access.check",
+  "repositories.list",
 ] as const;
 export type ScmOperation = (typeof scmOperations)[number];
 
@@ -42,6 +43,7 @@ export const operationLabels: Record<ScmOperation, string> = {
   "git.credential": "Git credential request",
   "agent.tool_call": "Agent tool call",
   "access.check": "Check access",
+  "repositories.list": "Repository list",
 };
 
 /** The operation a runner job belongs to. */
@@ -53,6 +55,7 @@ const jobOperations: Record<JobKind, ScmOperation> = {
   "environment.create": "clone",
   "environment.delete": "environment.delete",
   "access.check": "access.check",
+  "repositories.list": "repositories.list",
 };
 
 /** The operation of a job kind (unknown kinds keep their own name, so nothing is dropped). */

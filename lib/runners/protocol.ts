@@ -23,7 +23,8 @@ import { providerIds } from "../providers/types";
  *
  * Job kinds and payloads: `integration.test` here; `oauth.exchange`, `pat.validate`,
  * `token.revoke`, `environment.create` in lib/git-auth/job-payloads.ts; `access.check` (Check
- * access in Diagnostics) in lib/diagnostics/access-check-protocol.ts.
+ * access in Diagnostics) in lib/diagnostics/access-check-protocol.ts; `repositories.list` (the
+ * environment form's repository picker) in lib/environments/repositories-protocol.ts.
  *
  * Errors answer `{ error: { code, title, message } }` with the catalogue's status.
  */
@@ -115,7 +116,7 @@ export const jobProgressRequestSchema = z.object({
   stage: z.string().min(1).max(64),
 });
 
-export const jobKinds = ["integration.test", "oauth.exchange", "pat.validate", "token.revoke", "environment.create", "environment.delete", "access.check"] as const;
+export const jobKinds = ["integration.test", "oauth.exchange", "pat.validate", "token.revoke", "environment.create", "environment.delete", "access.check", "repositories.list"] as const;
 export type JobKind = (typeof jobKinds)[number];
 
 /** `integration.test` (Save & Test): can the runner reach the host, the API, and the token endpoint? */

@@ -5,6 +5,7 @@ import { environmentDelete } from "./environment-delete";
 import { integrationTest } from "./integration-test";
 import { oauthExchange, revokeUndeliveredExchange } from "./oauth-exchange";
 import { patValidate } from "./pat-validate";
+import { repositoriesList } from "./repositories-list";
 import { tokenRevoke } from "./token-revoke";
 import type { JobHandler, UndeliveredResultHandler } from "./types";
 
@@ -20,6 +21,7 @@ export const jobHandlers: Partial<Record<JobKind, JobHandler>> = {
   "environment.create": environmentCreate,
   "environment.delete": environmentDelete,
   "access.check": accessCheck,
+  "repositories.list": repositoriesList,
 };
 
 /** The handler for a kind received over the wire, or null when this runner does not know it. */

@@ -23,6 +23,8 @@ export type SendInit = {
   form?: Record<string, string>;
   json?: unknown;
   timeoutMs?: number;
+  /** Larger bodies than the default are read for listings (a page of 100 repositories). */
+  maxBodyBytes?: number;
 };
 
 function parseBody(text: string, contentType: string): unknown {
@@ -54,7 +56,7 @@ export async function send(url: string, init: SendInit, signal: AbortSignal): Pr
     body = JSON.stringify(init.json);
   }
   try {
-    const { response, text } = await boundedFetchText(url, { method: init.method ?? "GET", headers, body, timeoutMs, signal }, MAX_BODY_BYTES);
+    const { response, text } = await boundedFetchText(url, { method: init.method ?? "GET", headers, body, timeoutMs, signal }, init.maxBodyBytes ?? MAX_BODY_BYTES);
     const contentType = (response.headers.get("content-type") ?? "").toLowerCase();
     return { status: response.status, headers: response.headers, contentType, body: parseBody(text, contentType) };
   } catch (e) {

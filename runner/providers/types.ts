@@ -1,3 +1,4 @@
+import type { ListedRepository } from "@/lib/environments/repositories-protocol";
 import type { ErrorCode } from "@/lib/errors/catalogue";
 import type { ProviderEndpoints, ProviderId } from "@/lib/providers";
 import type { ScmBackend } from "../agent-tools/backend";
@@ -114,6 +115,16 @@ export type RevokeResult = {
   reason?: ErrorCode;
 };
 
+export type ListRepositoriesOptions = IdentifyOptions & {
+  /** Narrows by name (case-insensitive), server-side where the provider can. */
+  search: string | null;
+  /** Most repositories returned; more matching makes the listing `truncated`. */
+  limit: number;
+};
+
+/** The repositories a token's user can see, most recently active first where the provider says. */
+export type RepositoryListing = { repositories: ListedRepository[]; truncated: boolean };
+
 /** What git sends over HTTPS (through the credential helper, never in a URL). */
 export type GitCredentials = { username: string; password: string };
 
@@ -136,6 +147,8 @@ export interface ProviderClient {
   validatePat(opts: ValidatePatOptions): Promise<Identity>;
   /** Revokes a token at the provider where it has an API for it. */
   revokeToken(opts: RevokeTokenOptions): Promise<RevokeResult>;
+  /** The repositories the token's user can see (the repository picker), never more than its permissions. */
+  listRepositories(opts: ListRepositoriesOptions): Promise<RepositoryListing>;
   /** The user name and password git uses with this token. */
   gitCredentials(source: CredentialSource, login: string | null, token: string): GitCredentials;
   /** What the PAT form's `username` field means at this provider, as `validatePat`'s account fields. */

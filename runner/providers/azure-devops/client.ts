@@ -2,7 +2,8 @@ import { getProvider } from "@/lib/providers";
 import { assertTokenShape, basicAuth, commonFailure, hostOf, objectBody, send, unexpectedAnswer, type HttpAnswer } from "../http";
 import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "../oauth-token";
 import { ProviderError, safeIdentifier } from "../provider-error";
-import type { CallOptions, ClientEndpoints, CredentialSource, Identity, ProviderClient } from "../types";
+import { LISTING_BODY_BYTES, listing, matchesSearch, validRepositories, withoutUserInfo } from "../repository-listing";
+import type { CallOptions, ClientEndpoints, CredentialSource, Identity, ListRepositoriesOptions, ProviderClient, RepositoryListing } from "../types";
 
 /** Entra ID v2 takes the client secret in the form and wants the scopes again on every token request. */
 const TOKEN_STYLE: TokenEndpointStyle = { clientAuth: "body", sendScopes: true };
@@ -117,6 +118,30 @@ async function isGlobal(opts: Call): Promise<boolean> {
 }
 
 /**
+ * `GET {organization or collection}/_apis/git/repositories`: every repository of every project the
+ * user can read there (Azure DevOps has no server-side name filter nor paging for it), filtered by
+ * `project/name` here and sorted by it. Disabled repositories cannot be cloned and are left out.
+ */
+async function listRepositories(opts: ListRepositoriesOptions): Promise<RepositoryListing> {
+  assertTokenShape(opts.token);
+  const url = `${organizationRoot(opts.endpoints, opts.organization)}/_apis/git/repositories?api-version=7.1`;
+  const answer = await send(url, { headers: authFor(opts, opts.source), timeoutMs: opts.timeoutMs, maxBodyBytes: LISTING_BODY_BYTES }, opts.signal);
+  const body = answer.status === 200 ? objectBody(answer) : null;
+  if (answer.status !== 200) throw azureFailure(answer, { host: hostOf(url), source: opts.source, secret: opts.token });
+  if (!body || !Array.isArray(body.value)) throw answer.contentType.includes("text/html") ? azureFailure(answer, { host: hostOf(url), source: opts.source }) : unexpectedAnswer(answer, hostOf(url));
+  const found = (body.value as Record<string, unknown>[])
+    .filter((r) => r?.isDisabled !== true)
+    .map((r) => {
+      const project = (r.project ?? {}) as { name?: unknown; visibility?: unknown };
+      const branch = typeof r.defaultBranch === "string" ? r.defaultBranch.replace(/^refs\/heads\//, "") : undefined;
+      return { fullName: `${String(project.name ?? "")}/${String(r.name ?? "")}`, webUrl: r.webUrl, cloneUrl: withoutUserInfo(r.remoteUrl), private: project.visibility !== "public", defaultBranch: branch };
+    })
+    .filter((r) => matchesSearch(opts.search, r.fullName))
+    .sort((a, b) => a.fullName.localeCompare(b.fullName));
+  return listing(validRepositories(found), opts.limit, false);
+}
+
+/**
  * Azure DevOps Services (OAuth through Microsoft Entra ID) and Azure DevOps Server. PATs must be
  * scoped to one organization: one valid for all accessible organizations is refused. Azure
  * DevOps does not tell a PAT its scopes or expiry, so neither is checked here; a missing Code
@@ -139,6 +164,7 @@ export const azureDevopsClient: ProviderClient = {
     revoked: false,
     manualUrl: opts.source === "pat" ? getProvider("azure_devops").patCreationUrl(opts.endpoints, []) : "https://myapplications.microsoft.com/",
   }),
+  listRepositories,
   gitCredentials: (source, login, token) => ({ username: getProvider("azure_devops").gitUsername(source, login), password: token }),
   // Services: the organization the PAT was created for (the form's username field, or the repository's
   // first segment); Server: the collection's virtual directory already scopes it.

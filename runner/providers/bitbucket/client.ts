@@ -3,7 +3,8 @@ import { assertTokenShape, basicAuth, commonFailure, hostOf, objectBody, send, u
 import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "../oauth-token";
 import { ProviderError, safeIdentifier } from "../provider-error";
 import { missingScopes, missingScopesError, splitScopes, type ScopeImplications } from "../scopes";
-import type { CallOptions, CredentialSource, Identity, ProviderClient } from "../types";
+import { LISTING_BODY_BYTES, listing, validRepositories, withoutUserInfo } from "../repository-listing";
+import type { CallOptions, CredentialSource, Identity, ListRepositoriesOptions, ProviderClient, RepositoryListing } from "../types";
 
 /** Bitbucket's token endpoint takes the consumer's key and secret over HTTP Basic. */
 const TOKEN_STYLE: TokenEndpointStyle = { clientAuth: "basic" };
@@ -138,6 +139,43 @@ async function validatePat(opts: Parameters<ProviderClient["validatePat"]>[0]): 
   return { login, scopes: granted, expiresAt: null };
 }
 
+/** A BBQL string literal: backslashes and quotes escaped. */
+function bbqlString(value: string): string {
+  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * `GET /2.0/repositories?role=member`: the repositories the account is a member of across its
+ * workspaces, most recently updated first, searched with BBQL `name ~ "..."`. API tokens are used
+ * with the account's email, as everywhere in the API.
+ */
+async function listRepositories(opts: ListRepositoriesOptions): Promise<RepositoryListing> {
+  assertTokenShape(opts.token);
+  const call = opts.source === "pat" ? { ...opts, username: requireEmail(opts.username) } : opts;
+  const url = new URL(`${opts.endpoints.apiUrl}/repositories`);
+  url.searchParams.set("role", "member");
+  url.searchParams.set("sort", "-updated_on");
+  url.searchParams.set("pagelen", String(Math.min(100, opts.limit)));
+  if (opts.search) url.searchParams.set("q", `name ~ ${bbqlString(opts.search)}`);
+  const answer = await send(url.toString(), { headers: authFor(call), timeoutMs: opts.timeoutMs, maxBodyBytes: LISTING_BODY_BYTES }, opts.signal);
+  const body = objectBody(answer);
+  if (answer.status !== 200) throw bitbucketFailure(answer, { host: hostOf(url.toString()), source: opts.source, secret: opts.token });
+  if (!body || !Array.isArray(body.values)) throw unexpectedAnswer(answer, hostOf(url.toString()));
+  const found = (body.values as Record<string, unknown>[]).map((r) => {
+    const links = (r?.links ?? {}) as { html?: { href?: unknown }; clone?: { name?: unknown; href?: unknown }[] };
+    const https = Array.isArray(links.clone) ? links.clone.find((c) => c?.name === "https") : undefined;
+    const mainbranch = r?.mainbranch as { name?: unknown } | null | undefined;
+    return {
+      fullName: r?.full_name,
+      webUrl: links.html?.href,
+      cloneUrl: withoutUserInfo(https?.href),
+      private: r?.is_private !== false,
+      defaultBranch: typeof mainbranch?.name === "string" ? mainbranch.name : undefined,
+    };
+  });
+  return listing(validRepositories(found), opts.limit, typeof body.next === "string");
+}
+
 /**
  * Bitbucket Cloud. OAuth access tokens live 2 hours; refresh tokens do not rotate. There is no
  * API to revoke a token, so disconnecting sends the person to the page where they do it.
@@ -152,6 +190,7 @@ export const bitbucketClient: ProviderClient = {
     revoked: false,
     manualUrl: opts.source === "pat" ? getProvider("bitbucket").patCreationUrl(opts.endpoints, []) : `${opts.endpoints.webUrl}/account/settings/app-authorizations/`,
   }),
+  listRepositories,
   gitCredentials: (source, login, token) => ({ username: getProvider("bitbucket").gitUsername(source, login), password: token }),
   // The form's username is the Atlassian account email API tokens are used with.
   patAccount: (username) => ({ username, organization: null }),

@@ -3,7 +3,8 @@ import { assertTokenShape, basicAuth, commonFailure, hostOf, objectBody, send, u
 import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "../oauth-token";
 import { ProviderError, safeIdentifier } from "../provider-error";
 import { missingScopes, missingScopesError, splitScopes, type ScopeImplications } from "../scopes";
-import type { CallOptions, CredentialSource, Identity, ProviderClient, RevokeResult } from "../types";
+import { LISTING_BODY_BYTES, listing, matchesSearch, validRepositories, withoutUserInfo } from "../repository-listing";
+import type { CallOptions, CredentialSource, Identity, ListRepositoriesOptions, ProviderClient, RepositoryListing, RevokeResult } from "../types";
 import { ssoRequired, ssoUrl } from "./sso";
 
 const API_HEADERS = { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" };
@@ -90,6 +91,39 @@ async function checkRepository(opts: CallOptions & { token: string; repository: 
   throw failure;
 }
 
+/** Pages of `/user/repos` read for one search: GitHub has no name filter there, so matches are found by reading. */
+const MAX_LIST_PAGES = 5;
+
+/**
+ * `GET /user/repos` (owned, collaborator and organization-member repositories, most recently
+ * pushed first), filtered by name here. `/search/repositories` would filter at GitHub but has its
+ * own rate limit of 30 a minute, which a picker typing through names would spend.
+ */
+async function listRepositories(opts: ListRepositoriesOptions): Promise<RepositoryListing> {
+  assertTokenShape(opts.token);
+  const found: unknown[] = [];
+  let url: string | null = `${opts.endpoints.apiUrl}/user/repos?per_page=100&sort=pushed&affiliation=owner,collaborator,organization_member`;
+  for (let page = 0; url && page < MAX_LIST_PAGES && found.length <= opts.limit; page++) {
+    const answer = await send(url, { headers: auth(opts.token), timeoutMs: opts.timeoutMs, maxBodyBytes: LISTING_BODY_BYTES }, opts.signal);
+    if (answer.status !== 200) throw githubFailure(answer, { host: hostOf(url), webUrl: opts.endpoints.webUrl, source: opts.source, secret: opts.token });
+    if (!Array.isArray(answer.body)) throw unexpectedAnswer(answer, hostOf(url));
+    for (const r of answer.body as Record<string, unknown>[]) {
+      if (matchesSearch(opts.search, r?.full_name)) {
+        found.push({ fullName: r.full_name, webUrl: r.html_url, cloneUrl: withoutUserInfo(r.clone_url), private: r.private === true, defaultBranch: r.default_branch ?? undefined });
+      }
+    }
+    url = nextLink(answer.headers.get("link"));
+  }
+  return listing(validRepositories(found), opts.limit, url !== null);
+}
+
+/** The `rel="next"` target of a Link header, or null. */
+export function nextLink(header: string | null): string | null {
+  const next = header?.split(",").find((part) => /;\s*rel="?next"?/.test(part));
+  const target = next ? /<([^>]+)>/.exec(next)?.[1] : undefined;
+  return target ?? null;
+}
+
 async function revoke(opts: Parameters<ProviderClient["revokeToken"]>[0]): Promise<RevokeResult> {
   const { webUrl, revokeUrl } = opts.endpoints;
   if (opts.source === "pat") return { revoked: false, manualUrl: `${webUrl}/settings/tokens` };
@@ -133,6 +167,7 @@ export const githubClient: ProviderClient = {
     return identity;
   },
   revokeToken: revoke,
+  listRepositories,
   gitCredentials: (source, login, token) => ({ username: getProvider("github").gitUsername(source, login), password: token }),
   patAccount: () => ({ username: null, organization: null }),
   storedAccount: (credential) => ({ username: credential.login, organization: null }),

@@ -3,7 +3,8 @@ import { assertTokenShape, commonFailure, hostOf, objectBody, send, unexpectedAn
 import { exchangeWithStyle, refreshWithStyle, type TokenEndpointStyle } from "../oauth-token";
 import { ProviderError, safeIdentifier } from "../provider-error";
 import { missingScopes, missingScopesError, splitScopes, type ScopeImplications } from "../scopes";
-import type { CallOptions, CredentialSource, Identity, ProviderClient, RevokeResult } from "../types";
+import { LISTING_BODY_BYTES, listing, matchesSearch, validRepositories } from "../repository-listing";
+import type { CallOptions, CredentialSource, Identity, ListRepositoriesOptions, ProviderClient, RepositoryListing, RevokeResult } from "../types";
 
 const TOKEN_STYLE: TokenEndpointStyle = { clientAuth: "body" };
 
@@ -96,6 +97,32 @@ async function identify(opts: Call & { source: CredentialSource }): Promise<Iden
   return { login: await currentLogin(opts), scopes: facts?.scopes ?? null, expiresAt: facts?.expiresAt ?? null };
 }
 
+/**
+ * `GET /projects?membership=true`: the projects the user is a member of, most recently active
+ * first, searched by GitLab. Not `simple=true`, whose answer leaves out `visibility`. The same name
+ * filter is applied here, so an instance that ignores `search` still answers what was asked.
+ */
+async function listRepositories(opts: ListRepositoriesOptions): Promise<RepositoryListing> {
+  assertTokenShape(opts.token);
+  const url = new URL(`${opts.endpoints.apiUrl}/projects`);
+  const query = { membership: "true", archived: "false", order_by: "last_activity_at", sort: "desc", per_page: "100" };
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  if (opts.search) url.searchParams.set("search", opts.search);
+  const answer = await send(url.toString(), { headers: auth(opts.token), timeoutMs: opts.timeoutMs, maxBodyBytes: LISTING_BODY_BYTES }, opts.signal);
+  if (answer.status !== 200) throw gitlabFailure(answer, { host: hostOf(url.toString()), source: opts.source, secret: opts.token });
+  if (!Array.isArray(answer.body)) throw unexpectedAnswer(answer, hostOf(url.toString()));
+  const found = (answer.body as Record<string, unknown>[])
+    .filter((p) => matchesSearch(opts.search, p?.path_with_namespace, p?.name_with_namespace))
+    .map((p) => ({
+      fullName: p.path_with_namespace,
+      webUrl: p.web_url,
+      cloneUrl: p.http_url_to_repo,
+      private: p.visibility !== "public",
+      defaultBranch: typeof p.default_branch === "string" ? p.default_branch : undefined,
+    }));
+  return listing(validRepositories(found), opts.limit, Boolean(answer.headers.get("x-next-page")));
+}
+
 /** The token is gone when GitLab's introspection no longer accepts it. */
 async function introspectionRefuses(opts: Call): Promise<boolean> {
   const answer = await send(`${opts.endpoints.tokenUrl}/info`, { headers: auth(opts.token), timeoutMs: opts.timeoutMs }, opts.signal);
@@ -141,6 +168,7 @@ export const gitlabClient: ProviderClient = {
     return { login, scopes: facts?.scopes ?? null, expiresAt: facts?.expiresAt ?? null };
   },
   revokeToken: revoke,
+  listRepositories,
   gitCredentials: (source, login, token) => ({ username: getProvider("gitlab").gitUsername(source, login), password: token }),
   patAccount: () => ({ username: null, organization: null }),
   storedAccount: (credential) => ({ username: credential.login, organization: null }),

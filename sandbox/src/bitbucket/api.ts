@@ -158,6 +158,30 @@ export function registerBitbucketApi(router: Router, env: BbEnv): void {
     }),
   );
 
+  // https://developer.atlassian.com/cloud/bitbucket/rest/api-group-repositories/#api-repositories-get:
+  // with `role`, the repositories the account has that role on across workspaces; `q` is BBQL, of
+  // which the sandbox reads `name ~ "text"` (contains, case-insensitive); `sort=-updated_on`.
+  router.on(
+    "GET",
+    "/2.0/repositories",
+    withAuth("repository", (ctx, auth) => {
+      const role = ctx.query.get("role");
+      if (role && !["member", "contributor", "admin", "owner"].includes(role)) return bbError(ctx, 400, `Invalid role: ${role}`);
+      if (role && !auth) return bbError(ctx, 401, "Unauthorized", {}, { "WWW-Authenticate": 'Basic realm="Bitbucket.org HTTP"' });
+      const q = ctx.query.get("q");
+      const nameQuery = q === null ? null : /^\s*name\s*~\s*"((?:[^"\\]|\\.)*)"\s*$/.exec(q);
+      if (q !== null && !nameQuery) return bbError(ctx, 400, `Invalid query: ${q}`);
+      const needle = nameQuery ? (nameQuery[1] ?? "").replace(/\\(.)/g, "$1").toLowerCase() : null;
+      const user = auth?.user ?? null;
+      const repos = [...env.store.repos.values()]
+        .filter((r) => r.provider === "bitbucket" && userPermission(r, user) !== null)
+        .filter((r) => !role || (user !== null && (r.owner.toLowerCase() === user.login.toLowerCase() || r.collaborators.has(user.id))))
+        .filter((r) => needle === null || r.name.toLowerCase().includes(needle))
+        .sort((a, b) => (ctx.query.get("sort") === "-updated_on" ? b.pushedAt - a.pushedAt : a.path.localeCompare(b.path)));
+      ctx.json(200, paged(ctx, repos.map((r) => bbRepo(env, r))));
+    }),
+  );
+
   router.on(
     "GET",
     "/2.0/repositories/:workspace",

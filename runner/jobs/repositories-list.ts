@@ -1,0 +1,38 @@
+import { repositoriesListPayloadSchema, type RepositoriesListResult } from "@/lib/environments/repositories-protocol";
+import { getProviderClient, ProviderError } from "../providers";
+import { parsePayload, typedFailures } from "./job-support";
+import type { JobHandler } from "./types";
+
+/**
+ * `repositories.list` (the environment form's repository picker): with the user's own credential,
+ * fetched, opened and (when expiring) refreshed as for a clone, asks the provider which
+ * repositories that account can see. The token never leaves the runner; the plane gets names and
+ * URLs. Changes nothing: a refused credential is reported (`credential_needs_reauth`), not marked.
+ */
+export const repositoriesList: JobHandler = async (raw, ctx) => {
+  const payload = parsePayload(repositoriesListPayloadSchema, raw, "repository list");
+  const { integration } = payload;
+  return typedFailures(async () => {
+    const credential = await ctx.credentials.acquire({ userId: payload.userId, host: integration.host, signal: ctx.signal });
+    const client = getProviderClient(integration.provider);
+    // The account facts a stored credential is used with (Azure DevOps: the organization or collection).
+    const account = client.storedAccount(credential, { ...integration, repository: "" });
+    if (!account) {
+      throw new ProviderError(
+        "unsupported_credential_type",
+        `This kind of ${integration.host} token cannot list repositories from the runner (the account's email is not kept with it). Type the repository URL, or connect with OAuth to pick from a list.`,
+      );
+    }
+    await ctx.progress("listing");
+    const listing = await client.listRepositories({
+      endpoints: credential.endpoints,
+      token: credential.accessToken,
+      source: credential.source,
+      ...account,
+      search: payload.search,
+      limit: payload.limit,
+      signal: ctx.signal,
+    });
+    return listing satisfies RepositoriesListResult;
+  });
+};
