@@ -142,6 +142,34 @@ describe("the runner's egress check", () => {
   });
 });
 
+describe("bodies through the checked fetch", () => {
+  it("sends a FormData body built with the platform's classes as multipart, with its boundary", async () => {
+    const received: string[] = [];
+    const echo = http.createServer((req, res) => {
+      let text = "";
+      req.on("data", (c: Buffer) => (text += c.toString("utf8")));
+      req.on("end", () => {
+        received.push(`${req.headers["content-type"]}\n${text}`);
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+    try {
+      const form = new FormData();
+      form.append("body", "Looks good");
+      form.append("position[new_line]", "3");
+      const answer = await egressFetch(`http://127.0.0.1:${(echo.address() as AddressInfo).port}/notes`, { method: "POST", body: form });
+      expect(answer.status).toBe(200);
+      expect(received[0]).toMatch(/^multipart\/form-data; boundary=/);
+      expect(received[0]).toContain('name="body"');
+      expect(received[0]).toContain("Looks good");
+      expect(received[0]).toContain('name="position[new_line]"');
+    } finally {
+      await new Promise<void>((resolve) => echo.close(() => resolve()));
+    }
+  });
+});
+
 describe("git pinned to the checked address", () => {
   it("connects where the runner checked, without resolving the name again, and follows no redirect", async () => {
     dnsAnswers({ "pinned.test": ["127.0.0.1"] });

@@ -136,9 +136,24 @@ export const egressFetch: typeof fetch = async (input, init) => {
   const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
   const hostname = hostnameOf(url);
   if (hostname && isIP(hostname)) assertAddressAllowed(hostname, hostname);
-  const response = await undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: egressAgent() });
+  const response = await undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...((await sameRealmBody(init)) as Parameters<typeof undiciFetch>[1]), dispatcher: egressAgent() });
   return response as unknown as Response;
 };
+
+/**
+ * undici's own fetch does not recognise the FormData, Blob or stream classes of Node's built-in
+ * fetch (gitbeaker sends FormData): such a body is serialized here, with its content type (a
+ * multipart boundary), so it reaches the provider as the caller built it.
+ */
+async function sameRealmBody(init: RequestInit | undefined): Promise<RequestInit | undefined> {
+  const body = init?.body;
+  if (body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array || body instanceof URLSearchParams) return init;
+  const encoded = new Response(body);
+  const headers = new Headers(init?.headers);
+  const type = encoded.headers.get("content-type");
+  if (type && !headers.has("content-type")) headers.set("content-type", type);
+  return { ...init, headers, body: new Uint8Array(await encoded.arrayBuffer()) };
+}
 
 /** The EgressRefusedError somewhere in a failed fetch's cause chain. */
 export function egressRefusal(e: unknown): EgressRefusedError | null {
