@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { hostAuthTokens, runners, scmIntegrations } from "@/db/schema";
 import { getProvider, providerIds, type ProviderId } from "../providers";
 import type { ErrorCode } from "../errors/catalogue";
+import { escapeLike } from "../sql/escape-like";
 import type { Actor } from "../users/actor";
 import { failedTestResultSql, lastTestFailureCode } from "./last-test-failure";
 import { manualRevokeUrl, revokesAtProvider } from "./manual-revoke-url";
@@ -49,10 +50,6 @@ export type GitAuthenticationRow = {
   lastTestFailure: ErrorCode | null;
   state: ConnectionState;
 };
-
-function escapeLike(q: string): string {
-  return q.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** The provider's display name in SQL, so rows sort and match by the name people see. */
 const providerNameSql = sql<string>`(case ${scmIntegrations.provider}::text ${sql.join(
