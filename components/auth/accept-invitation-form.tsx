@@ -2,7 +2,7 @@
 
 import { acceptInvitationAction } from "@/app/(auth)/actions";
 import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { PASSWORD_MIN } from "@/lib/passwords/limits";
@@ -11,7 +11,7 @@ export function AcceptInvitationForm({ token, name }: { token: string; name: str
   const { pending, onSubmit, formAction, fieldErrors, error } = useFormAction(acceptInvitationAction);
   return (
     <form action={formAction} onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-      {error ? <ErrorAlert code={error.code} message={error.message} docsLink={false} /> : null}
+      {error ? <ErrorAlertView code={error.code} entry={error.entry} message={error.message} docsLink={false} /> : null}
       <input type="hidden" name="token" value={token} />
       <TextField label="Your name" name="name" autoComplete="name" defaultValue={name} required errors={fieldErrors?.name} />
       <TextField

@@ -3,7 +3,7 @@
 import { resetPasswordAction } from "@/app/(auth)/reset-password/actions";
 import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { useHydrated } from "@/components/ui/use-hydrated";
@@ -16,7 +16,7 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
   const formRef = useFocusFirstInvalid(error);
   return (
     <form ref={formRef} action={formAction} onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
-      {error && !error.fieldErrors ? <ErrorAlert code={error.code} message={error.message} docsLink={false} /> : null}
+      {error && !error.fieldErrors ? <ErrorAlertView code={error.code} entry={error.entry} message={error.message} docsLink={false} /> : null}
       <input type="hidden" name="token" value={token} />
       {/* Tells password managers which account the new password is for. */}
       <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />

@@ -1,14 +1,19 @@
 import { cn } from "@/components/ui/cn";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { accessStepLabels } from "@/lib/diagnostics/access-step-ids";
 import type { AccessStepView } from "@/lib/diagnostics/access-check-steps";
+import type { ErrorDescriptions } from "@/lib/errors/error-description";
+import { internalError } from "@/lib/errors/internal-error";
 import { formatDuration } from "./format";
 
 const marks = { passed: "✓", failed: "✗", skipped: "–", waiting: "○", running: "◌" } as const;
 const words = { passed: "Passed", failed: "Failed", skipped: "Not run", waiting: "Waiting", running: "Checking…" } as const;
 
-/** Check access's steps, each green or red with its note, and the failed one's code and remedy. */
-export function AccessSteps({ steps }: { steps: AccessStepView[] }) {
+/**
+ * Check access's steps, each green or red with its note, and the failed one's code and remedy
+ * (from `errors`, the descriptions the server sent with the steps).
+ */
+export function AccessSteps({ steps, errors }: { steps: AccessStepView[]; errors: ErrorDescriptions }) {
   const failed = steps.find((s) => s.state === "failed");
   return (
     <div className="flex flex-col gap-3">
@@ -32,7 +37,7 @@ export function AccessSteps({ steps }: { steps: AccessStepView[] }) {
           </li>
         ))}
       </ol>
-      {failed?.code ? <ErrorAlert code={failed.code} /> : null}
+      {failed?.code ? <ErrorAlertView code={failed.code} entry={errors[failed.code] ?? internalError} /> : null}
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { startAccessCheckAction } from "@/app/(settings)/settings/diagnostics/actions";
 import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { TextField } from "@/components/ui/input";
 import { fetchLive, type LiveRequestError } from "@/components/query/fetch-live";
 import { queryKeys } from "@/components/query/keys";
@@ -12,6 +12,7 @@ import { LiveQueryProvider } from "@/components/query/live-query-provider";
 import { useFormAction } from "@/components/ui/use-form-action";
 import type { AccessCheckView } from "@/lib/diagnostics/check-access";
 import type { AccessCheckStatus } from "@/lib/diagnostics/read-access-check";
+import type { WithErrorDescriptions } from "@/lib/errors/error-description";
 import { AccessSteps } from "./access-steps";
 import { RUNNER_NAMES_LIST_ID } from "./runner-name-list";
 
@@ -31,16 +32,17 @@ export function CheckAccessPanel() {
 }
 
 function Panel() {
-  const [view, setView] = useState<AccessCheckView | null>(null);
+  const [view, setView] = useState<WithErrorDescriptions<AccessCheckView> | null>(null);
   const form = useFormAction(startAccessCheckAction, { onSuccess: setView });
   const checkId = view?.checkId ?? null;
-  const status = useQuery<AccessCheckStatus, LiveRequestError>({
+  const status = useQuery<WithErrorDescriptions<AccessCheckStatus>, LiveRequestError>({
     queryKey: queryKeys.accessChecks.detail(checkId ?? ""),
-    queryFn: ({ signal }) => fetchLive<AccessCheckStatus>(`/api/diagnostics/access-checks/${encodeURIComponent(checkId!)}`, signal),
+    queryFn: ({ signal }) => fetchLive<WithErrorDescriptions<AccessCheckStatus>>(`/api/diagnostics/access-checks/${encodeURIComponent(checkId!)}`, signal),
     enabled: checkId !== null,
     refetchInterval: (query) => (query.state.data?.done || query.state.error ? false : POLL_MS),
   });
   const steps = view ? view.steps.map((s) => (s.state === "waiting" ? (status.data?.steps.find((r) => r.id === s.id) ?? s) : s)) : [];
+  const errors = { ...view?.errors, ...status.data?.errors };
   const done = view !== null && (view.checkId === null || status.data?.done === true || status.isError);
   return (
     <div className="flex flex-col gap-4">
@@ -54,7 +56,7 @@ function Panel() {
           </Button>
         </div>
       </form>
-      {form.error && !form.error.fieldErrors ? <ErrorAlert code={form.error.code} message={form.error.message} /> : null}
+      {form.error && !form.error.fieldErrors ? <ErrorAlertView code={form.error.code} entry={form.error.entry} message={form.error.message} /> : null}
       {view ? (
         <section aria-labelledby="access-result-heading" className="rounded-lg border border-gray-300 bg-white p-4" data-testid="access-check" data-state={done ? (steps.some((s) => s.state === "failed") ? "failed" : "passed") : "running"}>
           <h3 id="access-result-heading" className="text-base font-semibold text-gray-900">
@@ -63,8 +65,8 @@ function Panel() {
           <p role="status" className="mb-3 text-sm text-gray-800">
             {!done ? "Checking…" : steps.some((s) => s.state === "failed") ? "Access is broken at the step marked ✗." : "Every step passed: the member can reach this repository."}
           </p>
-          <AccessSteps steps={steps} />
-          {status.isError ? <ErrorAlert code={status.error.message} message="Could not follow the check's progress" /> : null}
+          <AccessSteps steps={steps} errors={errors} />
+          {status.isError ? <ErrorAlertView code={status.error.code} entry={status.error.entry} message="Could not follow the check's progress" /> : null}
         </section>
       ) : null}
     </div>

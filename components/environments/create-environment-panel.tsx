@@ -5,13 +5,14 @@ import { createEnvironmentAction } from "@/app/(settings)/environments/actions";
 import { HostTestWarning } from "@/components/settings/git-auth/host-test-warning";
 import { OAuthReturnStatus } from "@/components/settings/git-auth/oauth-return-status";
 import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { FormErrorAlert } from "@/components/ui/error-alert-form";
 import { TextField } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
 import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 import type { ActionResult } from "@/lib/actions/result";
+import { describeCode } from "@/lib/errors/catalogue";
 import type { CreateEnvironmentOutcome } from "@/lib/environments/create-environment";
 import type { EnvironmentHost, FailedHostTest } from "@/lib/environments/list-environment-hosts";
 import { repoUrlExample } from "@/lib/environments/repo-url-example";
@@ -113,7 +114,7 @@ export function CreateEnvironmentPanel({
 
   return (
     <section aria-labelledby="new-environment-heading" className="flex flex-col gap-4">
-      <OAuthReturnStatus jobId={initial.connecting} errorCode={initial.error} host={initial.returningHost} onConnected={resume} />
+      <OAuthReturnStatus jobId={initial.connecting} error={initial.error ? describeCode(initial.error) : null} host={initial.returningHost} onConnected={resume} />
       <div ref={formBoxRef} className="rounded-lg border border-gray-300 bg-white p-4">
         <h2 id="new-environment-heading" className="text-base font-semibold text-gray-900">
           New environment
@@ -165,7 +166,7 @@ export function CreateEnvironmentPanel({
         ) : null}
       </div>
       {prompt && target ? <AuthorizationPrompt target={target} lastTestFailure={failedTest(target.runnerId, target.host)} oauth={prompt.oauth} pat={prompt.pat} returnTo={resumeUrl(values)} userId={userId} onConnected={resume} repository={prompt.repository} /> : null}
-      {prompt && !target ? <ErrorAlert code="not_authorized_for_host" /> : null}
+      {prompt && !target ? <ErrorAlertView code="not_authorized_for_host" entry={describeCode("not_authorized_for_host").entry} /> : null}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { invalidateLive } from "@/components/query/invalidate";
 import { queryKeys } from "@/components/query/keys";
 import { OAuthReturnStatus } from "@/components/settings/git-auth/oauth-return-status";
 import type { AuthorizationTarget } from "@/lib/environments/authorization-target";
+import { describeCode } from "@/lib/errors/catalogue";
 import { AuthorizationPrompt } from "./authorization-prompt";
 
 /**
@@ -40,7 +41,7 @@ export function ReconnectPanel({
   }, [router, environmentId]);
   return (
     <>
-      <OAuthReturnStatus jobId={returning.jobId} errorCode={returning.errorCode} host={returning.host} onConnected={refresh} />
+      <OAuthReturnStatus jobId={returning.jobId} error={returning.errorCode ? describeCode(returning.errorCode) : null} host={returning.host} onConnected={refresh} />
       {show && target ? (
         <AuthorizationPrompt target={target} oauth={target.oauthEnabled} pat={target.patEnabled} returnTo={`/environments/${environmentId}`} userId={userId} onConnected={refresh} repository={repository} purpose="reconnect" />
       ) : null}

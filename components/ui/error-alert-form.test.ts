@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { createElement, useState } from "react";
 import { afterEach, describe, expect, it } from "vitest";
+import { describeCode } from "@/lib/errors/catalogue";
 import { FormErrorAlert, type FormFailure } from "./error-alert-form";
 import { TextField } from "./input";
 import { useFocusFirstInvalid } from "./use-focus-first-invalid";
@@ -44,7 +45,7 @@ describe("FormErrorAlert", () => {
   });
 
   it("counts the fields at fault and links to them, with the remedy, when the failure is more than invalid input", () => {
-    render(createElement(Form, { refusals: [{ code: "pat_missing_scopes", message: "Missing scopes: repo", fieldErrors: { name: ["Missing scopes: repo"], email: ["Taken"] } }] }));
+    render(createElement(Form, { refusals: [{ code: "pat_missing_scopes", message: "Missing scopes: repo", entry: describeCode("pat_missing_scopes").entry, fieldErrors: { name: ["Missing scopes: repo"], email: ["Taken"] } }] }));
     fireEvent.click(screen.getByRole("button", { name: "Submit" }));
     const alert = screen.getByRole("alert");
     // The message repeats a field's: the box says the catalogue's title instead.
@@ -59,7 +60,7 @@ describe("FormErrorAlert", () => {
   });
 
   it("shows the full box, focused, when no field is at fault, and again on each refusal", () => {
-    render(createElement(Form, { refusals: [{ code: "runner_offline", message: "The runner is offline" }, { code: "validation_failed", message: "", fieldErrors: { hidden: ["Choose a runner"] } }] }));
+    render(createElement(Form, { refusals: [{ code: "runner_offline", message: "The runner is offline", entry: describeCode("runner_offline").entry }, { code: "validation_failed", message: "", fieldErrors: { hidden: ["Choose a runner"] } }] }));
     fireEvent.click(screen.getByRole("button", { name: "Submit" }));
     const alert = screen.getByRole("alert");
     expect(alert.dataset.errorCode).toBe("runner_offline");

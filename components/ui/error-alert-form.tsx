@@ -1,9 +1,17 @@
 "use client";
 
-import { describeError, isErrorCode } from "@/lib/errors/catalogue";
-import { ErrorAlert } from "./error-alert";
+import type { ErrorDescription } from "@/lib/errors/error-description";
+import { internalError } from "@/lib/errors/internal-error";
+import { validationFailed } from "@/lib/errors/validation-failed";
+import { ErrorAlertView } from "./error-alert-view";
 
-export type FormFailure = { code: string; message?: string; fieldErrors?: Record<string, string[] | undefined> };
+/** A failed action's result, or a refusal the form made itself (`validation_failed`, no `entry`). */
+export type FormFailure = { code: string; message?: string; entry?: ErrorDescription; fieldErrors?: Record<string, string[] | undefined> };
+
+function described(failure: FormFailure): { code: string; entry: ErrorDescription } {
+  if (failure.entry) return { code: failure.code, entry: failure.entry };
+  return failure.code === "validation_failed" ? { code: failure.code, entry: validationFailed } : { code: "internal_error", entry: internalError };
+}
 
 /** A field the form shows its own errors next to: its label, and its input's id to link to. */
 export type FormFieldRef = { label: string; id?: string };
@@ -15,19 +23,18 @@ export type FormFieldRef = { label: string; id?: string };
  * message is left out when it repeats a field's. Plain invalid input on shown fields needs no box
  * at all in a short form (focus moves to the field); a long form asks for the count (`summary`).
  * Errors on fields the form does not show, and failures with no field at fault, get the full box
- * with the catalogue's explanation and remedy.
+ * with the explanation and remedy the failure carries.
  */
 export function FormErrorAlert({ failure, fields, summary = false, docsLink = true }: { failure: FormFailure | null; fields: Record<string, FormFieldRef>; summary?: boolean; docsLink?: boolean }) {
   if (!failure) return null;
   const entries = Object.entries(failure.fieldErrors ?? {}).filter((e): e is [string, string[]] => Array.isArray(e[1]) && e[1].length > 0);
   const atFault = entries.filter(([name]) => name in fields);
   const elsewhere = entries.filter(([name]) => !(name in fields)).flatMap(([, messages]) => messages);
+  const { code, entry } = described(failure);
   if (atFault.length === 0) {
-    return <ErrorAlert code={failure.code} message={elsewhere.length > 0 ? elsewhere.join(" ") : failure.message} docsLink={docsLink} />;
+    return <ErrorAlertView code={code} entry={entry} message={elsewhere.length > 0 ? elsewhere.join(" ") : failure.message} docsLink={docsLink} />;
   }
-  const code = isErrorCode(failure.code) ? failure.code : "internal_error";
   if (code === "validation_failed" && elsewhere.length === 0 && !summary) return null;
-  const entry = describeError(code);
   const inline = new Set(atFault.flatMap(([, messages]) => messages));
   const reason = code !== "validation_failed" ? (failure.message && !inline.has(failure.message) ? failure.message : entry.title) : null;
   const count = `${atFault.length} ${atFault.length === 1 ? "field needs" : "fields need"} attention`;

@@ -2,13 +2,12 @@
 
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/actions/result";
-import { describeError, isErrorCode } from "@/lib/errors/catalogue";
 import { troubleshootingHref } from "@/lib/errors/troubleshooting-href";
 import { useToast } from "./toast";
 
 /**
  * Calls a server action with a fixed input (a button, not a form), shows the outcome as a toast
- * (errors with their catalogue remedy and a link to the code's troubleshooting entry). Actions
+ * (errors with the remedy the result carries and a link to the code's troubleshooting entry). Actions
  * revalidate the page themselves.
  */
 export function useActionCall<I, T>(action: (prev: ActionResult<T> | null, input: I) => Promise<ActionResult<T>>) {
@@ -25,9 +24,7 @@ export function useActionCall<I, T>(action: (prev: ActionResult<T> | null, input
         opts.onSuccess?.(result.data);
       } else {
         setLastError(result);
-        const code = isErrorCode(result.code) ? result.code : "internal_error";
-        const entry = describeError(code);
-        toast.show({ tone: "error", title: result.message || entry.title, body: entry.remedy, link: { href: troubleshootingHref(code), label: `Troubleshooting: ${code}` } });
+        toast.show({ tone: "error", title: result.message || result.entry.title, body: result.entry.remedy, link: { href: troubleshootingHref(result.code), label: `Troubleshooting: ${result.code}` } });
       }
     });
 

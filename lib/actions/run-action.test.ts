@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError } from "../errors/app-error";
+import { describeCode } from "../errors/catalogue";
 import { setLogSink } from "../log/logger";
 import type { Actor } from "../users/actor";
 import { runAction, type ActionDeps } from "./run-action";
@@ -72,7 +73,7 @@ describe("runAction", () => {
     const typed = spec(vi.fn(async () => {
       throw new AppError("last_admin");
     }));
-    expect(await runAction(deps(), typed, { name: "x" })).toEqual({ ok: false, code: "last_admin", message: "An admin is required" });
+    expect(await runAction(deps(), typed, { name: "x" })).toEqual({ ok: false, code: "last_admin", message: "An admin is required", entry: describeCode("last_admin").entry });
 
     const lines: string[] = [];
     const restore = setLogSink((l) => lines.push(l));
@@ -81,7 +82,7 @@ describe("runAction", () => {
     }));
     const result = await runAction(deps(), boom, { name: "x" });
     setLogSink(restore);
-    expect(result).toEqual({ ok: false, code: "internal_error", message: "Something went wrong" });
+    expect(result).toEqual({ ok: false, code: "internal_error", message: "Something went wrong", entry: describeCode("internal_error").entry });
     expect(lines.join("\n")).toContain("action.error");
     expect(lines.join("\n")).not.toContain("ghp_ZZZZ");
   });

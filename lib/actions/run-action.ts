@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Role } from "@/db/schema";
 import { runWithCorrelation } from "../diagnostics/correlation";
 import { AppError, isAppError } from "../errors/app-error";
+import { describeCode } from "../errors/catalogue";
 import { log } from "../log/logger";
 import type { Actor } from "../users/actor";
 import type { ActionResult } from "./result";
@@ -41,7 +42,7 @@ function inputSize(obj: unknown): number {
 }
 
 function failure(e: AppError): ActionResult<never> {
-  return { ok: false, code: e.code, message: e.message, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) };
+  return { ok: false, code: e.code, message: e.message, entry: describeCode(e.code).entry, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { errorCatalogue, type ErrorCode } from "./catalogue";
+import { describeCode, errorCatalogue, type ErrorCode } from "./catalogue";
+import type { ErrorDescription } from "./error-description";
 
 /**
  * A typed, user-safe failure. `message` is shown to users (it defaults to the catalogue title);
@@ -25,7 +26,10 @@ export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
 
-/** The JSON body every route handler returns for a failure. */
-export function errorBody(e: AppError): { error: { code: ErrorCode; message: string; fieldErrors?: Record<string, string[]> } } {
-  return { error: { code: e.code, message: e.message, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) } };
+/**
+ * The JSON body every route handler returns for a failure, with the code's description, so a
+ * browser polling the route shows the remedy without the catalogue in its bundle.
+ */
+export function errorBody(e: AppError): { error: { code: ErrorCode; message: string; entry: ErrorDescription; fieldErrors?: Record<string, string[]> } } {
+  return { error: { code: e.code, message: e.message, entry: describeCode(e.code).entry, ...(e.fieldErrors ? { fieldErrors: e.fieldErrors } : {}) } };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError, errorBody } from "./app-error";
-import { describeError, errorCatalogue, errorCodes, isErrorCode } from "./catalogue";
+import { describeCode, describeCodes, describeError, errorCatalogue, errorCodes, isErrorCode } from "./catalogue";
 
 describe("error catalogue", () => {
   it("gives every code a status, a title, an explanation and a remedy", () => {
@@ -32,7 +32,13 @@ describe("error catalogue", () => {
     expect(e.message).toBe("Not found");
     expect(JSON.stringify(errorBody(e))).not.toContain("secret-ish");
     expect(errorBody(new AppError("validation_failed", { fieldErrors: { email: ["bad"] } }))).toEqual({
-      error: { code: "validation_failed", message: "Some fields need attention", fieldErrors: { email: ["bad"] } },
+      error: { code: "validation_failed", message: "Some fields need attention", entry: describeCode("validation_failed").entry, fieldErrors: { email: ["bad"] } },
     });
+  });
+
+  it("describes codes for the browser without their status, unknown ones as internal_error", () => {
+    expect(describeCode("pat_missing_scopes")).toEqual({ code: "pat_missing_scopes", entry: { title: errorCatalogue.pat_missing_scopes.title, explanation: errorCatalogue.pat_missing_scopes.explanation, remedy: errorCatalogue.pat_missing_scopes.remedy } });
+    expect(describeCode("no_such_code")).toEqual({ code: "internal_error", entry: describeCode("internal_error").entry });
+    expect(Object.keys(describeCodes(["not_found", null, undefined, "not_found", "forbidden"]))).toEqual(["not_found", "forbidden"]);
   });
 });

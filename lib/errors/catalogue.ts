@@ -1,4 +1,7 @@
+import type { ErrorDescription, ErrorDescriptions } from "./error-description";
 import { internalError } from "./internal-error";
+import { operationAborted } from "./operation-aborted";
+import { validationFailed } from "./validation-failed";
 
 /**
  * The one catalogue of typed errors. Actions, route handlers, the runner API, the UI and the
@@ -14,12 +17,7 @@ export type ErrorEntry = {
 
 export const errorCatalogue = {
   /** The request body or form fields did not pass validation. */
-  validation_failed: {
-    status: 400,
-    title: "Some fields need attention",
-    explanation: "One or more values were missing, malformed or too long.",
-    remedy: "Correct the highlighted fields and submit again.",
-  },
+  validation_failed: validationFailed,
   /** The input was larger than any legitimate request. */
   payload_too_large: {
     status: 413,
@@ -443,13 +441,7 @@ export const errorCatalogue = {
     remedy: "Check that the runner process is running and can reach this server, then retry.",
   },
   /** The known "Failed to create provider - Aborted: operation cancelled". */
-  operation_aborted: {
-    status: 504,
-    title: "Failed to create provider - Aborted: operation cancelled",
-    explanation:
-      "The runner did not finish the operation in time, or it was cancelled. This usually happens while validating a personal access token against a slow or unreachable provider.",
-    remedy: "Switch from a personal access token to OAuth for this provider.",
-  },
+  operation_aborted: operationAborted,
   /** Something unexpected failed; details are in the server log under the correlation id. */
   internal_error: internalError,
   /** The plane sent a job kind this runner's version does not implement. */
@@ -489,4 +481,21 @@ export function describeError(code: ErrorCode): ErrorEntry {
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && Object.hasOwn(errorCatalogue, value);
+}
+
+/**
+ * A code as the client shows it: unknown codes become `internal_error`. Server code calls this
+ * and passes the result to client components (action results, status JSON, props).
+ */
+export function describeCode(code: string): { code: ErrorCode; entry: ErrorDescription } {
+  const known = isErrorCode(code) ? code : "internal_error";
+  const { title, explanation, remedy } = errorCatalogue[known];
+  return { code: known, entry: { title, explanation, remedy } };
+}
+
+/** The descriptions of every code given (unknown ones under their own key as `internal_error`). */
+export function describeCodes(codes: Iterable<string | null | undefined>): ErrorDescriptions {
+  const out: ErrorDescriptions = {};
+  for (const code of codes) if (code) out[code] = describeCode(code).entry;
+  return out;
 }

@@ -5,7 +5,7 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { getDb } from "@/db/client";
 import { getActor } from "@/lib/auth/get-actor";
 import { getEnv } from "@/lib/env";
-import { isErrorCode } from "@/lib/errors/catalogue";
+import { describeCode, isErrorCode } from "@/lib/errors/catalogue";
 import { isSetupComplete } from "@/lib/orgs/is-setup-complete";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -18,7 +18,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const returnTo = typeof params.returnTo === "string" ? params.returnTo : undefined;
   const rawError = typeof params.error === "string" ? params.error : undefined;
   // next-auth reports OAuth failures with its own names; anything unknown shows as a failed sign-in.
-  const initialError = rawError ? (isErrorCode(rawError) ? rawError : "invalid_credentials") : undefined;
+  const initialError = rawError ? describeCode(isErrorCode(rawError) ? rawError : "invalid_credentials") : undefined;
   const oidc = getEnv().oidc;
   return (
     <AuthCard title="Sign in" subtitle="Sign in to manage source control for your organization.">

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { changeNameAction } from "@/app/(settings)/settings/account/actions";
 import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
@@ -18,7 +18,7 @@ export function ChangeNameForm({ name, email }: { name: string; email: string })
       <p className="text-sm text-gray-700">
         Signed in as <strong className="break-all">{email}</strong>. Your email is your sign-in name; an admin can change who has access.
       </p>
-      {error && !error.fieldErrors ? <ErrorAlert code={error.code} message={error.message} docsLink={false} /> : null}
+      {error && !error.fieldErrors ? <ErrorAlertView code={error.code} entry={error.entry} message={error.message} docsLink={false} /> : null}
       <TextField label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={name} errors={fieldErrors?.name} />
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" pending={pending}>

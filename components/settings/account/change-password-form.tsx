@@ -2,7 +2,7 @@
 
 import { changePasswordAction } from "@/app/(settings)/settings/account/actions";
 import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { useHydrated } from "@/components/ui/use-hydrated";
@@ -24,7 +24,7 @@ export function ChangePasswordForm({ changed }: { changed: boolean }) {
           Password changed. You were signed out everywhere else; this browser stays signed in.
         </p>
       ) : null}
-      {error && !error.fieldErrors ? <ErrorAlert code={error.code} message={error.message} docsLink={false} /> : null}
+      {error && !error.fieldErrors ? <ErrorAlertView code={error.code} entry={error.entry} message={error.message} docsLink={false} /> : null}
       <TextField
         label="Current password"
         name="currentPassword"

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { renameOrganizationAction } from "@/app/(settings)/settings/account/actions";
 import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
@@ -15,7 +15,7 @@ export function RenameOrganizationForm({ name }: { name: string }) {
   const formRef = useFocusFirstInvalid(error);
   return (
     <form ref={formRef} action={formAction} onSubmit={(e) => { setSaved(null); onSubmit(e); }} className="flex flex-col gap-3" noValidate>
-      {error && !error.fieldErrors ? <ErrorAlert code={error.code} message={error.message} docsLink={false} /> : null}
+      {error && !error.fieldErrors ? <ErrorAlertView code={error.code} entry={error.entry} message={error.message} docsLink={false} /> : null}
       <TextField label="Organization name" name="name" required maxLength={100} defaultValue={name} errors={fieldErrors?.name} />
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" pending={pending}>

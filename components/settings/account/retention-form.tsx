@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { setRetentionAction } from "@/app/(settings)/settings/account/retention-actions";
 import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
 import type { RetentionSetting } from "@/lib/orgs/retention";
@@ -36,7 +36,7 @@ export function RetentionForm({ setting }: { setting: RetentionSetting }) {
       className="flex flex-col gap-3"
       noValidate
     >
-      {error && !error.fieldErrors ? <ErrorAlert code={error.code} message={error.message} docsLink={false} /> : null}
+      {error && !error.fieldErrors ? <ErrorAlertView code={error.code} entry={error.entry} message={error.message} docsLink={false} /> : null}
       <TextField
         label="Keep records for (days)"
         name="retentionDays"

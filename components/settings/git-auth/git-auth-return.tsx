@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback } from "react";
-import { OAuthReturnStatus } from "./oauth-return-status";
+import { OAuthReturnStatus, type ReturnError } from "./oauth-return-status";
 
 /** The OAuth return banner of Settings > Git Authentications: once connected, the rows reload. */
-export function GitAuthReturn(props: { jobId: string | null; errorCode: string | null; host: string | null }) {
+export function GitAuthReturn(props: { jobId: string | null; error: ReturnError | null; host: string | null }) {
   const router = useRouter();
   const refresh = useCallback(() => router.refresh(), [router]);
   return <OAuthReturnStatus {...props} onConnected={refresh} />;

@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { startOAuthAction } from "@/app/(settings)/settings/git-authentications/actions";
 import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 
 /**
  * A form that posts to the server action starting OAuth; the action answers with a redirect to
@@ -34,7 +34,7 @@ export function OAuthConnectButton({
       </Button>
       {state && !state.ok ? (
         <div className="basis-full">
-          <ErrorAlert code={state.code} message={state.message} />
+          <ErrorAlertView code={state.code} entry={state.entry} message={state.message} />
         </div>
       ) : null}
     </form>

@@ -2,6 +2,7 @@
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { createElement } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describeCode } from "@/lib/errors/catalogue";
 import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer } from "@/components/query/test-kit";
 import { CONNECTION_JOB_POLL_MS, type ConnectionJob } from "./use-connection-job";
 import { OAuthReturnStatus, returnErrorMessage } from "./oauth-return-status";
@@ -14,7 +15,7 @@ const job = (patch: Partial<ConnectionJob>): ConnectionJob => ({ id: "job-1", ki
 
 function show(jobId: string, connected: string[]) {
   const { router } = recordingRouter();
-  return render(inApp(router, createElement(OAuthReturnStatus, { jobId, errorCode: null, host: "gitlab.example.com", onConnected: () => connected.push(jobId) })));
+  return render(inApp(router, createElement(OAuthReturnStatus, { jobId, error: null, host: "gitlab.example.com", onConnected: () => connected.push(jobId) })));
 }
 
 beforeAll(() => server.start());
@@ -80,7 +81,7 @@ describe("OAuthReturnStatus after the provider refused", () => {
   // Regression: "Authorization declined" did not say at which host.
   it("names the host the person declined at, and that nothing was connected", async () => {
     const { router } = recordingRouter();
-    render(inApp(router, createElement(OAuthReturnStatus, { jobId: null, errorCode: "oauth_access_denied", host: "github.com", onConnected: () => {} })));
+    render(inApp(router, createElement(OAuthReturnStatus, { jobId: null, error: describeCode("oauth_access_denied"), host: "github.com", onConnected: () => {} })));
     const alert = await screen.findByRole("alert", undefined, WAIT);
     expect(alert.textContent).toContain("Authorization declined at github.com: you did not grant access, so nothing was connected.");
     expect(alert.dataset.errorCode).toBe("oauth_access_denied");

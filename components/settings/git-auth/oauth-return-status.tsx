@@ -2,7 +2,9 @@
 
 import { useEffect, useRef, useState } from "react";
 import { LiveQueryProvider } from "@/components/query/live-query-provider";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
+import type { ErrorDescription } from "@/lib/errors/error-description";
+import { operationAborted } from "@/lib/errors/operation-aborted";
 import { isJobDone, useConnectionJob } from "./use-connection-job";
 
 /** Drops the callback's query (`?integration=…&connecting=…` or `&error=…`) so a reload does not replay it. */
@@ -24,7 +26,7 @@ export function returnErrorMessage(code: string, host: string | null): string | 
 /**
  * What happened after the provider sent the person back: with `jobId` (`?connecting=`), progress
  * while the runner exchanges the authorization, then "connected" or the job's typed error; with
- * `errorCode` (`?error=`), the catalogue's title, explanation and remedy. The values are taken
+ * `error` (`?error=`, described by the server page), its title, explanation and remedy. The values are taken
  * once, when the page loads, because the query is removed right after.
  */
 export function OAuthReturnStatus(props: Props) {
@@ -35,10 +37,13 @@ export function OAuthReturnStatus(props: Props) {
   );
 }
 
-type Props = { jobId: string | null; errorCode: string | null; host: string | null; onConnected: () => void };
+/** The `?error=` code the provider's return carried, described on the server (`describeCode`). */
+export type ReturnError = { code: string; entry: ErrorDescription };
 
-function ReturnStatus({ jobId, errorCode, host, onConnected }: Props) {
-  const [initial] = useState({ jobId, errorCode, host });
+type Props = { jobId: string | null; error: ReturnError | null; host: string | null; onConnected: () => void };
+
+function ReturnStatus({ jobId, error, host, onConnected }: Props) {
+  const [initial] = useState({ jobId, error, host });
   const job = useConnectionJob(initial.jobId);
   const done = isJobDone(job.data) || job.isError;
   // Only an OAuth exchange connects an account; any other job id in the query is not this flow's.
@@ -46,8 +51,8 @@ function ReturnStatus({ jobId, errorCode, host, onConnected }: Props) {
   const handled = useRef(false);
 
   useEffect(() => {
-    if (initial.errorCode) forgetCallbackQuery();
-  }, [initial.errorCode]);
+    if (initial.error) forgetCallbackQuery();
+  }, [initial.error]);
 
   useEffect(() => {
     if (!done || handled.current) return;
@@ -56,13 +61,13 @@ function ReturnStatus({ jobId, errorCode, host, onConnected }: Props) {
     if (succeeded) onConnected();
   }, [done, succeeded, onConnected]);
 
-  if (!initial.jobId && !initial.errorCode) return null;
+  if (!initial.jobId && !initial.error) return null;
   const target = initial.host ?? "the provider";
   let message: React.ReactNode = null;
-  if (initial.errorCode) {
-    message = <ErrorAlert code={initial.errorCode} message={returnErrorMessage(initial.errorCode, initial.host)} />;
+  if (initial.error) {
+    message = <ErrorAlertView code={initial.error.code} entry={initial.error.entry} message={returnErrorMessage(initial.error.code, initial.host)} />;
   } else if (job.isError) {
-    message = <ErrorAlert code={job.error.code} message="Could not follow the connection's progress" />;
+    message = <ErrorAlertView code={job.error.code} entry={job.error.entry} message="Could not follow the connection's progress" />;
   } else if (!done) {
     message = (
       <p className="flex items-center gap-2 rounded-md border border-blue-300 bg-blue-50 p-3 text-sm text-blue-950">
@@ -73,10 +78,11 @@ function ReturnStatus({ jobId, errorCode, host, onConnected }: Props) {
   } else if (succeeded) {
     message = <p className="rounded-md border border-green-700 bg-green-50 p-3 text-sm font-medium text-green-900">Connected to {target}.</p>;
   } else {
-    message = <ErrorAlert code={job.data?.error?.code ?? "operation_aborted"} />;
+    const failure = job.data?.error;
+    message = failure ? <ErrorAlertView code={failure.code} entry={failure} /> : <ErrorAlertView code="operation_aborted" entry={operationAborted} />;
   }
   return (
-    <div aria-live="polite" className="mb-6" data-testid="oauth-return-status" data-state={initial.errorCode || (done && !succeeded) ? "failed" : succeeded ? "connected" : "connecting"}>
+    <div aria-live="polite" className="mb-6" data-testid="oauth-return-status" data-state={initial.error || (done && !succeeded) ? "failed" : succeeded ? "connected" : "connecting"}>
       {message}
     </div>
   );

@@ -15,7 +15,6 @@ import { useToast } from "@/components/ui/toast";
 import { useActionCall } from "@/components/ui/use-action-call";
 import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 import type { Role } from "@/db/schema";
-import { describeError, isErrorCode } from "@/lib/errors/catalogue";
 import { InviteLink } from "./invite-link";
 import { ResetLink } from "./reset-link";
 import { roleOptions } from "./role-options";
@@ -51,8 +50,7 @@ export function MemberActions({ member, isSelf }: { member: Member; isSelf: bool
         return;
       }
       setRole(member.role);
-      const explanation = isErrorCode(result.code) ? describeError(result.code).explanation : "";
-      setRoleRefusal({ message: `${result.message}. ${explanation} The role stays ${member.role}.` });
+      setRoleRefusal({ message: `${result.message}. ${result.entry.explanation} The role stays ${member.role}.` });
     });
 
   const setDisabled = (disabled: boolean) =>

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { createRunnerAction } from "@/app/(settings)/settings/runners/actions";
 import { Button } from "@/components/ui/button";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
 import type { RunnerInstall } from "@/lib/runners/runner-install";
@@ -30,7 +30,7 @@ export function CreateRunnerForm({ install }: { install: RunnerInstall }) {
         </Button>
       </form>
       <div className="mt-3 flex flex-col gap-2">
-        {error && !error.fieldErrors ? <ErrorAlert code={error.code} message={error.message} /> : null}
+        {error && !error.fieldErrors ? <ErrorAlertView code={error.code} entry={error.entry} message={error.message} /> : null}
         {created ? <RegistrationInstructions runnerName={created.name} token={created.registrationToken} expiresAt={created.expiresAt} install={install} /> : null}
       </div>
     </section>

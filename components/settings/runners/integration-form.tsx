@@ -16,6 +16,7 @@ import type { ActionResult } from "@/lib/actions/result";
 import type { SaveIntegrationResult } from "@/lib/integrations/create-integration";
 import { providerFields } from "@/lib/integrations/provider-fields";
 import { baseUrlForPreview, hostForSealing } from "@/lib/integrations/seal-host";
+import type { WithErrorDescriptions } from "@/lib/errors/error-description";
 import { pendingOutcome, type TestOutcome } from "@/lib/integrations/test-outcome";
 import { getProvider, type ProviderId } from "@/lib/providers";
 import { LocationFields, type LocationState } from "./location-fields";
@@ -47,7 +48,8 @@ type Props = {
   /** Whether the loopback stand-in is offered for a provider without a self-hosted edition. */
   offerStandIn?: boolean;
   saved: SavedIntegration | null;
-  lastTest: TestOutcome | null;
+  /** With the descriptions of its codes (`describeCodes` on the server). */
+  lastTest: WithErrorDescriptions<TestOutcome> | null;
   /** The integration was just created with "Save without testing" (the new form navigated here). */
   savedUntested?: boolean;
 };
@@ -124,6 +126,7 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
   const baseUrl = editing ? saved.baseUrl : baseUrlForPreview(location.provider, location.deployment, location.host);
   const endpoints = baseUrl ? provider.endpoints({ host: (editing ? saved.host : hostForSealing(location.provider, location.deployment, location.host)) ?? "", baseUrl, issuerUrl: location.issuerUrl || null, virtualDirectory: location.virtualDirectory || null }) : null;
   const outcome: TestOutcome | null = jobId ? (job.data ?? pendingOutcome(jobId)) : lastTest;
+  const outcomeErrors = (jobId ? job.data?.errors : lastTest?.errors) ?? {};
   const testErrors = outcome?.done ? (outcome.fieldErrors ?? {}) : {};
   const errors: Record<string, string[] | undefined> = { ...testErrors, ...(failure?.fieldErrors ?? {}), ...localErrors };
 
@@ -297,7 +300,7 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
           </p>
         </div>
       </form>
-      <div ref={progressRef}>{outcome ? <TestProgress outcome={outcome} oauthEnabled={oauthEnabled} requestError={job.error?.code ?? null} /> : null}</div>
+      <div ref={progressRef}>{outcome ? <TestProgress outcome={outcome} errors={outcomeErrors} oauthEnabled={oauthEnabled} requestError={job.error ?? null} /> : null}</div>
       <ConfirmDialog
         open={confirm !== null}
         onClose={() => setConfirm(null)}

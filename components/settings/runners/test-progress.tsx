@@ -1,8 +1,9 @@
 "use client";
 
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { cn } from "@/components/ui/cn";
-import { describeError } from "@/lib/errors/catalogue";
+import type { ErrorDescription, ErrorDescriptions } from "@/lib/errors/error-description";
+import { internalError } from "@/lib/errors/internal-error";
 import type { TestOutcome } from "@/lib/integrations/test-outcome";
 
 const checkLabels = { reachable: "Reaching host", api: "Checking API", oauth_client: "Checking OAuth client" } as const;
@@ -24,13 +25,13 @@ function rowsOf(outcome: TestOutcome, oauthEnabled: boolean): Row[] {
   return ids.map((id, i) => ({ id, state: i < current ? "passed" : i === current ? "running" : "waiting" }));
 }
 
-function summaryOf(outcome: TestOutcome): string {
+function summaryOf(outcome: TestOutcome, describe: (code: string) => ErrorDescription): string {
   if (!outcome.done) {
     if (outcome.status === "pending") return "Waiting for the runner to pick up the test…";
     return outcome.stage && outcome.stage in checkLabels ? `${checkLabels[outcome.stage as CheckId]}…` : "The runner is testing…";
   }
   if (outcome.ok) return "All checks passed";
-  if (outcome.errorCode) return `Test failed: ${describeError(outcome.errorCode).title}`;
+  if (outcome.errorCode) return `Test failed: ${describe(outcome.errorCode).title}`;
   const failed = outcome.checks.filter((c) => !c.ok).length;
   return `Test failed: ${failed} ${failed === 1 ? "check" : "checks"} did not pass`;
 }
@@ -38,8 +39,12 @@ function summaryOf(outcome: TestOutcome): string {
 const marks = { waiting: "○", running: "◌", passed: "✓", failed: "✗", skipped: "–" } as const;
 const stateText = { waiting: "Waiting", running: "In progress", passed: "Passed", failed: "Failed", skipped: "Not run" } as const;
 
-/** Save & Test as it happens: which check the runner is on, then each check's outcome or the typed error. */
-export function TestProgress({ outcome, oauthEnabled, requestError }: { outcome: TestOutcome; oauthEnabled: boolean; requestError?: string | null }) {
+/**
+ * Save & Test as it happens: which check the runner is on, then each check's outcome or the typed
+ * error, described by `errors` (sent by the server with the outcome).
+ */
+export function TestProgress({ outcome, errors, oauthEnabled, requestError }: { outcome: TestOutcome; errors: ErrorDescriptions; oauthEnabled: boolean; requestError?: { code: string; entry: ErrorDescription } | null }) {
+  const describe = (code: string): ErrorDescription => errors[code] ?? internalError;
   const rows = rowsOf(outcome, oauthEnabled);
   const failures = outcome.checks.filter((c) => !c.ok && c.code);
   return (
@@ -49,7 +54,7 @@ export function TestProgress({ outcome, oauthEnabled, requestError }: { outcome:
       </h2>
       <p role="status" className={cn("mt-1 text-sm font-medium", outcome.done ? (outcome.ok ? "text-green-800" : "text-red-800") : "text-gray-800")}>
         {!outcome.done ? <span aria-hidden="true" className="mr-2 inline-block h-3 w-3 animate-spin rounded-full border-2 border-current border-t-transparent align-[-1px]" /> : null}
-        {summaryOf(outcome)}
+        {summaryOf(outcome, describe)}
       </p>
       <ol className="mt-3 flex flex-col gap-1 text-sm" aria-label="Checks">
         {rows.map((r) => (
@@ -60,7 +65,7 @@ export function TestProgress({ outcome, oauthEnabled, requestError }: { outcome:
             <span className="text-gray-900">{checkLabels[r.id]}</span>
             <span className="text-gray-700">
               — {stateText[r.state]}
-              {r.state === "failed" && r.code ? `: ${describeError(r.code as Parameters<typeof describeError>[0]).title}` : ""}
+              {r.state === "failed" && r.code ? `: ${describe(r.code).title}` : ""}
               {r.durationMs !== undefined ? ` (${r.durationMs} ms)` : ""}
             </span>
           </li>
@@ -68,19 +73,19 @@ export function TestProgress({ outcome, oauthEnabled, requestError }: { outcome:
       </ol>
       {outcome.done && outcome.errorCode ? (
         <div className="mt-3">
-          <ErrorAlert code={outcome.errorCode} />
+          <ErrorAlertView code={outcome.errorCode} entry={describe(outcome.errorCode)} />
         </div>
       ) : null}
       {outcome.done && !outcome.errorCode && failures.length > 0 ? (
         <div className="mt-3 flex flex-col gap-2">
           {failures.map((c) => (
-            <ErrorAlert key={c.id} code={c.code!} />
+            <ErrorAlertView key={c.id} code={c.code!} entry={describe(c.code!)} />
           ))}
         </div>
       ) : null}
       {requestError ? (
         <div className="mt-3">
-          <ErrorAlert code={requestError} message="Could not follow the test's progress" />
+          <ErrorAlertView code={requestError.code} entry={requestError.entry} message="Could not follow the test's progress" />
         </div>
       ) : null}
     </section>

@@ -3,6 +3,7 @@ import { cleanup, renderHook, waitFor } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LiveQueryProvider } from "@/components/query/live-query-provider";
 import { ManualIntervals, resetLiveQueries, ScriptedServer } from "@/components/query/test-kit";
+import { AppError, errorBody } from "@/lib/errors/app-error";
 import type { JobStatusView } from "@/lib/integrations/read-job-status";
 import type { CheckOutcome } from "@/lib/integrations/test-outcome";
 import { JOB_POLL_MS, useJobStatus } from "./use-job-status";
@@ -44,7 +45,7 @@ describe("useJobStatus (Save & Test progress)", () => {
   });
 
   it("gives the catalogue code of a refused request and stops", async () => {
-    server.answer("/api/jobs/t-2", { status: 403, body: { error: { code: "forbidden" } } });
+    server.answer("/api/jobs/t-2", { status: 403, body: errorBody(new AppError("forbidden")) });
     const { result } = renderHook(() => useJobStatus("t-2"), { wrapper: LiveQueryProvider });
 
     await waitFor(() => expect(result.current.error?.code).toBe("forbidden"), WAIT);

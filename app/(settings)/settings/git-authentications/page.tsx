@@ -8,6 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ListSearch, PastLastPage } from "@/components/ui/list-search";
 import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
+import { describeCode } from "@/lib/errors/catalogue";
 import { findIntegrationHost } from "@/lib/git-auth/find-integration-host";
 import { listGitAuthenticationsPage } from "@/lib/git-auth/list-git-authentications";
 import { listGitAuthenticationsSchema } from "@/lib/git-auth/schemas";
@@ -29,6 +30,7 @@ export default async function GitAuthenticationsPage({ searchParams }: { searchP
   const db = await getDb();
   const list = await listGitAuthenticationsPage({ db, actor, q, page });
   const returning = param(query.integration);
+  const returnError = param(query.error);
   // Coming back from OAuth: name the host even when its row is on another page.
   const returningHost = returning ? (list.rows.find((r) => r.integrationId === returning)?.host ?? (await findIntegrationHost({ db, actor, integrationId: returning }))) : null;
   const pageHref = (p: number) => `${PATH}?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`;
@@ -40,7 +42,7 @@ export default async function GitAuthenticationsPage({ searchParams }: { searchP
         title="Git Authentications"
         description="Connect your own GitHub, GitLab, Bitbucket or Azure DevOps account so runners can clone and push with your permissions. Each connection belongs to you alone and is stored encrypted for one runner."
       />
-      <GitAuthReturn jobId={param(query.connecting)} errorCode={param(query.error)} host={returningHost} />
+      <GitAuthReturn jobId={param(query.connecting)} error={returnError ? describeCode(returnError) : null} host={returningHost} />
       {nothingOffered ? (
         <EmptyState title="No Git providers offered yet">
           <p>

@@ -8,6 +8,7 @@ import { RunnerStatusBadge } from "@/components/settings/runners/runner-status-b
 import { RemoveIntegrationButton } from "@/components/settings/runners/remove-integration-button";
 import { requirePageActor } from "@/lib/auth/get-actor";
 import { getEnv } from "@/lib/env";
+import { describeCodes } from "@/lib/errors/catalogue";
 import { oauthCallbackUrl } from "@/lib/integrations/callback-url";
 import { getProvider } from "@/lib/providers";
 import { sectionRoles } from "@/lib/settings/sections";
@@ -83,7 +84,7 @@ export default async function EditIntegrationPage({
             oauthUsers: i.oauthUsers,
             patUsers: i.patUsers,
           }}
-          lastTest={i.lastTest}
+          lastTest={i.lastTest ? { ...i.lastTest, errors: describeCodes([i.lastTest.errorCode, ...i.lastTest.checks.map((c) => c.code)]) } : null}
           savedUntested={saved === "untested"}
         />
       </LiveQueryProvider>
