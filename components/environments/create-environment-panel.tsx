@@ -17,6 +17,7 @@ import type { CreateEnvironmentOutcome } from "@/lib/environments/create-environ
 import type { EnvironmentHost, FailedHostTest } from "@/lib/environments/list-environment-hosts";
 import { repoUrlExample } from "@/lib/environments/repo-url-example";
 import { AuthorizationPrompt } from "./authorization-prompt";
+import { RepositoryPicker } from "./repository-picker";
 
 type Values = { runnerId: string; repoUrl: string; branch: string };
 type NeedsAuthorization = Extract<CreateEnvironmentOutcome, { kind: "needs_authorization" }>;
@@ -130,21 +131,15 @@ export function CreateEnvironmentPanel({
           className="mt-3 grid gap-3 md:grid-cols-[12rem_1fr_12rem_auto] md:items-start"
         >
           <Select id={runnerFieldId} label="Runner" name="runnerId" options={runners.map((r) => ({ value: r.id, label: r.name }))} value={values.runnerId} onChange={set("runnerId")} errors={fieldErrors?.runnerId} />
-          <TextField
+          <RepositoryPicker
             id={repoUrlId}
-            label="Repository URL"
-            name="repoUrl"
-            type="url"
-            inputMode="url"
-            placeholder={repoUrlExample(hosts)}
+            runnerId={values.runnerId}
+            hosts={hosts}
             value={values.repoUrl}
-            onChange={set("repoUrl")}
+            onChange={(repoUrl) => setValues((prev) => ({ ...prev, repoUrl }))}
             errors={fieldErrors?.repoUrl}
+            placeholder={repoUrlExample(hosts)}
             hint={hostList ? `The HTTPS clone URL, without a user name or token. Hosts offered to you: ${hostList}.` : "The HTTPS clone URL, without a user name or token."}
-            autoComplete="off"
-            spellCheck={false}
-            required
-            className="min-w-0"
           />
           <TextField id={branchId} label="Branch (optional)" name="branch" value={values.branch} onChange={set("branch")} errors={fieldErrors?.branch} hint="Default branch if empty." autoComplete="off" spellCheck={false} />
           <Button type="submit" pending={pending} className="md:mt-6">
