@@ -1,28 +1,41 @@
-import { expect, expectNoSeriousA11yViolations, signInOverHttp, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { collectErrors, expect, expectNoHorizontalOverflow, expectNoSeriousA11yViolations, signInOverHttp, test } from "./fixtures";
 import { seedGitAuth } from "./git-auth-fixtures";
 import { RunnersPage } from "./pages/runners-page";
 
-const adminPages = ["/settings/runners", "/settings/git-authentications", "/settings/agents", "/settings/members", "/settings/diagnostics", "/settings/audit-log", "/settings/account", "/docs/troubleshooting"];
+const adminPages = ["/settings/runners", "/settings/git-authentications", "/settings/agents", "/settings/members", "/settings/diagnostics", "/settings/audit-log", "/settings/account", "/environments", "/docs/troubleshooting"];
 const supportPages = ["/settings/diagnostics", "/settings/diagnostics?range=30d&failures=1&code=operation_aborted", "/settings/audit-log", "/docs/troubleshooting#operation_aborted"];
+
+/**
+ * One page as people see it: axe clean, no console or page error (a hydration mismatch is both),
+ * and no horizontal overflow at 1280 px nor at 390 px.
+ */
+async function checkPage(page: Page, path: string) {
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(path);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await expectNoHorizontalOverflow(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectNoHorizontalOverflow(page);
+  expect(errors, `console or page errors on ${path}`).toEqual([]);
+}
 
 // One test per page, so a growing list of pages never runs into one test's time limit.
 for (const path of adminPages) {
-  test(`axe finds no serious or critical violation on ${path} for an admin`, async ({ page, org }) => {
+  test(`${path} for an admin: axe clean, no console error, no overflow at 1280 or 390 px`, async ({ page, org }) => {
     const { users } = await org(["admin"]);
     await signInOverHttp(page, users[0]!);
-    await page.goto(path);
-    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-    await expectNoSeriousA11yViolations(page);
+    await checkPage(page, path);
   });
 }
 
 for (const path of supportPages) {
-  test(`axe finds no serious or critical violation on ${path} for support`, async ({ page, org }) => {
+  test(`${path} for support: axe clean, no console error, no overflow at 1280 or 390 px`, async ({ page, org }) => {
     const { users } = await org(["support"]);
     await signInOverHttp(page, users[0]!);
-    await page.goto(path);
-    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-    await expectNoSeriousA11yViolations(page);
+    await checkPage(page, path);
   });
 }
 
@@ -36,9 +49,8 @@ test("axe finds no serious or critical violation on a member's pages", async ({ 
   await page.goto("/settings/agents");
   await expect(page.getByRole("heading", { name: "What applies to you" })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
-  await page.goto("/settings/account");
-  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-  await expectNoSeriousA11yViolations(page);
+  await checkPage(page, "/settings/account");
+  await checkPage(page, "/environments");
 });
 
 test("runner pages: axe clean with the one-time token shown, on a runner and on its Add a Git provider form", async ({ page, org }) => {

@@ -1,29 +1,5 @@
-import type { Page } from "@playwright/test";
-import { expect, expectNoSeriousA11yViolations, signInOverHttp, test } from "./fixtures";
+import { collectErrors, expect, expectNoHorizontalOverflow, expectNoSeriousA11yViolations, signInOverHttp, test } from "./fixtures";
 import { DiagnosticsPage } from "./pages/diagnostics-page";
-
-/** Console errors and uncaught page errors (a hydration mismatch is both), collected while the test runs. */
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(e.message));
-  return errors;
-}
-
-async function expectNoHorizontalOverflow(page: Page) {
-  const { scrollWidth, clientWidth, wide } = await page.evaluate(() => {
-    const clientWidth = document.documentElement.clientWidth;
-    // The outermost elements that stick out, to name them in the failure.
-    const wide = [...document.querySelectorAll("body *")]
-      .filter((el) => el.getBoundingClientRect().right > clientWidth + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > clientWidth + 1))
-      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 4).join(".")}`)
-      .slice(0, 5);
-    return { scrollWidth: document.documentElement.scrollWidth, clientWidth, wide };
-  });
-  expect(scrollWidth, `page wider than the window: ${wide.join(", ")}`).toBeLessThanOrEqual(clientWidth);
-}
 
 test("support works in Diagnostics: tabs, one row per operation with actor and subject, no hydration error, no overflow", async ({ page, org }) => {
   const { users } = await org(["admin", "member", "support"]);

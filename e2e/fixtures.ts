@@ -34,6 +34,29 @@ export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }
 
+/** Console errors and uncaught page errors (a hydration mismatch is both), collected while the test runs. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  return errors;
+}
+
+export async function expectNoHorizontalOverflow(page: Page) {
+  const { scrollWidth, clientWidth, wide } = await page.evaluate(() => {
+    const clientWidth = document.documentElement.clientWidth;
+    // The outermost elements that stick out, to name them in the failure.
+    const wide = [...document.querySelectorAll("body *")]
+      .filter((el) => el.getBoundingClientRect().right > clientWidth + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > clientWidth + 1))
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 4).join(".")}`)
+      .slice(0, 5);
+    return { scrollWidth: document.documentElement.scrollWidth, clientWidth, wide };
+  });
+  expect(scrollWidth, `page wider than the window: ${wide.join(", ")}`).toBeLessThanOrEqual(clientWidth);
+}
+
 export const test = base.extend<{ org: (roles: Role[]) => Promise<{ orgId: string; users: SeededUser[] }> }>({
   org: async ({ request }, provide) => {
     await provide((roles) => seedOrg(request, roles));
