@@ -201,6 +201,28 @@ describe("agent SCM tools on the GitHub sandbox (Enterprise Server layout)", () 
     }
   });
 
+  // Regression: list_issues read 2 × limit items and then dropped the pull requests, so with
+  // pull requests newest, {"limit":1} answered "No issues found", and no list said whether more existed.
+  it("lists issues past newer pull requests, and says whether there are more", async () => {
+    const busy = { owner: "octo-owner", repo: "busy" };
+    await world.sandbox.admin.createRepo({
+      provider: "github",
+      path: "octo-owner/busy",
+      branches: ["one", "two", "three"].map((name) => ({ name: `fix-${name}`, files: { [`${name}.txt`]: `${name}\n` } })),
+    });
+    for (let i = 1; i <= 3; i++) await octokit.rest.issues.create({ ...busy, title: `Issue ${i}` });
+    for (const name of ["one", "two", "three"]) await octokit.rest.pulls.create({ ...busy, title: `Fix ${name}`, head: `fix-${name}`, base: "main" });
+
+    const one = await session.call("list_issues", { repository: "octo-owner/busy", limit: 1 });
+    expect(errorOf(one)).toBeNull();
+    expect(one.structuredContent).toMatchObject({ count: 1, hasMore: true, issues: [{ title: "Issue 3" }] });
+    expect((one.content as Array<{ text: string }>)[0]!.text).not.toContain("No issues found");
+
+    const all = await session.call("list_issues", { repository: "octo-owner/busy", limit: 10 });
+    expect(all.structuredContent).toMatchObject({ count: 3, hasMore: false });
+    expect((all.structuredContent as { issues: Array<{ title: string }> }).issues.map((i) => i.title)).toEqual(["Issue 3", "Issue 2", "Issue 1"]);
+  });
+
   it("no answer and no activity row carries the owner's token", async () => {
     expect(session.transcript.length).toBeGreaterThan(10);
     expect(JSON.stringify(session.transcript)).not.toContain(ownerToken);

@@ -4,6 +4,10 @@ import { boundedFetch, branchNotPushed, headBranch, listResult, wrappedFailure, 
 import { failureFromAnswer } from "../../agent-tools/provider-failure";
 import { ToolFailure } from "../../agent-tools/tool-error";
 
+/** Issues are listed 100 a page; at most this many pages are read for one call (pull requests are skipped). */
+const ISSUES_PER_PAGE = 100;
+const ISSUE_PAGES_READ = 5;
+
 /** Octokit logs every 4xx itself; these are answers the tools report, not events to log. */
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
@@ -160,12 +164,20 @@ export const githubBackend: ScmBackend = {
   },
 
   async list_issues(ctx, input) {
-    const { data } = await call(ctx, () =>
-      client(ctx).rest.issues.listForRepo({ ...ownerAndName(ctx), state: input.state, labels: input.labels?.join(","), per_page: Math.min(100, input.limit * 2) }),
-    );
-    // GitHub's issue list includes pull requests; the tools keep them apart.
-    const issues = data.filter((i) => !i.pull_request).map(issueView).slice(0, input.limit);
-    return listResult("issues", issues, "issues");
+    // GitHub's issue list includes pull requests, which the tools keep apart: read pages until
+    // there is one issue more than asked for (so hasMore is known) or the list ends.
+    const found: ReturnType<typeof issueView>[] = [];
+    let more = false;
+    for (let page = 1; page <= ISSUE_PAGES_READ; page++) {
+      const { data } = await call(ctx, () =>
+        client(ctx).rest.issues.listForRepo({ ...ownerAndName(ctx), state: input.state, labels: input.labels?.join(","), per_page: ISSUES_PER_PAGE, page }),
+      );
+      found.push(...data.filter((i) => !i.pull_request).map(issueView));
+      more = data.length === ISSUES_PER_PAGE;
+      if (found.length > input.limit || !more) break;
+    }
+    const result = listResult("issues", found.slice(0, input.limit), "issues");
+    return { ...result, data: { ...result.data, hasMore: found.length > input.limit || more } };
   },
 
   async comment_on_issue(ctx, input) {
