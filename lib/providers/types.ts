@@ -95,6 +95,8 @@ export type ProviderDefinition = {
    * never has a dot (GitHub); `"nested"` allows groups within groups, whose names may have dots (GitLab).
    */
   repositoryPath: "owner/name" | "nested";
+  /** What the provider calls a pull request, and how it writes one's number: GitLab's merge request `!12`. */
+  pullRequestName: { one: string; many: string; numberPrefix: "#" | "!" };
   capabilities: ProviderCapabilities;
   /** OAuth scope separator in the authorize request. */
   scopeSeparator: " " | ",";

@@ -1,5 +1,5 @@
 import type { ToolName } from "@/lib/agents/capabilities";
-import type { ProviderId } from "@/lib/providers";
+import { getProvider, type ProviderId } from "@/lib/providers";
 import { egressFetch } from "../net/egress";
 import { ToolFailure } from "./tool-error";
 
@@ -60,7 +60,8 @@ async function status(url: string, headers: Record<string, string>, p: NotFoundP
 /** What the item is called on the provider, as the agent reads it: "pull request #3", "merge request !3", "issue #3". */
 export function itemName(provider: ProviderId, kind: "pull" | "issue", n: number): string {
   if (kind === "issue") return `issue #${n}`;
-  return provider === "gitlab" ? `merge request !${n}` : `pull request #${n}`;
+  const { one, numberPrefix } = getProvider(provider).pullRequestName;
+  return `${one} ${numberPrefix}${n}`;
 }
 
 /** `failure`, or `scm_item_not_found` when it was a 404 for a number the repository does not have. */

@@ -15,7 +15,7 @@ import { resolveRepository } from "./repository";
 import { cancelled, forAgent } from "./agent-failure";
 import { notFoundInstead } from "./not-found";
 import { ToolFailure } from "./tool-error";
-import { countOf } from "./tool-output";
+import { countOf } from "@/lib/text/count";
 import { toolInputSchemas, type ToolInputSchemas } from "./tool-schemas";
 
 /** The environment a tools server acts for. */

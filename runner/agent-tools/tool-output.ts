@@ -1,7 +1,8 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ToolName } from "@/lib/agents/capabilities";
-import type { ProviderId } from "@/lib/providers";
+import { getProvider, type ProviderId } from "@/lib/providers";
+import { countOf } from "@/lib/text/count";
 import type { ToolResult } from "./backend";
 
 /**
@@ -68,17 +69,9 @@ export const toolOutputSchemas = {
 type PullRequestItem = z.infer<typeof pullRequest>;
 type IssueItem = z.infer<typeof issue>;
 
-/**
- * A count with its noun in the right number ("1 issue", "3 issues"); lib/text/count's twin, which
- * the runner's layering keeps out of its reach.
- */
-export function countOf(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** How the provider writes a pull request's number: GitLab merge requests are `!12`. */
 function pullRef(provider: ProviderId, n: number): string {
-  return provider === "gitlab" ? `!${n}` : `#${n}`;
+  return `${getProvider(provider).pullRequestName.numberPrefix}${n}`;
 }
 
 function pullLine(provider: ProviderId, p: PullRequestItem): string {
@@ -117,7 +110,8 @@ export function structuredResult(tool: ToolName, result: ToolResult, input: Reco
 function summary(tool: ToolName, provider: ProviderId, result: ToolResult, structured: Record<string, unknown>): string {
   const hasMore = structured.hasMore === true;
   if (tool === "list_pull_requests") {
-    const noun: [string, string] = provider === "gitlab" ? ["merge request", "merge requests"] : ["pull request", "pull requests"];
+    const { one, many } = getProvider(provider).pullRequestName;
+    const noun: [string, string] = [one, many];
     return listSummary(structured.pullRequests as PullRequestItem[], hasMore, noun, (p) => pullLine(provider, p));
   }
   if (tool === "list_issues") return listSummary(structured.issues as IssueItem[], hasMore, ["issue", "issues"], issueLine);

@@ -45,6 +45,7 @@ export const azureDevops = {
   patLabel: "Personal access token (scoped to one organization)",
   patUsername: null,
   repositoryPath: "nested",
+  pullRequestName: { one: "pull request", many: "pull requests", numberPrefix: "#" },
   capabilities: { oauth: true, pat: true, refresh: true, revocation: false, agentTools: false },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;

@@ -54,6 +54,7 @@ export const bitbucket = {
   patLabel: "API token (with your Atlassian account email)",
   patUsername: { missingMessage: "Enter the email address of your Atlassian account" },
   repositoryPath: "nested",
+  pullRequestName: { one: "pull request", many: "pull requests", numberPrefix: "#" },
   capabilities: { oauth: true, pat: true, refresh: true, revocation: false, agentTools: false },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;

@@ -54,6 +54,7 @@ export const github = {
   patLabel: "Personal access token (classic or fine-grained)",
   patUsername: null,
   repositoryPath: "owner/name",
+  pullRequestName: { one: "pull request", many: "pull requests", numberPrefix: "#" },
   capabilities: { oauth: true, pat: true, refresh: true, revocation: true, agentTools: true },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;

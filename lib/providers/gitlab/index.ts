@@ -42,6 +42,7 @@ export const gitlab = {
   patLabel: "Personal access token",
   patUsername: null,
   repositoryPath: "nested",
+  pullRequestName: { one: "merge request", many: "merge requests", numberPrefix: "!" },
   capabilities: { oauth: true, pat: true, refresh: true, revocation: true, agentTools: true },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;
