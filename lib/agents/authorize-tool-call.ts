@@ -9,7 +9,7 @@ import type { ErrorCode } from "../errors/catalogue";
 import { findUsableCredential } from "../git-auth/find-usable-credential";
 import { getProvider, type ProviderId } from "../providers";
 import type { AuthenticatedRunner } from "../runners/authenticate-runner";
-import { toolCapabilities, type ToolName } from "./capabilities";
+import { policyCapability, toolCapabilities, type ToolName } from "./capabilities";
 import { evaluateAgentPolicy, type AgentPolicyRefusalReason } from "./get-agent-policy";
 
 export const authorizeToolCallSchema = z.object({
@@ -59,7 +59,7 @@ export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRun
   let policyRefusal: { reason: AgentPolicyRefusalReason; capability: string } | undefined;
   if (!code && (!provider || !getProvider(provider).capabilities.agentTools)) code = "scm_tools_not_supported";
   if (!code) {
-    const decision = await evaluateAgentPolicy({ db: opts.db, orgId: env.orgId, userId: env.ownerId, capability });
+    const decision = await evaluateAgentPolicy({ db: opts.db, orgId: env.orgId, userId: env.ownerId, capability: policyCapability(opts.input.tool) });
     if (!decision.allowed) {
       code = decision.code;
       policyRefusal = { reason: decision.reason, capability };

@@ -97,6 +97,8 @@ export type ProviderDefinition = {
   repositoryPath: "owner/name" | "nested";
   /** What the provider calls a pull request, and how it writes one's number: GitLab's merge request `!12`. */
   pullRequestName: { one: string; many: string; numberPrefix: "#" | "!" };
+  /** What the issue tools work with: issues, or Azure DevOps's work items. */
+  issueName: { one: string; many: string };
   capabilities: ProviderCapabilities;
   /** OAuth scope separator in the authorize request. */
   scopeSeparator: " " | ",";

@@ -14,10 +14,13 @@ import { toolDescriptions } from "./tool-schemas";
 const CHECK_FIRST: Partial<Record<ToolName, { what: string; check: string }>> = {
   create_pull_request: { what: "the pull request", check: "list_pull_requests with this head branch" },
   create_issue: { what: "the issue", check: "list_issues" },
-  update_issue: { what: "the change to the issue", check: "list_issues (or read the issue)" },
-  comment_on_issue: { what: "the comment", check: "the issue's comments" },
-  add_review_comment: { what: "the review comment", check: "the pull request's review comments" },
-  submit_review: { what: "the review", check: "the pull request's reviews" },
+  update_issue: { what: "the change to the issue", check: "get_issue" },
+  comment_on_issue: { what: "the comment", check: "get_issue (or list_issue_comments)" },
+  add_review_comment: { what: "the review comment", check: "list_review_threads" },
+  submit_review: { what: "the review", check: "list_reviews" },
+  update_pull_request: { what: "the change to the pull request", check: "get_pull_request" },
+  reply_to_review_thread: { what: "the reply", check: "list_review_threads" },
+  resolve_review_thread: { what: "the thread's new state", check: "list_review_threads" },
 };
 
 /** GitLab's `Note {:line_code=>["can't be blank", …]}`: the attribute and its reasons, in words. */

@@ -5,6 +5,19 @@ import type { ToolInput } from "./tool-schemas";
 import { ToolFailure } from "./tool-error";
 import { unreachable } from "./provider-failure";
 import * as http from "../net/http";
+import type {
+  CheckItem,
+  CommentItem,
+  FileItem,
+  IssueDetail,
+  IssueItem,
+  LabelItem,
+  PullRequestDetail,
+  PullRequestItem,
+  ReviewItem,
+  ThreadItem,
+  UserItem,
+} from "./tool-output";
 
 /** Everything a provider backend needs for one call, resolved and checked by `runToolCall`. */
 export type BackendContext = {
@@ -25,41 +38,73 @@ export type BackendContext = {
   currentBranch: () => Promise<string | null>;
 };
 
-/** A tool's answer: a short text for the agent, the link it made (for the activity log), and the data. */
-export type ToolResult = {
-  text: string;
+/** A page of a list: whether more exist, and the backend's own cursor for the next page. */
+export type Page = {
+  hasMore: boolean;
+  /**
+   * The backend's own position of the next page (a page number, the provider's cursor), or null.
+   * `runToolCall` seals it into the opaque cursor the agent sees and gives it back as `input.cursor`.
+   */
+  nextCursor: string | null;
+};
+
+/** What each tool's backend returns as `data` (`url`, `count` and the checks' `overall` are added around it). */
+export type BackendOutputs = {
+  create_pull_request: { pullRequest: PullRequestItem };
+  get_pull_request: { pullRequest: PullRequestDetail };
+  list_pull_requests: { pullRequests: PullRequestItem[] } & Page;
+  search_pull_requests: { pullRequests: PullRequestItem[] } & Page;
+  update_pull_request: { pullRequest: PullRequestDetail; changed: string[] };
+  list_pull_request_files: { files: FileItem[] } & Page;
+  get_pull_request_checks: { sha: string | null; checks: CheckItem[] };
+  list_pull_request_comments: { comments: CommentItem[] } & Page;
+  create_issue: { issue: IssueItem };
+  get_issue: { issue: IssueDetail; comments: CommentItem[]; commentsHasMore: boolean; commentsNextCursor: string | null };
+  list_issue_comments: { comments: CommentItem[] } & Page;
+  update_issue: { issue: IssueItem };
+  list_issues: { issues: IssueItem[] } & Page;
+  search_issues: { issues: IssueItem[] } & Page;
+  comment_on_issue: { comment: MadeComment };
+  list_reviews: { reviews: ReviewItem[] } & Page;
+  list_review_threads: { threads: ThreadItem[] } & Page;
+  add_review_comment: { comment: MadeComment; threadId: string | null };
+  reply_to_review_thread: { comment: MadeComment; threadId: string; resolved: boolean };
+  resolve_review_thread: { threadId: string; resolved: boolean };
+  submit_review: { review: { id: string | null; state: string; url: string | null; author?: string | null }; comments?: MadeComment[] };
+  get_me: { user: UserItem };
+  list_labels: { labels: LabelItem[] } & Page;
+  list_assignable_users: { users: UserItem[] } & Page;
+};
+
+/** A comment a write tool made. */
+export type MadeComment = { id: string | null; url: string | null; author?: string | null };
+
+/**
+ * A tool's answer: the link it made or read (for the activity log), the data, and what the
+ * provider did differently from what was asked (`notes`, in words). The text the agent reads is
+ * built from the data by `tool-output`, the same for every provider.
+ */
+export type ToolResult<K extends ToolName = ToolName> = {
   url: string | null;
-  data: Record<string, unknown>;
+  data: BackendOutputs[K] & { notes?: string[] };
 };
 
-/** One provider's implementation of the nine tools, inputs as parsed (without `repository`). */
+/** One provider's implementation of the tools, inputs as parsed (without `repository`). */
 export type ScmBackend = {
-  [K in ToolName]: (ctx: BackendContext, input: Omit<ToolInput<K>, "repository">) => Promise<ToolResult>;
+  [K in ToolName]: (ctx: BackendContext, input: Omit<ToolInput<K>, "repository">) => Promise<ToolResult<K>>;
+} & {
+  /**
+   * Whether the repository is readable and has no pull request (`pull`) or issue (`issue`)
+   * numbered `n`: asked only after a call naming that number was refused as a 404, to tell "no
+   * such number" (`scm_item_not_found`) from "no access". False when it cannot tell.
+   */
+  itemMissing(ctx: BackendContext, kind: "pull" | "issue", n: number): Promise<boolean>;
 };
 
-/** A pull request (GitLab: merge request) as every tool reports it. */
-export type PullRequestView = {
-  number: number;
-  title: string;
-  state: "open" | "closed" | "merged";
-  draft: boolean;
-  head: string;
-  base: string;
-  headSha: string | null;
-  author: string | null;
-  url: string;
-};
-
-/** An issue as every tool reports it. */
-export type IssueView = {
-  number: number;
-  title: string;
-  state: "open" | "closed";
-  labels: string[];
-  assignees: string[];
-  author: string | null;
-  url: string;
-};
+/** A pull request (GitLab: merge request) as every list reports it. */
+export type PullRequestView = PullRequestItem;
+/** An issue as every list reports it. */
+export type IssueView = IssueItem;
 
 /**
  * `fetch` for a provider client, on the runner's bounded fetch: each request bounded by `timeoutMs`
@@ -133,8 +178,22 @@ export function branchNotPushed(host: string, branch: string): ToolFailure {
   });
 }
 
-/** The answer to a tool that returned a list. */
-export function listResult<T extends { number: number; title: string; url: string }>(key: string, items: T[], what: string): ToolResult {
-  const lines = items.map((i) => `#${i.number} ${i.title} (${i.url})`);
-  return { text: items.length === 0 ? `No ${what} found.` : `${items.length} ${what}:\n${lines.join("\n")}`, url: null, data: { [key]: items, count: items.length } };
+/** The longest patch one changed file carries in list_pull_request_files. */
+export const MAX_PATCH_CHARS = 4_000;
+
+/** A file's patch as the tools report it: cut at `MAX_PATCH_CHARS`, saying so. */
+export function cutPatch(patch: string | null | undefined): { patch: string | null; patchTruncated: boolean } {
+  if (patch === null || patch === undefined) return { patch: null, patchTruncated: false };
+  return patch.length > MAX_PATCH_CHARS ? { patch: patch.slice(0, MAX_PATCH_CHARS), patchTruncated: true } : { patch, patchTruncated: false };
+}
+
+/**
+ * The page number a backend's own cursor names (page-numbered APIs seal `String(page)`), 1 when
+ * there is none. A cursor is sealed by `runToolCall`, so anything else here is a bug, not input.
+ */
+export function pageNumber(cursor: string | undefined): number {
+  if (cursor === undefined) return 1;
+  const n = Number(cursor);
+  if (!Number.isInteger(n) || n < 1) throw new Error("a page-numbered backend was given a cursor it did not make");
+  return n;
 }

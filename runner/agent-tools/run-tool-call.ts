@@ -15,6 +15,7 @@ import { resolveRepository } from "./repository";
 import { cancelled, forAgent } from "./agent-failure";
 import { notFoundInstead } from "./not-found";
 import { ToolFailure } from "./tool-error";
+import { filterDigest, openCursor, sealCursor } from "./cursor";
 import { countOf } from "@/lib/text/count";
 import { toolInputSchemas, type ToolInputSchemas } from "./tool-schemas";
 
@@ -159,6 +160,15 @@ export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchema
     throw e;
   }
   const { input, repository } = parsed;
+  if (typeof input.cursor === "string") {
+    // A cursor made for another tool or other arguments is refused before anything is asked.
+    try {
+      openCursor(tool, filterDigest(repository ?? ctx.environment.repoPath, input), input.cursor);
+    } catch (e) {
+      if (e instanceof ToolFailure) await recordRunnerRefusal(ctx, tool, "validation_failed", repository);
+      throw e;
+    }
+  }
   const decision = await askPlane(ctx, tool, repository);
   if (!decision.allowed) {
     throw decision.code === "scm_tools_not_supported" ? notSupported(ctx.environment.provider) : new ToolFailure(decision.code, policyMessage(decision.policy));
@@ -169,12 +179,13 @@ export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchema
       log.warn("agent_tools.finish_not_recorded", { tool, callId: decision.callId, error: e instanceof Error ? e.name : typeof e });
     });
   let credential: OpenedCredential | null = null;
+  let backendContext: BackendContext | null = null;
   let providerCalled = false;
+  const backend = scmBackends[decision.provider];
   try {
-    const backend = scmBackends[decision.provider];
     if (!backend) throw notSupported(decision.provider);
     credential = await ownerCredential(ctx, tool, decision, signal);
-    const backendContext: BackendContext = {
+    backendContext = {
       apiUrl: credential.endpoints.apiUrl,
       webUrl: credential.endpoints.webUrl,
       host: decision.host,
@@ -186,14 +197,13 @@ export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchema
     };
     const call = backend[tool] as (c: BackendContext, i: Record<string, unknown>) => Promise<ToolResult>;
     providerCalled = true;
-    const result = await call(backendContext, input);
+    const result = sealPositions(tool, decision.repository, input, await call(backendContext, opened(tool, decision.repository, input)));
     await finish("succeeded", result.url, null);
     return result;
   } catch (e) {
     let failure = signal.aborted ? cancelled(tool, providerCalled) : e instanceof ToolFailure ? e : unexpected(e, tool);
-    if (credential && !signal.aborted) {
-      const probe = { tool, input, provider: decision.provider, apiUrl: credential.endpoints.apiUrl, host: decision.host, repository: decision.repository, token: credential.accessToken, signal, timeoutMs: ctx.timeoutMs ?? 20_000 };
-      failure = forAgent(await notFoundInstead(failure, probe), { tool, provider: decision.provider, host: decision.host });
+    if (backendContext && backend && !signal.aborted) {
+      failure = forAgent(await notFoundInstead(failure, { tool, input, provider: decision.provider, backend, ctx: backendContext }), { tool, provider: decision.provider, host: decision.host });
     }
     if (failure.code === "credential_needs_reauth" && credential) {
       // The provider refused the token itself: the owner must reconnect, and Settings should say so.
@@ -202,6 +212,28 @@ export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchema
     await finish("failed", null, failure.code);
     throw failure;
   }
+}
+
+/** The input as the backend takes it: the agent's sealed cursor opened to the backend's own position. */
+function opened(tool: ToolName, repository: string, input: Record<string, unknown>): Record<string, unknown> {
+  if (typeof input.cursor !== "string") return input;
+  return { ...input, cursor: openCursor(tool, filterDigest(repository, input), input.cursor) };
+}
+
+/**
+ * The backend's next positions sealed into cursors for the agent: a list's `nextCursor`, and the
+ * cursor get_issue hands on to list_issue_comments for the comments after those it shows.
+ */
+function sealPositions(tool: ToolName, repository: string, input: Record<string, unknown>, result: ToolResult): ToolResult {
+  const data = result.data as Record<string, unknown>;
+  if (typeof data.nextCursor === "string") {
+    return { ...result, data: { ...data, nextCursor: sealCursor(tool, filterDigest(repository, input), data.nextCursor) } as ToolResult["data"] };
+  }
+  if (tool === "get_issue" && typeof data.commentsNextCursor === "string") {
+    const next = sealCursor("list_issue_comments", filterDigest(repository, { number: input.number }), data.commentsNextCursor);
+    return { ...result, data: { ...data, commentsNextCursor: next } as ToolResult["data"] };
+  }
+  return result;
 }
 
 /** The schemas for an environment (its repository named in the `repository` field's description). */

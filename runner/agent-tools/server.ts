@@ -52,9 +52,6 @@ const looseCallRequest = z.object({
   params: z.looseObject({ name: z.unknown(), arguments: z.unknown().optional() }),
 });
 
-/** Tools that may change or remove what exists (update_issue replaces labels and assignees, and can close). */
-const DESTRUCTIVE: ReadonlySet<ToolName> = new Set(["update_issue"]);
-
 function instructions(environment: AgentEnvironment): string {
   const provider = getProvider(environment.provider);
   const supported = provider.capabilities.agentTools;
@@ -67,7 +64,7 @@ function instructions(environment: AgentEnvironment): string {
 }
 
 /**
- * One environment's SCM tools as an MCP server: the nine tools of `lib/agents/capabilities`, each
+ * One environment's SCM tools as an MCP server: the tools of `lib/agents/capabilities`, each
  * checked with the plane on every call and run with the environment owner's credential. Serve it
  * over stdio or `startAgentToolsHttp`; a fresh server per connection is cheap.
  */
@@ -81,8 +78,7 @@ export function createAgentToolsServer(opts: AgentToolsServerOptions): McpServer
   const call = async (tool: ToolName, args: unknown, signal: AbortSignal): Promise<CallToolResult> => {
     try {
       const result = await runToolCall(context, schemas, tool, args, signal);
-      const parsed = (schemas[tool] as z.ZodType).safeParse(args ?? {});
-      return successResult(tool, opts.environment.provider, result, parsed.success ? (parsed.data as Record<string, unknown>) : {});
+      return successResult(tool, opts.environment.provider, result);
     } catch (e) {
       if (e instanceof ToolFailure) return toolErrorResult(e);
       throw e;
@@ -91,7 +87,8 @@ export function createAgentToolsServer(opts: AgentToolsServerOptions): McpServer
 
   const registered = new Map<ToolName, RegisteredTool>();
   for (const tool of Object.keys(toolCapabilities) as ToolName[]) {
-    const { title, description, readOnly } = toolDescriptions[tool];
+    // destructive: may change or remove what exists (update_issue replaces labels and can close).
+    const { title, description, readOnly, destructive = false } = toolDescriptions[tool];
     registered.set(
       tool,
       server.registerTool(
@@ -101,7 +98,7 @@ export function createAgentToolsServer(opts: AgentToolsServerOptions): McpServer
           description,
           inputSchema: schemas[tool],
           outputSchema: toolOutputSchemas[tool],
-          annotations: { title, readOnlyHint: readOnly, destructiveHint: DESTRUCTIVE.has(tool), idempotentHint: readOnly, openWorldHint: true },
+          annotations: { title, readOnlyHint: readOnly, destructiveHint: destructive, idempotentHint: readOnly, openWorldHint: true },
         },
         (args: unknown, extra: { signal: AbortSignal }) => call(tool, args, extra.signal),
       ),

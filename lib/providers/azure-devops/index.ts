@@ -45,7 +45,8 @@ export const azureDevops = {
   patLabel: "Personal access token (scoped to one organization)",
   patUsername: null,
   repositoryPath: "nested",
-  pullRequestName: { one: "pull request", many: "pull requests", numberPrefix: "#" },
+  pullRequestName: { one: "pull request", many: "pull requests", numberPrefix: "!" },
+  issueName: { one: "work item", many: "work items" },
   capabilities: { oauth: true, pat: true, refresh: true, revocation: false, agentTools: false },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;

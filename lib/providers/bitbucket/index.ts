@@ -55,6 +55,7 @@ export const bitbucket = {
   patUsername: { missingMessage: "Enter the email address of your Atlassian account" },
   repositoryPath: "nested",
   pullRequestName: { one: "pull request", many: "pull requests", numberPrefix: "#" },
+  issueName: { one: "issue", many: "issues" },
   capabilities: { oauth: true, pat: true, refresh: true, revocation: false, agentTools: false },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;

@@ -55,6 +55,7 @@ export const github = {
   patUsername: null,
   repositoryPath: "owner/name",
   pullRequestName: { one: "pull request", many: "pull requests", numberPrefix: "#" },
+  issueName: { one: "issue", many: "issues" },
   capabilities: { oauth: true, pat: true, refresh: true, revocation: true, agentTools: true },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;

@@ -43,6 +43,7 @@ export const gitlab = {
   patUsername: null,
   repositoryPath: "nested",
   pullRequestName: { one: "merge request", many: "merge requests", numberPrefix: "!" },
+  issueName: { one: "issue", many: "issues" },
   capabilities: { oauth: true, pat: true, refresh: true, revocation: true, agentTools: true },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;
