@@ -400,11 +400,26 @@ export const agentActivity = pgTable(
     repository: text("repository"),
     outcome: text("outcome", { enum: ["pending", "succeeded", "failed", "refused"] }).notNull(),
     errorCode: text("error_code"),
+    /**
+     * Which check refused a refused call: a policy reason (`tools_disabled`, `capability_off`,
+     * `not_in_allowed_group`) or the runner's own refusal (`validation_failed`,
+     * `repository_host_mismatch`), optionally followed by `: ` and the runner's short detail (the
+     * names of the fields that failed, never their values). Read with `lib/agents/refusal-reason.ts`.
+     */
+    refusalReason: text("refusal_reason"),
     resultUrl: text("result_url"),
     durationMs: integer("duration_ms"),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("agent_activity_org_at_idx").on(t.orgId, t.at), index("agent_activity_owner_at_idx").on(t.ownerId, t.at), index("agent_activity_at_idx").on(t.at)],
+  // The activity list pages newest first by (at, id) within an organization, an owner, an
+  // environment, or one outcome of an organization; the retention sweep deletes by (org, at).
+  (t) => [
+    index("agent_activity_org_at_id_idx").on(t.orgId, t.at, t.id),
+    index("agent_activity_owner_at_id_idx").on(t.ownerId, t.at, t.id),
+    index("agent_activity_environment_at_id_idx").on(t.environmentId, t.at, t.id),
+    index("agent_activity_org_outcome_at_id_idx").on(t.orgId, t.outcome, t.at, t.id),
+    index("agent_activity_at_idx").on(t.at),
+  ],
 );
 
 export const scmEventOutcomes = ["started", "succeeded", "failed", "cancelled", "refused"] as const;
