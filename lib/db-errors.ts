@@ -1,6 +1,8 @@
+import { causeChain } from "./errors/cause-chain";
+
 /** True when `e` (or its cause, as drizzle wraps driver errors) is a PostgreSQL unique violation. */
 export function isUniqueViolation(e: unknown, constraint?: string): boolean {
-  for (let cur: unknown = e, i = 0; cur && i < 4; cur = (cur as { cause?: unknown }).cause, i++) {
+  for (const cur of causeChain(e, 4)) {
     const err = cur as { code?: string; constraint_name?: string; constraint?: string; message?: string };
     if (err.code === "23505") {
       if (!constraint) return true;

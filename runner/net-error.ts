@@ -1,4 +1,5 @@
 import { egressRefusal } from "./net/egress";
+import { errnoCode } from "@/lib/errors/cause-chain";
 
 /** Why a request got no HTTP answer, in words an admin can act on. */
 export type NetworkFailure = { code: string; message: string };
@@ -19,14 +20,8 @@ const MESSAGES: Record<string, string> = {
   ENETUNREACH: "There is no network route to the host.",
 };
 
-function codeOf(e: unknown): string | null {
-  // undici wraps the socket error: TypeError("fetch failed") with the system error as `cause`.
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "ABORT_ERR") return code;
-  }
-  return null;
-}
+// undici wraps the socket error: TypeError("fetch failed") with the system error as `cause`.
+const codeOf = errnoCode;
 
 /**
  * Classifies a failed fetch (DNS, refused, reset, TLS, timeout) without echoing the raw error,

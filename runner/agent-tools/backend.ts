@@ -5,6 +5,7 @@ import type { ToolInput } from "./tool-schemas";
 import { ToolFailure } from "./tool-error";
 import { unreachable } from "./provider-failure";
 import * as http from "../net/http";
+import { findCause } from "@/lib/errors/cause-chain";
 import type {
   CheckItem,
   CommentItem,
@@ -133,10 +134,7 @@ export function boundedFetch(ctx: Pick<BackendContext, "host" | "signal" | "time
 
 /** A failure thrown by `boundedFetch`, found again inside whatever the client library wrapped it in. */
 export function wrappedFailure(e: unknown): ToolFailure | null {
-  for (let cur: unknown = e, depth = 0; cur && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++) {
-    if (cur instanceof ToolFailure) return cur;
-  }
-  return null;
+  return findCause(e, (cur): cur is ToolFailure => cur instanceof ToolFailure);
 }
 
 const run = promisify(execFile);

@@ -2,6 +2,7 @@ import dns from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
 import { Agent, fetch as undiciFetch } from "undici";
 import { ADDRESS_CLASS_LABEL, refusedAddress, type AddressClass, type AddressPolicy } from "@/lib/providers/address";
+import { findCause } from "@/lib/errors/cause-chain";
 
 /**
  * Where the runner may connect on a provider's behalf. Every provider request (identify, validate,
@@ -157,10 +158,7 @@ async function sameRealmBody(init: RequestInit | undefined): Promise<RequestInit
 
 /** The EgressRefusedError somewhere in a failed fetch's cause chain. */
 export function egressRefusal(e: unknown): EgressRefusedError | null {
-  for (let cur: unknown = e, depth = 0; cur && depth < 6; cur = (cur as { cause?: unknown }).cause, depth++) {
-    if (cur instanceof EgressRefusedError) return cur;
-  }
-  return null;
+  return findCause(e, (cur): cur is EgressRefusedError => cur instanceof EgressRefusedError);
 }
 
 /**

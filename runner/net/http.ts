@@ -1,5 +1,6 @@
 import { USER_AGENT } from "../version";
 import { egressFetch, egressRefusal, type EgressRefusedError } from "./egress";
+import { errnoCode } from "@/lib/errors/cause-chain";
 
 /** Longest one provider request may take unless the caller says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -95,9 +96,5 @@ export async function readLimited(response: Response, maxBytes: number): Promise
 
 /** The errno-style code of a failed connection (undici wraps the socket error as `cause`), or `NETWORK`. */
 export function networkCode(e: unknown): string {
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "ABORT_ERR") return code;
-  }
-  return "NETWORK";
+  return errnoCode(e) ?? "NETWORK";
 }
