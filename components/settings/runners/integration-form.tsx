@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import Link from "next/link";
-import { useEffect, useRef, useState, useTransition } from "react";
+import { useEffect, useReducer, useRef, useTransition } from "react";
 import { createIntegrationAction, updateIntegrationAction } from "@/app/(settings)/settings/runners/actions";
 import { invalidateLive } from "@/components/query/invalidate";
 import { queryKeys } from "@/components/query/keys";
@@ -18,26 +18,15 @@ import { providerFields } from "@/lib/integrations/provider-fields";
 import { baseUrlForPreview, hostForSealing } from "@/lib/integrations/seal-host";
 import type { WithErrorDescriptions } from "@/lib/errors/error-description";
 import { pendingOutcome, type TestOutcome } from "@/lib/integrations/test-outcome";
-import { getProvider, type ProviderId } from "@/lib/providers";
+import { getProvider } from "@/lib/providers";
+import { fieldErrorsOf, initialFormState, integrationFormReducer, planSave, savePhaseOf, secretStateOf, type Failure, type SavedIntegration } from "./integration-form-state";
 import { LocationFields, type LocationState } from "./location-fields";
-import { OAuthFields, type SecretState } from "./oauth-fields";
+import { OAuthFields } from "./oauth-fields";
 import { PatFields } from "./pat-fields";
 import { TestProgress } from "./test-progress";
 import { useJobStatus } from "./use-job-status";
 
-/** The saved integration the edit form starts from (never the secret: only whether one is stored). */
-export type SavedIntegration = LocationState & {
-  baseUrl: string;
-  oauthEnabled: boolean;
-  oauthClientId: string | null;
-  oauthScopes: string[];
-  hasClientSecret: boolean;
-  secretNeedsReentry: boolean;
-  patEnabled: boolean;
-  patScopes: string[];
-  oauthUsers: number;
-  patUsers: number;
-};
+export { SAVED_UNTESTED, type SavedIntegration } from "./integration-form-state";
 
 type Props = {
   runner: { id: string; publicKey: string | null };
@@ -53,16 +42,6 @@ type Props = {
   /** The integration was just created with "Save without testing" (the new form navigated here). */
   savedUntested?: boolean;
 };
-
-/** What "Save without testing" says once it has saved: no check ran, and how to run one. */
-export const SAVED_UNTESTED = "Saved. Not tested: run Save & Test to check the runner can reach the host.";
-
-type Failure = Extract<ActionResult<unknown>, { ok: false }>;
-
-const defaults = (provider: ProviderId) => ({
-  oauthScopes: getProvider(provider).oauthScopes.map((s) => s.scope),
-  patScopes: getProvider(provider).patScopes.map((s) => s.scope),
-});
 
 /** The fields the form shows now, which show their own errors; others' errors go in the box. */
 function shownFields(location: LocationState, editing: boolean, oauthEnabled: boolean, patEnabled: boolean): Record<string, FormFieldRef> {
@@ -90,45 +69,21 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
   const router = useRouter();
   const toast = useToast();
   const editing = saved !== null;
-  const [location, setLocation] = useState<LocationState>(
-    () =>
-      saved
-        ? { provider: saved.provider, deployment: saved.deployment, host: saved.host, issuerUrl: saved.issuerUrl, virtualDirectory: saved.virtualDirectory, allowPrivateHosts: saved.allowPrivateHosts }
-        : { provider: "github", deployment: "cloud", host: "", issuerUrl: "", virtualDirectory: "", allowPrivateHosts: false },
-  );
-  const [oauthEnabled, setOauthEnabled] = useState(saved?.oauthEnabled ?? runner.publicKey !== null);
-  const [oauthTouched, setOauthTouched] = useState(false);
-  const [sealKey, setSealKey] = useState(runner.publicKey);
-  if (sealKey !== runner.publicKey) {
-    // The runner registered (or re-keyed) while the form was open: OAuth becomes possible.
-    setSealKey(runner.publicKey);
-    if (!editing && runner.publicKey && !oauthTouched) setOauthEnabled(true);
-  }
-  const [clientId, setClientId] = useState(saved?.oauthClientId ?? "");
-  const [secret, setSecret] = useState("");
-  const [replacing, setReplacing] = useState(false);
-  const [oauthScopes, setOauthScopes] = useState(saved?.oauthScopes ?? defaults(location.provider).oauthScopes);
-  const [patEnabled, setPatEnabled] = useState(saved?.patEnabled ?? true);
-  const [patScopes, setPatScopes] = useState(saved?.patScopes ?? defaults(location.provider).patScopes);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
-  const [confirm, setConfirm] = useState<{ test: boolean; users: number } | null>(null);
-  const [notice, setNotice] = useState<string | null>(savedUntested ? SAVED_UNTESTED : null);
-  const [sealing, setSealing] = useState(false);
+  const [state, dispatch] = useReducer(integrationFormReducer, { saved, runnerPublicKey: runner.publicKey, lastTest, savedUntested }, initialFormState);
+  // The runner may register or re-key while the form is open (the page refreshes with its new key).
+  if (state.sealKey !== runner.publicKey) dispatch({ type: "runner_key_changed", publicKey: runner.publicKey, editing });
+  const { location, oauthEnabled, clientId, secret, replacing, oauthScopes, patEnabled, patScopes, failure, localErrors, confirm, notice, jobId } = state;
   const [pending, startTransition] = useTransition();
-  const [jobId, setJobId] = useState<string | null>(lastTest && !lastTest.done ? lastTest.jobId : null);
   const job = useJobStatus(jobId);
   const progressRef = useRef<HTMLDivElement>(null);
 
   const provider = getProvider(location.provider);
-  const secretState: SecretState = !saved?.hasClientSecret || !saved.oauthEnabled ? "enter" : saved.secretNeedsReentry ? "reenter" : "stored";
-  const needsNewSecret = oauthEnabled && (secretState !== "stored" || replacing);
+  const secretState = secretStateOf(saved);
   const baseUrl = editing ? saved.baseUrl : baseUrlForPreview(location.provider, location.deployment, location.host);
   const endpoints = baseUrl ? provider.endpoints({ host: (editing ? saved.host : hostForSealing(location.provider, location.deployment, location.host)) ?? "", baseUrl, issuerUrl: location.issuerUrl || null, virtualDirectory: location.virtualDirectory || null }) : null;
   const outcome: TestOutcome | null = jobId ? (job.data ?? pendingOutcome(jobId)) : lastTest;
   const outcomeErrors = (jobId ? job.data?.errors : lastTest?.errors) ?? {};
-  const testErrors = outcome?.done ? (outcome.fieldErrors ?? {}) : {};
-  const errors: Record<string, string[] | undefined> = { ...testErrors, ...(failure?.fieldErrors ?? {}), ...localErrors };
+  const errors = fieldErrorsOf(state, outcome);
 
   // A refusal of the server's, or of the form's own checks (a new object per refusal either way).
   const refusal: Failure | Record<string, string[]> | null = failure ?? (Object.keys(localErrors).length > 0 ? localErrors : null);
@@ -144,45 +99,20 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
     if (jobId) progressRef.current?.scrollIntoView({ block: "nearest" });
   }, [jobId]);
 
-  function changeProvider(next: ProviderId) {
-    setLocation((l) => ({ ...l, provider: next, deployment: "cloud", issuerUrl: "", virtualDirectory: "", allowPrivateHosts: false }));
-    setOauthScopes(defaults(next).oauthScopes);
-    setPatScopes(defaults(next).patScopes);
-  }
-
   async function submit(test: boolean, confirmed = false) {
-    setFailure(null);
-    setLocalErrors({});
-    setNotice(null);
-    if (needsNewSecret && !secret) {
-      setLocalErrors({ oauthClientSecret: ["Enter the OAuth application's client secret"] });
-      return;
-    }
-    if (editing && !confirmed) {
-      const users = (saved.patEnabled && !patEnabled ? saved.patUsers : 0) + (saved.oauthEnabled && !oauthEnabled ? saved.oauthUsers : 0);
-      if (users > 0) {
-        setConfirm({ test, users });
-        return;
-      }
-    }
+    dispatch({ type: "submit_started" });
+    const step = planSave(state, { saved, runnerPublicKey: runner.publicKey, confirmed });
+    if (step.kind === "refuse") return dispatch({ type: "refused", errors: step.errors });
+    if (step.kind === "confirm") return dispatch({ type: "confirm_requested", test, users: step.users });
     let sealed: { box: string; host: string } | null = null;
-    if (oauthEnabled && needsNewSecret) {
-      const host = editing ? saved.host : hostForSealing(location.provider, location.deployment, location.host);
-      if (!host) {
-        setLocalErrors({ host: ["Enter the host name of your instance"] });
-        return;
-      }
-      if (!runner.publicKey) {
-        setLocalErrors({ oauthClientSecret: ["The runner has not registered yet, so the secret cannot be sealed to it"] });
-        return;
-      }
-      setSealing(true);
+    if (step.sealFor && runner.publicKey) {
+      dispatch({ type: "sealing_started" });
       try {
         // Loaded on demand: the sealing library is large and only needed here.
         const { seal } = await import("@/lib/crypto/sealed-box");
-        sealed = { box: await seal(runner.publicKey, { purpose: "oauth_client_secret", runnerId: runner.id, host }, secret), host };
+        sealed = { box: await seal(runner.publicKey, { purpose: "oauth_client_secret", runnerId: runner.id, host: step.sealFor }, secret), host: step.sealFor };
       } finally {
-        setSealing(false);
+        dispatch({ type: "sealing_finished" });
       }
     }
     const common = {
@@ -203,27 +133,22 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
         ? await updateIntegrationAction(null, { integrationId, ...common })
         : await createIntegrationAction(null, { integrationId, runnerId: runner.id, provider: location.provider, deployment: location.deployment, host: location.host, ...common });
       if (!result.ok) {
-        setFailure(result);
+        dispatch({ type: "save_failed", failure: result });
         return;
       }
-      setSecret("");
-      setReplacing(false);
       const lost = result.data.disconnected.oauth + result.data.disconnected.pat;
       if (test || lost > 0) toast.show({ tone: "success", title: test ? "Saved; testing now" : "Saved", body: lost > 0 ? `${lost} ${lost === 1 ? "user was" : "users were"} disconnected.` : undefined });
       // The runner is what the test waits for: show whether it is online now, not at the badge's next poll.
       if (test) void invalidateLive(queryKeys.runners.status(runner.id));
-      if (!editing) {
-        // The edit page picks the running test up from the integration's last test, or says it saved untested.
-        router.replace(`/settings/runners/${runner.id}/integrations/${result.data.integrationId}${test ? "" : "?saved=untested"}`);
-        return;
-      }
-      if (test) setJobId(result.data.jobId);
-      else setNotice(SAVED_UNTESTED);
+      // The edit page picks the running test up from the integration's last test, or says it saved untested.
+      dispatch({ type: "saved", then: !editing ? "leave" : test ? { follow: result.data.jobId } : "untested" });
+      if (!editing) router.replace(`/settings/runners/${runner.id}/integrations/${result.data.integrationId}${test ? "" : "?saved=untested"}`);
     });
   }
 
-  const busy = pending || sealing;
-  const running = jobId !== null && !(job.data?.done ?? false) && !job.error;
+  const phase = savePhaseOf(state, { pending, jobDone: job.data?.done ?? false, jobFailed: job.error !== null });
+  const busy = phase === "sealing" || phase === "saving";
+  const working = busy || phase === "testing";
   return (
     <div className="flex flex-col gap-6">
       <form
@@ -240,7 +165,7 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
           <h2 id="where-heading" className="mb-3 text-base font-semibold text-gray-900">
             Provider and host
           </h2>
-          <LocationFields value={location} onChange={(patch) => setLocation((l) => ({ ...l, ...patch }))} onProviderChange={changeProvider} locked={editing} allowLoopback={allowLoopback} offerStandIn={offerStandIn} errors={errors} />
+          <LocationFields value={location} onChange={(patch) => dispatch({ type: "location_changed", patch })} onProviderChange={(next) => dispatch({ type: "provider_changed", provider: next })} locked={editing} allowLoopback={allowLoopback} offerStandIn={offerStandIn} errors={errors} />
         </section>
         <section aria-labelledby="methods-heading" className="rounded-lg border border-gray-300 bg-white p-4">
           <h2 id="methods-heading" className="mb-3 text-base font-semibold text-gray-900">
@@ -249,34 +174,31 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
           <div className="flex flex-col gap-6">
             <OAuthFields
               enabled={oauthEnabled}
-              onEnabledChange={(on) => {
-                setOauthTouched(true);
-                setOauthEnabled(on);
-              }}
+              onEnabledChange={(on) => dispatch({ type: "oauth_toggled", enabled: on })}
               callbackUrl={callbackUrl}
               registrationUrl={endpoints ? provider.oauthAppRegistrationUrl(endpoints) : null}
               providerName={provider.name}
               clientId={clientId}
-              onClientIdChange={setClientId}
+              onClientIdChange={(v) => dispatch({ type: "client_id_changed", clientId: v })}
               secret={secret}
-              onSecretChange={setSecret}
+              onSecretChange={(v) => dispatch({ type: "secret_changed", secret: v })}
               secretState={secretState}
               replacing={replacing}
-              onReplaceSecret={setReplacing}
+              onReplaceSecret={(on) => dispatch({ type: "replace_secret_toggled", replacing: on })}
               canSeal={runner.publicKey !== null}
               scopes={provider.oauthScopes}
               selectedScopes={oauthScopes}
-              onScopesChange={setOauthScopes}
+              onScopesChange={(scopes) => dispatch({ type: "oauth_scopes_changed", scopes })}
               errors={errors}
             />
             <PatFields
               enabled={patEnabled}
-              onEnabledChange={setPatEnabled}
+              onEnabledChange={(on) => dispatch({ type: "pat_toggled", enabled: on })}
               patLabel={provider.patLabel}
               creationUrl={endpoints ? provider.patCreationUrl(endpoints, patScopes) : null}
               scopes={provider.patScopes}
               selectedScopes={patScopes}
-              onScopesChange={setPatScopes}
+              onScopesChange={(scopes) => dispatch({ type: "pat_scopes_changed", scopes })}
               errors={errors}
             />
             {errors.methods ? <p className="text-sm text-red-700">{errors.methods.join(" ")}</p> : null}
@@ -289,10 +211,10 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
           </Link>
         ) : null}
         <div className="flex flex-wrap gap-2">
-          <Button type="submit" pending={busy || running} disabled={!hydrated}>
+          <Button type="submit" pending={working} disabled={!hydrated}>
             Save &amp; Test
           </Button>
-          <Button variant="secondary" disabled={busy || running || !hydrated} onClick={() => void submit(false)}>
+          <Button variant="secondary" disabled={working || !hydrated} onClick={() => void submit(false)}>
             Save without testing
           </Button>
           <p role="status" className="basis-full text-sm text-gray-800" data-testid="integration-save-status">
@@ -303,7 +225,7 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
       <div ref={progressRef}>{outcome ? <TestProgress outcome={outcome} errors={outcomeErrors} oauthEnabled={oauthEnabled} requestError={job.error ?? null} /> : null}</div>
       <ConfirmDialog
         open={confirm !== null}
-        onClose={() => setConfirm(null)}
+        onClose={() => dispatch({ type: "confirm_closed" })}
         title="Disconnect people?"
         description={
           <>
@@ -315,7 +237,7 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
         pending={busy}
         onConfirm={() => {
           const test = confirm?.test ?? true;
-          setConfirm(null);
+          dispatch({ type: "confirm_closed" });
           void submit(test, true);
         }}
       />
