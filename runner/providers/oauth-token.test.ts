@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifyTokenError, parseTokenBody, readTokenError } from "./oauth-token";
+import { parseTokenBody } from "./oauth-token";
+import { classifyTokenError, readTokenError } from "./oauth-token-failure";
 
 describe("token endpoint error mapping", () => {
   it.each([

@@ -1,68 +1,32 @@
-import type { ErrorCode } from "@/lib/errors/catalogue";
-import { basicAuth, commonFailure, hostOf, objectBody, send, unexpectedAnswer, type HttpAnswer } from "./http";
-import { ProviderError, safeIdentifier } from "./provider-error";
+import {
+  allowInsecureRequests,
+  authorizationCodeGrantRequest,
+  ClientSecretBasic,
+  ClientSecretPost,
+  customFetch,
+  processAuthorizationCodeResponse,
+  processRefreshTokenResponse,
+  refreshTokenGrantRequest,
+  skipStateCheck,
+  validateAuthResponse,
+  type AuthorizationServer,
+  type Client,
+  type TokenEndpointRequestOptions,
+} from "oauth4webapi";
+import { USER_AGENT } from "../version";
+import { tokenEndpointFailure, type Grant } from "./oauth-token-failure";
+import { allowsPlainHttp, tokenEndpointTransport } from "./oauth-token-transport";
+import { ProviderError } from "./provider-error";
 import { splitScopes } from "./scopes";
-import type { ExchangeCodeOptions, OAuthTokens, RefreshedTokens, RefreshTokenOptions } from "./types";
-
-export type Grant = "authorization_code" | "refresh_token";
+import type { CallOptions, ExchangeCodeOptions, OAuthTokens, RefreshedTokens, RefreshTokenOptions } from "./types";
 
 /** How a provider's token endpoint wants to be called. */
 export type TokenEndpointStyle = {
-  /** `basic`: client id and secret in HTTP Basic (Bitbucket); `body`: in the form (`client_secret_post`). */
+  /** `basic`: client id and secret in HTTP Basic (`client_secret_basic`, Bitbucket); `body`: in the form (`client_secret_post`). */
   clientAuth: "basic" | "body";
   /** Send `scope` again on the token request (Microsoft Entra ID v2 expects it). */
   sendScopes?: boolean;
 };
-
-/** An OAuth error answer reduced to what the mapping needs. */
-export type TokenErrorReading = { error: string | null; subcode: string | null };
-
-const CLIENT_ERRORS = new Set(["invalid_client", "unauthorized_client", "incorrect_client_credentials"]);
-const TRANSIENT_ERRORS = new Set(["temporarily_unavailable", "server_error"]);
-/** Refusals of a refresh token that only a new authorization can fix. */
-const REAUTH_ERRORS = new Set(["invalid_grant", "bad_refresh_token", "interaction_required", "consent_required", "login_required"]);
-/** Entra ID (AADSTS) numbers that name the redirect URI. */
-const REDIRECT_SUBCODES = new Set(["AADSTS50011", "AADSTS500112", "AADSTS500113"]);
-
-type Verdict = { code: ErrorCode; retryable: boolean; message: string };
-
-/**
- * What a token endpoint's OAuth error means for the product, for a code exchange or a refresh.
- * GitHub's names (`bad_verification_code`, `incorrect_client_credentials`, `bad_refresh_token`)
- * and Entra's AADSTS numbers are read alongside RFC 6749's.
- */
-export function classifyTokenError(grant: Grant, reading: TokenErrorReading): Verdict {
-  const { error, subcode } = reading;
-  if (error && CLIENT_ERRORS.has(error)) {
-    return { code: "oauth_client_invalid", retryable: false, message: "The provider refused the OAuth client id or secret configured for this integration." };
-  }
-  if (error && TRANSIENT_ERRORS.has(error)) {
-    return { code: "provider_error", retryable: true, message: "The provider's sign-in service is temporarily unavailable." };
-  }
-  if (grant === "refresh_token") {
-    if (error && REAUTH_ERRORS.has(error)) {
-      return { code: "credential_needs_reauth", retryable: false, message: "The provider no longer accepts this connection's refresh token; reconnect the account." };
-    }
-    return { code: "provider_error", retryable: false, message: "The provider refused to refresh the token." };
-  }
-  if (error === "redirect_uri_mismatch" || (subcode && REDIRECT_SUBCODES.has(subcode))) {
-    return { code: "redirect_uri_mismatch", retryable: false, message: "The provider refused the callback URL: the OAuth application is registered with a different one." };
-  }
-  if (error === "invalid_grant" || error === "bad_verification_code") {
-    return { code: "oauth_provider_error", retryable: false, message: "The provider refused the authorization code: it expired, was already used, or the PKCE verifier does not match. Start the connection again." };
-  }
-  return { code: "oauth_provider_error", retryable: false, message: "The provider refused the authorization." };
-}
-
-/** The OAuth `error` of an answer and, for Entra ID, its AADSTS number. */
-export function readTokenError(body: Record<string, unknown> | null): TokenErrorReading {
-  const error = typeof body?.error === "string" && /^[a-z_]{1,64}$/.test(body.error) ? body.error : null;
-  const codes = body?.error_codes;
-  let subcode: string | null = null;
-  if (Array.isArray(codes) && typeof codes[0] === "number") subcode = `AADSTS${codes[0]}`;
-  else if (typeof body?.error_description === "string") subcode = /\bAADSTS\d{4,8}\b/.exec(body.error_description)?.[0] ?? null;
-  return { error, subcode };
-}
 
 function expiresAtFrom(value: unknown, now: number): string | null {
   const seconds = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : null;
@@ -81,57 +45,104 @@ export function parseTokenBody(body: Record<string, unknown> | null, now = Date.
   };
 }
 
-function failure(answer: HttpAnswer, grant: Grant, host: string, secrets: string[]): ProviderError {
-  const body = objectBody(answer);
-  const reading = readTokenError(body);
-  const providerError = safeIdentifier([reading.error, reading.subcode].filter(Boolean).join(" ") || null, secrets);
-  const common = commonFailure(answer, host, providerError);
-  if (common) return common;
-  if (!reading.error) return unexpectedAnswer(answer, host);
-  const verdict = classifyTokenError(grant, reading);
-  return new ProviderError(verdict.code, verdict.message, { retryable: verdict.retryable, detail: { status: answer.status, providerError } });
-}
+type TokenCall = CallOptions & { clientId: string; clientSecret: string; scopes?: string[] };
 
+/**
+ * One grant at the integration's token endpoint, through oauth4webapi: it builds the request
+ * (grant parameters, PKCE verifier, client authentication, `Accept: application/json`, which GitHub
+ * needs to answer JSON) and checks the answer (a 200 with a string `access_token` and a `bearer`
+ * `token_type`, GitHub's lower case and the others' `Bearer` alike). The request itself goes
+ * through the runner's egress-checked, bounded transport; a failure is mapped to the catalogue by
+ * `tokenEndpointFailure`. The plain OAuth 2.0 processing is used (no nonce, no ID token required):
+ * the runner does not sign anyone in with these tokens.
+ */
 async function callTokenEndpoint(
-  opts: { tokenUrl: string; clientId: string; clientSecret: string; signal: AbortSignal; timeoutMs?: number },
+  opts: TokenCall,
   style: TokenEndpointStyle,
   grant: Grant,
-  params: Record<string, string>,
+  request: (as: AuthorizationServer, client: Client, options: TokenEndpointRequestOptions) => Promise<Response>,
   secrets: string[],
 ): Promise<OAuthTokens> {
-  const form: Record<string, string> = { grant_type: grant, ...params };
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (style.clientAuth === "basic") headers.authorization = basicAuth(opts.clientId, opts.clientSecret);
-  else Object.assign(form, { client_id: opts.clientId, client_secret: opts.clientSecret });
-  const answer = await send(opts.tokenUrl, { method: "POST", headers, form, timeoutMs: opts.timeoutMs }, opts.signal);
-  const host = hostOf(opts.tokenUrl);
-  // GitHub answers errors with 200 and an `error` field, so the body decides, not the status.
-  const tokens = answer.status >= 200 && answer.status < 300 ? parseTokenBody(objectBody(answer)) : null;
-  if (tokens) return tokens;
-  throw failure(answer, grant, host, secrets);
+  const tokenUrl = opts.endpoints.tokenUrl;
+  const transport = tokenEndpointTransport(opts);
+  // No discovery: the endpoint is the integration's, and the issuer is never compared (no ID token is kept).
+  const as: AuthorizationServer = { issuer: originOf(tokenUrl), token_endpoint: tokenUrl };
+  const client: Client = { client_id: opts.clientId };
+  const options: TokenEndpointRequestOptions = {
+    headers: { "user-agent": USER_AGENT },
+    [customFetch]: transport.fetch,
+    [allowInsecureRequests]: allowsPlainHttp(tokenUrl),
+  };
+  if (style.sendScopes && opts.scopes?.length) options.additionalParameters = { scope: opts.scopes.join(" ") };
+  try {
+    const response = await request(as, client, options);
+    const body = grant === "authorization_code" ? await processAuthorizationCodeResponse(as, client, response) : await processRefreshTokenResponse(as, client, response);
+    const tokens = parseTokenBody(body);
+    if (tokens) return tokens;
+    throw new ProviderError("api_unexpected_response", "The provider answered the token request without an access token.", { detail: { status: response.status } });
+  } catch (e) {
+    throw tokenEndpointFailure(e, { grant, tokenUrl, answer: transport.answer, secrets });
+  }
+}
+
+/** oauth4webapi's client authentication for the provider's style. */
+function clientAuth(style: TokenEndpointStyle, clientSecret: string) {
+  return style.clientAuth === "basic" ? ClientSecretBasic(clientSecret) : ClientSecretPost(clientSecret);
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Refuses, before any request, what oauth4webapi would throw a TypeError for: an integration with
+ * no client id or secret is a client the provider would refuse, and an empty code or refresh token
+ * one it would not accept.
+ */
+function assertPresent(opts: TokenCall, grant: Grant, value: string): void {
+  if (!opts.clientId || !opts.clientSecret) {
+    throw new ProviderError("oauth_client_invalid", "This integration has no OAuth client id or secret; save them again in Settings > Runners.");
+  }
+  if (value) return;
+  throw grant === "refresh_token"
+    ? new ProviderError("credential_needs_reauth", "This connection has no refresh token; reconnect the account.")
+    : new ProviderError("oauth_provider_error", "The provider's callback carried no authorization code. Start the connection again.");
 }
 
 /** Trades an authorization code and its PKCE verifier for tokens at the integration's token endpoint. */
 export function exchangeWithStyle(opts: ExchangeCodeOptions, style: TokenEndpointStyle): Promise<OAuthTokens> {
-  const params: Record<string, string> = { code: opts.code, redirect_uri: opts.redirectUri, code_verifier: opts.verifier };
-  if (style.sendScopes && opts.scopes?.length) params.scope = opts.scopes.join(" ");
+  assertPresent(opts, "authorization_code", opts.code);
   return callTokenEndpoint(
-    { ...opts, tokenUrl: opts.endpoints.tokenUrl },
+    opts,
     style,
     "authorization_code",
-    params,
+    (as, client, options) => {
+      // The plane checked the state before it forwarded the code; here it only becomes oauth4webapi's callback parameters.
+      const callback = validateAuthResponse(as, client, new URLSearchParams({ code: opts.code }), skipStateCheck);
+      return authorizationCodeGrantRequest(as, client, clientAuth(style, opts.clientSecret), callback, opts.redirectUri, opts.verifier, options);
+    },
     [opts.clientSecret, opts.code, opts.verifier],
   );
 }
 
 /**
  * Trades a refresh token for new tokens. When the provider sends no new refresh token the old one
- * stays in use (Bitbucket); when it sends one, the old one must be discarded (`rotated`).
+ * stays in use; when it sends one, the old one must be discarded (`rotated`: Bitbucket, GitLab and
+ * GitHub App user tokens rotate on every refresh).
  */
 export async function refreshWithStyle(opts: RefreshTokenOptions, style: TokenEndpointStyle): Promise<RefreshedTokens> {
-  const params: Record<string, string> = { refresh_token: opts.refreshToken };
-  if (style.sendScopes && opts.scopes?.length) params.scope = opts.scopes.join(" ");
-  const tokens = await callTokenEndpoint({ ...opts, tokenUrl: opts.endpoints.tokenUrl }, style, "refresh_token", params, [opts.clientSecret, opts.refreshToken]);
+  assertPresent(opts, "refresh_token", opts.refreshToken);
+  const tokens = await callTokenEndpoint(
+    opts,
+    style,
+    "refresh_token",
+    (as, client, options) => refreshTokenGrantRequest(as, client, clientAuth(style, opts.clientSecret), opts.refreshToken, options),
+    [opts.clientSecret, opts.refreshToken],
+  );
   const rotated = tokens.refreshToken !== null && tokens.refreshToken !== opts.refreshToken;
   return { ...tokens, refreshToken: tokens.refreshToken ?? opts.refreshToken, rotated };
 }
