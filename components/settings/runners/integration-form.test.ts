@@ -221,6 +221,7 @@ describe("IntegrationForm: Save & Test on an integration", () => {
     expect(input).toMatchObject({ integrationId: "int-1", oauthClientSecretSealed: null, test: true });
     expect(screen.getByRole("button", { name: "Save & Test" }).getAttribute("aria-busy")).toBe("true");
     await waitFor(() => expect(server.count("/api/jobs/job-1")).toBe(1), WAIT);
+    expect(intervals.scheduled()).toEqual([JOB_POLL_MS]);
 
     intervals.tick();
     await waitFor(() => expect(announced()).toBe("Checking API…"), WAIT);
