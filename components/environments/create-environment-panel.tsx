@@ -1,23 +1,32 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useCallback, useEffect, useId, useRef, useState, useTransition } from "react";
 import { createEnvironmentAction } from "@/app/(settings)/environments/actions";
 import { HostTestWarning } from "@/components/settings/git-auth/host-test-warning";
-import { OAuthReturnStatus } from "@/components/settings/git-auth/oauth-return-status";
+import { OAuthReturnNotice } from "@/components/settings/git-auth/oauth-return-notice";
 import { Button } from "@/components/ui/button";
-import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { FormErrorAlert } from "@/components/ui/error-alert-form";
 import { TextField } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { useToast } from "@/components/ui/toast";
 import { useFocusFirstInvalid } from "@/components/ui/use-focus-first-invalid";
 import type { ActionResult } from "@/lib/actions/result";
-import { describeCode } from "@/lib/errors/catalogue";
+import type { DescribedError } from "@/lib/errors/describe-for-browser";
 import type { CreateEnvironmentOutcome } from "@/lib/environments/create-environment";
 import type { EnvironmentHost, FailedHostTest } from "@/lib/environments/list-environment-hosts";
 import { repoUrlExample } from "@/lib/environments/repo-url-example";
-import { AuthorizationPrompt } from "./authorization-prompt";
 import { RepositoryPicker } from "./repository-picker";
+
+/**
+ * The prompt (with the PAT form, the provider's token instructions and the OAuth button) in a
+ * chunk of its own: it appears only when the action answers that the person must connect first,
+ * and `submit` starts loading it while the action runs.
+ */
+const loadPrompt = () => import("./authorization-prompt");
+const AuthorizationPrompt = dynamic(() => loadPrompt().then((m) => m.AuthorizationPrompt), {
+  loading: () => <p className="text-sm text-gray-700">Loading the sign-in methods…</p>,
+});
 
 type Values = { runnerId: string; repoUrl: string; branch: string };
 type NeedsAuthorization = Extract<CreateEnvironmentOutcome, { kind: "needs_authorization" }>;
@@ -59,8 +68,11 @@ export function CreateEnvironmentPanel({
   /** Per runner, the hosts whose last admin test failed. */
   failedTests?: ReadonlyArray<FailedHostTest>;
   userId: string;
-  /** From the URL (OAuth comes back here with them); `returningHost` is the host of `integration`, looked up by the page. */
-  initial: { repo: string | null; runner: string | null; branch: string | null; integration: string | null; returningHost: string | null; connecting: string | null; error: string | null };
+  /**
+   * From the URL (OAuth comes back here with them); `returningHost` is the host of `integration`,
+   * looked up by the page, and `error` the `?error=` code described by it.
+   */
+  initial: { repo: string | null; runner: string | null; branch: string | null; integration: string | null; returningHost: string | null; connecting: string | null; error: DescribedError | null };
 }) {
   const [values, setValues] = useState<Values>({
     runnerId: runners.some((r) => r.id === initial.runner) ? initial.runner! : (runners[0]?.id ?? ""),
@@ -84,6 +96,7 @@ export function CreateEnvironmentPanel({
   const submit = useCallback(
     (v: Values) =>
       startTransition(async () => {
+        void loadPrompt();
         const result = await createEnvironmentAction(null, { runnerId: v.runnerId, repoUrl: v.repoUrl, branch: v.branch || undefined });
         if (!result.ok) {
           setFailure(result);
@@ -107,7 +120,6 @@ export function CreateEnvironmentPanel({
 
   const set = (field: keyof Values) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setValues((prev) => ({ ...prev, [field]: e.target.value }));
   const fieldErrors = failure?.fieldErrors;
-  const target = prompt?.target;
   const failedTest = (runnerId: string, host: string | null) => (host ? (failedTests.find((f) => f.runnerId === runnerId && f.host === host)?.code ?? null) : null);
   const typedHost = hostOf(values.repoUrl);
   const typedHostFailure = failedTest(values.runnerId, typedHost);
@@ -115,7 +127,7 @@ export function CreateEnvironmentPanel({
 
   return (
     <section aria-labelledby="new-environment-heading" className="flex flex-col gap-4">
-      <OAuthReturnStatus jobId={initial.connecting} error={initial.error ? describeCode(initial.error) : null} host={initial.returningHost} onConnected={resume} />
+      <OAuthReturnNotice jobId={initial.connecting} error={initial.error} host={initial.returningHost} onConnected={resume} />
       <div ref={formBoxRef} className="rounded-lg border border-gray-300 bg-white p-4">
         <h2 id="new-environment-heading" className="text-base font-semibold text-gray-900">
           New environment
@@ -160,8 +172,7 @@ export function CreateEnvironmentPanel({
           </div>
         ) : null}
       </div>
-      {prompt && target ? <AuthorizationPrompt target={target} lastTestFailure={failedTest(target.runnerId, target.host)} oauth={prompt.oauth} pat={prompt.pat} returnTo={resumeUrl(values)} userId={userId} onConnected={resume} repository={prompt.repository} /> : null}
-      {prompt && !target ? <ErrorAlertView code="not_authorized_for_host" entry={describeCode("not_authorized_for_host").entry} /> : null}
+      {prompt ? <AuthorizationPrompt target={prompt.target} lastTestFailure={failedTest(prompt.target.runnerId, prompt.target.host)} oauth={prompt.oauth} pat={prompt.pat} returnTo={resumeUrl(values)} userId={userId} onConnected={resume} repository={prompt.repository} /> : null}
     </section>
   );
 }

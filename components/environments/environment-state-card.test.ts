@@ -18,7 +18,7 @@ const snapshot = (id: string, status: EnvironmentState, progress: string | null 
 
 function show(environmentId: string, status: EnvironmentState) {
   const { router, calls } = recordingRouter();
-  render(inApp(router, createElement(EnvironmentStateCard, { environmentId, status, errorCode: null, progress: null })));
+  render(inApp(router, createElement(EnvironmentStateCard, { environmentId, status, error: null, progress: null })));
   return calls;
 }
 

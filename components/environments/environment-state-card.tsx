@@ -6,9 +6,9 @@ import { LiveQueryProvider } from "@/components/query/live-query-provider";
 import { Badge } from "@/components/ui/badge";
 import { useToast } from "@/components/ui/toast";
 import type { EnvironmentState } from "@/lib/environments/environment-state";
-import { describeError, isErrorCode } from "@/lib/errors/catalogue";
+import type { ErrorDescription } from "@/lib/errors/error-description";
 import { troubleshootingHref } from "@/lib/errors/troubleshooting-href";
-import { stateBadges } from "./environment-status";
+import { stateBadges } from "./environment-status-view";
 import { useEnvironmentState } from "./use-environment-state";
 
 /** The heading the page moves focus to once a delete is confirmed (the Delete button goes away). */
@@ -26,7 +26,8 @@ const summaries: Record<EnvironmentState, string> = {
 };
 
 /**
- * The environment's state with what it means and what to do (from the error catalogue). While the
+ * The environment's state with what it means and what to do (the catalogue entry of its error,
+ * described by the server page and passed in, so the browser ships no catalogue). While the
  * environment is being created or deleted it follows it: when a clone ends the page reloads, and
  * once deleted the person is taken back to the list, which no longer shows it.
  */
@@ -38,9 +39,15 @@ export function EnvironmentStateCard(props: CardProps) {
   );
 }
 
-type CardProps = { environmentId: string; status: EnvironmentState; errorCode: string | null; progress: string | null };
+type CardProps = {
+  environmentId: string;
+  status: EnvironmentState;
+  /** The error code as the page read it (`internal_error` for one the catalogue does not know), with its description. */
+  error: { code: string; entry: ErrorDescription } | null;
+  progress: string | null;
+};
 
-function LiveStateCard({ environmentId, status, errorCode, progress }: CardProps) {
+function LiveStateCard({ environmentId, status, error, progress }: CardProps) {
   const router = useRouter();
   const toast = useToast();
   const following = status === "creating" || status === "deleting";
@@ -57,8 +64,8 @@ function LiveStateCard({ environmentId, status, errorCode, progress }: CardProps
     } else router.refresh();
   }, [changed, status, router, toast]);
 
-  const code = errorCode && isErrorCode(errorCode) ? errorCode : errorCode ? "internal_error" : null;
-  const entry = code ? describeError(code) : null;
+  const code = error?.code ?? null;
+  const entry = error?.entry ?? null;
   const badge = stateBadges[status];
   const working = following && !changed;
   const liveProgress = live.data?.progress ?? progress;

@@ -1,13 +1,16 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback } from "react";
 import { invalidateLive } from "@/components/query/invalidate";
 import { queryKeys } from "@/components/query/keys";
-import { OAuthReturnStatus } from "@/components/settings/git-auth/oauth-return-status";
+import { OAuthReturnNotice } from "@/components/settings/git-auth/oauth-return-notice";
 import type { AuthorizationTarget } from "@/lib/environments/authorization-target";
-import { describeCode } from "@/lib/errors/catalogue";
-import { AuthorizationPrompt } from "./authorization-prompt";
+import type { DescribedError } from "@/lib/errors/describe-for-browser";
+
+/** In a chunk of its own: only an environment that needs reconnecting, seen by its owner, shows it. */
+const AuthorizationPrompt = dynamic(() => import("./authorization-prompt").then((m) => m.AuthorizationPrompt));
 
 /**
  * Reconnecting an environment's owner to its host, on the environment's page: what happened after
@@ -31,8 +34,8 @@ export function ReconnectPanel({
   show: boolean;
   userId: string;
   repository: string;
-  /** From the URL when OAuth comes back here. */
-  returning: { jobId: string | null; errorCode: string | null; host: string | null };
+  /** From the URL when OAuth comes back here (the `?error=` code described by the page). */
+  returning: { jobId: string | null; error: DescribedError | null; host: string | null };
 }) {
   const router = useRouter();
   const refresh = useCallback(() => {
@@ -41,7 +44,7 @@ export function ReconnectPanel({
   }, [router, environmentId]);
   return (
     <>
-      <OAuthReturnStatus jobId={returning.jobId} error={returning.errorCode ? describeCode(returning.errorCode) : null} host={returning.host} onConnected={refresh} />
+      <OAuthReturnNotice jobId={returning.jobId} error={returning.error} host={returning.host} onConnected={refresh} />
       {show && target ? (
         <AuthorizationPrompt target={target} oauth={target.oauthEnabled} pat={target.patEnabled} returnTo={`/environments/${environmentId}`} userId={userId} onConnected={refresh} repository={repository} purpose="reconnect" />
       ) : null}

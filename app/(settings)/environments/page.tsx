@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/settings/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { getDb } from "@/db/client";
 import { requirePageActor } from "@/lib/auth/get-actor";
+import { describeForBrowser } from "@/lib/errors/describe-for-browser";
 import { findIntegrationHost } from "@/lib/git-auth/find-integration-host";
 import { listEnvironmentHosts } from "@/lib/environments/list-environment-hosts";
 import { listEnvironmentRunners } from "@/lib/environments/list-environment-runners";
@@ -64,7 +65,7 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
               integration,
               returningHost,
               connecting: param(query.connecting),
-              error: param(query.error),
+              error: describeForBrowser(param(query.error)),
             }}
           />
         )}

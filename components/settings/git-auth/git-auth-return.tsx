@@ -2,11 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback } from "react";
-import { OAuthReturnStatus, type ReturnError } from "./oauth-return-status";
+import { OAuthReturnNotice } from "./oauth-return-notice";
+import type { ReturnError } from "./oauth-return-status";
 
 /** The OAuth return banner of Settings > Git Authentications: once connected, the rows reload. */
 export function GitAuthReturn(props: { jobId: string | null; error: ReturnError | null; host: string | null }) {
   const router = useRouter();
   const refresh = useCallback(() => router.refresh(), [router]);
-  return <OAuthReturnStatus {...props} onConnected={refresh} />;
+  return <OAuthReturnNotice {...props} onConnected={refresh} />;
 }

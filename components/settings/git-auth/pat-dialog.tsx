@@ -1,11 +1,21 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useToast } from "@/components/ui/toast";
-import { PatConnectForm, type PatTarget } from "./pat-connect-form";
+import type { PatTarget } from "./pat-connect-form";
+
+/**
+ * The form (with the provider's token instructions) in a chunk of its own, out of the page's first
+ * load: the closed dialog is only added after hydration (see `Dialog`), so the chunk loads then,
+ * before anyone opens it.
+ */
+const PatConnectForm = dynamic(() => import("./pat-connect-form").then((m) => m.PatConnectForm), {
+  loading: () => <p className="text-sm text-gray-700">Loading the form…</p>,
+});
 
 /** "Use a personal access token": opens the PAT form in a dialog; on success the row refreshes. */
 export function PatDialog({ target, userId, label }: { target: PatTarget; userId: string; label: string }) {

@@ -15,6 +15,7 @@ import { requirePageActor } from "@/lib/auth/get-actor";
 import { environmentCommands } from "@/lib/environments/environment-commands";
 import { getEnvironment, GIT_OPERATIONS_LIMIT, HISTORY_LIMIT } from "@/lib/environments/get-environment";
 import { isAppError } from "@/lib/errors/app-error";
+import { describeForBrowser } from "@/lib/errors/describe-for-browser";
 import { findIntegrationHost } from "@/lib/git-auth/find-integration-host";
 import { workspaceRoles } from "@/lib/settings/sections";
 
@@ -79,14 +80,14 @@ export default async function EnvironmentPage({ params, searchParams }: { params
         actions={reachable && (owned || actor.role === "admin") ? <DeleteEnvironmentButton environment={{ id: env.id, name: env.name, host: env.host, ownedByViewer: owned, ownerEmail: env.ownerEmail }} /> : null}
       />
       <div className="flex flex-col gap-8">
-        <EnvironmentStateCard environmentId={env.id} status={env.status} errorCode={env.errorCode} progress={env.progress} />
+        <EnvironmentStateCard environmentId={env.id} status={env.status} error={describeForBrowser(env.errorCode)} progress={env.progress} />
         <ReconnectPanel
           environmentId={env.id}
           target={env.reconnectTarget}
           show={env.status === "needs_reconnect" && owned}
           userId={actor.userId}
           repository={env.repoPath}
-          returning={{ jobId: param(query.connecting), errorCode: param(query.error), host: returningHost }}
+          returning={{ jobId: param(query.connecting), error: describeForBrowser(param(query.error)), host: returningHost }}
         />
         {env.status === "needs_reconnect" && !owned ? (
           <p className="rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950">Only {env.ownerEmail} can reconnect: connections are personal. Git here works again as soon as they do.</p>
