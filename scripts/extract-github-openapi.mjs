@@ -45,6 +45,15 @@ export const OPERATIONS = [
   "POST /applications/{client_id}/token",
   "DELETE /applications/{client_id}/token",
   "DELETE /applications/{client_id}/grant",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "POST /repos/{owner}/{repo}/statuses/{sha}",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /search/issues",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/assignees",
 ];
 
 /** Keys that only document; dropping them keeps the file small and changes no validation. */

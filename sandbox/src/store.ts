@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import type {
   Approval,
   AuthCode,
+  CheckRun,
   Comment,
+  CommitStatus,
   Fault,
   Grant,
   Issue,
@@ -45,6 +47,12 @@ export class SandboxStore {
   readonly reviews: Review[] = [];
   /** GitLab merge request approvals. */
   readonly approvals: Approval[] = [];
+  /** GitHub commit statuses, in the order they were posted. */
+  readonly commitStatuses: CommitStatus[] = [];
+  /** GitHub check runs. */
+  readonly checkRuns: CheckRun[] = [];
+  /** GitHub review threads marked resolved: the thread's first comment id → who resolved it. */
+  readonly resolvedThreads = new Map<number, number>();
   readonly faults: Fault[] = [];
   readonly revocations: Revocation[] = [];
   readonly requestLog: RequestLogEntry[] = [];

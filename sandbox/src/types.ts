@@ -145,6 +145,8 @@ export interface PullRequest {
   createdAt: number;
   updatedAt: number;
   closedAt: number | null;
+  /** GitHub: users asked to review it (`requested_reviewers`). */
+  requestedReviewerIds?: number[];
 }
 
 export interface Issue {
@@ -208,6 +210,36 @@ export interface Review {
   commitId: string;
   /** Null while pending. */
   submittedAt: number | null;
+}
+
+/** A GitHub commit status (`POST /repos/{owner}/{repo}/statuses/{sha}`), one per context and post. */
+export interface CommitStatus {
+  id: number;
+  repoId: number;
+  sha: string;
+  state: "error" | "failure" | "pending" | "success";
+  context: string;
+  description: string | null;
+  targetUrl: string | null;
+  creatorId: number;
+  createdAt: number;
+}
+
+/** A GitHub check run: made by a GitHub App, so tests seed it through the admin API. */
+export interface CheckRun {
+  id: number;
+  repoId: number;
+  headSha: string;
+  name: string;
+  status: "queued" | "in_progress" | "completed" | "waiting" | "requested" | "pending";
+  conclusion: "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required" | null;
+  detailsUrl: string | null;
+  title: string | null;
+  summary: string | null;
+  /** The app that made it, by name ("GitHub Actions"). */
+  appName: string;
+  startedAt: number;
+  completedAt: number | null;
 }
 
 /** A GitLab merge request approval by one user. */

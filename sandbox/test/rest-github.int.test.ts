@@ -275,6 +275,121 @@ describe("pull request reviews", () => {
   });
 });
 
+describe("pull request files, review requests, replies, statuses, checks, search, labels and assignees", () => {
+  const octokitFor = (token: string, baseUrl = sandbox.urls.github.api) => new Octokit({ auth: token, baseUrl, log: quiet });
+  const repo = { owner: "octocat", repo: "extras" };
+  let pullNumber = 0;
+  let headSha = "";
+
+  beforeAll(async () => {
+    await sandbox.admin.createRepo({
+      provider: "github",
+      path: "octocat/extras",
+      files: { "README.md": "# app\n", "src/old.ts": "export const old = 1;\n", "gone.txt": "bye\n" },
+      branches: [{ name: "work", files: { "README.md": "# app\n\nWork.\n", "src/old.ts": "export const old = 2;\n", "added.ts": "export {};\n" } }],
+      collaborators: [
+        { login: "reader", permission: "read" },
+        { login: "reviewer", permission: "write" },
+      ],
+    });
+    const { data } = await octokitFor(ownerToken).rest.pulls.create({ ...repo, title: "Work", head: "work", base: "main" });
+    pullNumber = data.number;
+    headSha = data.head.sha;
+  });
+
+  it("lists a pull request's files with statuses, counts and git's own patches, paged", async () => {
+    const octokit = octokitFor(ownerToken);
+    const { data: files } = await octokit.rest.pulls.listFiles({ ...repo, pull_number: pullNumber });
+    expect(files.map((f) => [f.filename, f.status, f.additions, f.deletions]).sort()).toEqual([
+      ["README.md", "modified", 2, 0],
+      ["added.ts", "added", 1, 0],
+      ["src/old.ts", "modified", 1, 1],
+    ]);
+    expect(files.find((f) => f.filename === "src/old.ts")?.patch).toBe("@@ -1 +1 @@\n-export const old = 1;\n+export const old = 2;");
+    const first = await octokit.rest.pulls.listFiles({ ...repo, pull_number: pullNumber, per_page: 2 });
+    expect(first.data).toHaveLength(2);
+    expect(first.headers.link).toContain('rel="next"');
+  });
+
+  it("requests reviewers from collaborators only, never the author, and shows them on the pull request", async () => {
+    const octokit = octokitFor(ownerToken);
+    const { status, data } = await octokit.rest.pulls.requestReviewers({ ...repo, pull_number: pullNumber, reviewers: ["reviewer"] });
+    expect(status).toBe(201);
+    expect(data.requested_reviewers?.map((u) => u.login)).toEqual(["reviewer"]);
+    expect((await octokit.rest.pulls.get({ ...repo, pull_number: pullNumber })).data.requested_reviewers?.map((u) => u.login)).toEqual(["reviewer"]);
+    expect(await statusOf(octokit.rest.pulls.requestReviewers({ ...repo, pull_number: pullNumber, reviewers: ["outsider"] }))).toBe(422);
+    expect(await statusOf(octokit.rest.pulls.requestReviewers({ ...repo, pull_number: pullNumber, reviewers: ["octocat"] }))).toBe(422);
+    const reader = (await sandbox.admin.issuePat({ provider: "github", login: "reader" })).value;
+    expect(await statusOf(octokitFor(reader).rest.pulls.requestReviewers({ ...repo, pull_number: pullNumber, reviewers: ["reviewer"] }))).toBe(403);
+  });
+
+  it("replies to a review comment in its thread; a reply to a reply joins the same thread", async () => {
+    const reviewer = octokitFor((await sandbox.admin.issuePat({ provider: "github", login: "reviewer" })).value);
+    const { data: root } = await reviewer.rest.pulls.createReviewComment({ ...repo, pull_number: pullNumber, commit_id: headSha, path: "added.ts", line: 1, body: "Why empty?" });
+    const owner = octokitFor(ownerToken);
+    const { status, data: reply } = await owner.rest.pulls.createReplyForReviewComment({ ...repo, pull_number: pullNumber, comment_id: root.id, body: "On purpose." });
+    expect(status).toBe(201);
+    expect(reply).toMatchObject({ in_reply_to_id: root.id, path: "added.ts", line: 1, user: { login: "octocat" } });
+    const { data: again } = await reviewer.rest.pulls.createReplyForReviewComment({ ...repo, pull_number: pullNumber, comment_id: reply.id, body: "OK." });
+    expect(again.in_reply_to_id).toBe(root.id);
+    expect(await statusOf(owner.rest.pulls.createReplyForReviewComment({ ...repo, pull_number: pullNumber, comment_id: 999_999, body: "x" }))).toBe(404);
+  });
+
+  it("posts commit statuses with push access; the combined status keeps each context's latest", async () => {
+    const owner = octokitFor(ownerToken);
+    const { status, data } = await owner.rest.repos.createCommitStatus({ ...repo, sha: headSha, state: "pending", context: "ci/build", description: "Building" });
+    expect(status).toBe(201);
+    expect(data).toMatchObject({ state: "pending", context: "ci/build", creator: { login: "octocat" } });
+    expect((await owner.rest.repos.getCombinedStatusForRef({ ...repo, ref: "work" })).data).toMatchObject({ state: "pending", sha: headSha, total_count: 1 });
+    await owner.rest.repos.createCommitStatus({ ...repo, sha: headSha, state: "success", context: "ci/build" });
+    const { data: combined } = await owner.rest.repos.getCombinedStatusForRef({ ...repo, ref: headSha });
+    expect(combined).toMatchObject({ state: "success", total_count: 1, statuses: [{ state: "success", context: "ci/build" }] });
+    const reader = octokitFor((await sandbox.admin.issuePat({ provider: "github", login: "reader" })).value);
+    expect(await statusOf(reader.rest.repos.createCommitStatus({ ...repo, sha: headSha, state: "failure" }))).toBe(403);
+    expect(await statusOf(owner.rest.repos.createCommitStatus({ ...repo, sha: "0".repeat(40), state: "success" }))).toBe(422);
+  });
+
+  it("lists seeded check runs of a ref, the latest of each name", async () => {
+    await sandbox.admin.createCheckRun({ repository: "octocat/extras", branch: "work", name: "test", status: "in_progress" });
+    await sandbox.admin.createCheckRun({ repository: "octocat/extras", sha: headSha, name: "test", status: "completed", conclusion: "failure", title: "2 failed" });
+    await sandbox.admin.createCheckRun({ repository: "octocat/extras", sha: headSha, name: "lint", status: "completed", conclusion: "success" });
+    const { data } = await octokitFor(ownerToken).rest.checks.listForRef({ ...repo, ref: headSha });
+    expect(data.total_count).toBe(2);
+    expect(data.check_runs.map((r) => [r.name, r.status, r.conclusion]).sort()).toEqual([
+      ["lint", "completed", "success"],
+      ["test", "completed", "failure"],
+    ]);
+    expect(data.check_runs[0]).toMatchObject({ head_sha: headSha, app: { slug: "github-actions" }, pull_requests: [{ number: pullNumber }] });
+    const all = await octokitFor(ownerToken).rest.checks.listForRef({ ...repo, ref: "work", filter: "all" });
+    expect(all.data.total_count).toBe(3);
+  });
+
+  it("searches issues and pull requests with repo:, is: and state: qualifiers and words", async () => {
+    const owner = octokitFor(ownerToken);
+    await owner.rest.issues.create({ ...repo, title: "Crash when saving", body: "The app crashes." });
+    const { data: closed } = await owner.rest.issues.create({ ...repo, title: "Crash on start" });
+    await owner.rest.issues.update({ ...repo, issue_number: closed.number, state: "closed" });
+    const search = (q: string) => owner.rest.search.issuesAndPullRequests({ q, sort: "created", order: "desc" });
+    expect((await search("repo:octocat/extras is:issue crash")).data.items.map((i) => i.title)).toEqual(["Crash on start", "Crash when saving"]);
+    expect((await search("repo:octocat/extras is:issue state:open crash")).data.items.map((i) => i.title)).toEqual(["Crash when saving"]);
+    const pulls = (await search("repo:octocat/extras is:pr work")).data;
+    expect(pulls).toMatchObject({ total_count: 1, incomplete_results: false, items: [{ number: pullNumber, pull_request: { merged_at: null } }] });
+    expect((await search("repo:octocat/extras is:pr is:merged")).data.total_count).toBe(0);
+    const stranger = octokitFor((await sandbox.admin.issuePat({ provider: "github", login: "outsider" })).value);
+    expect(await statusOf(stranger.rest.search.issuesAndPullRequests({ q: "repo:octocat/extras crash" }))).toBe(422);
+  });
+
+  it("lists the repository's labels (GitHub's defaults and those in use) and its assignable users", async () => {
+    const owner = octokitFor(ownerToken);
+    await owner.rest.issues.create({ ...repo, title: "Labelled", labels: ["p1"] });
+    const { data: labels } = await owner.rest.issues.listLabelsForRepo({ ...repo, per_page: 100 });
+    expect(labels.map((l) => l.name)).toEqual(expect.arrayContaining(["bug", "documentation", "p1"]));
+    expect(labels.find((l) => l.name === "bug")).toMatchObject({ color: "d73a4a", description: "Something isn't working", default: true });
+    const { data: users } = await owner.rest.issues.listAssignees(repo);
+    expect(users.map((u) => u.login)).toEqual(["octocat", "reader", "reviewer"]);
+  });
+});
+
 describe("GitHub permissions", () => {
   const octokitFor = (token: string) => new Octokit({ auth: token, baseUrl: sandbox.urls.github.api, log: quiet });
   const repo = { owner: "octocat", repo: "app" };

@@ -3,6 +3,7 @@ import type { TokenEndpointCounters } from "../store";
 import type { OpenApiViolation, ProviderId, RequestLogEntry, Revocation } from "../types";
 import type { FaultDto, OAuthAppDto, RepoDto, TokenDto, UserDto } from "./dto";
 import * as ops from "./operations";
+import { createCheckRun, createCommitStatus, type CheckDto } from "./github-operations";
 import {
   addFaultSchema,
   autoApproveSchema,
@@ -21,6 +22,10 @@ import {
   type RegisterOAuthAppInput,
   type RequestsQuery,
   type RevokeTokenInput,
+  createCheckRunSchema,
+  createCommitStatusSchema,
+  type CreateCheckRunInput,
+  type CreateCommitStatusInput,
 } from "./schemas";
 
 /** Validates admin input, answering like the HTTP admin API does (400 with the issues). */
@@ -51,6 +56,10 @@ export interface SandboxAdmin {
   /** How many GitHub responses were checked against the OpenAPI description. */
   validatedResponses(): number;
   tokenEndpointCounters(): Record<ProviderId, TokenEndpointCounters>;
+  /** GitHub: seeds a check run on a commit (as GitHub Actions, by default). */
+  createCheckRun(input: CreateCheckRunInput): Promise<CheckDto>;
+  /** GitHub: seeds a commit status as a user posted it. */
+  createCommitStatus(input: CreateCommitStatusInput): Promise<CheckDto>;
 }
 
 /** Builds the in-process admin client over a sandbox's state. */
@@ -75,5 +84,7 @@ export function createAdminClient(ctx: ops.AdminContext): SandboxAdmin {
     violations: () => ops.listViolations(ctx),
     validatedResponses: () => ctx.store.validatedResponses,
     tokenEndpointCounters: () => ops.tokenEndpointCounters(ctx),
+    createCheckRun: (input) => run(() => createCheckRun(ctx, parseInput(createCheckRunSchema, input))),
+    createCommitStatus: (input) => run(() => createCommitStatus(ctx, parseInput(createCommitStatusSchema, input))),
   };
 }

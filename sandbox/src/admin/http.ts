@@ -2,6 +2,7 @@ import { Router } from "../http/router";
 import { HttpError, startHost, type Ctx, type Host } from "../http/server";
 import { parseInput } from "./client";
 import * as ops from "./operations";
+import { createCheckRun, createCommitStatus } from "./github-operations";
 import {
   addFaultSchema,
   autoApproveSchema,
@@ -13,6 +14,8 @@ import {
   requestsQuerySchema,
   revokeTokenSchema,
   signInSchema,
+  createCheckRunSchema,
+  createCommitStatusSchema,
 } from "./schemas";
 
 type Route = (ctx: Ctx) => Promise<unknown> | unknown;
@@ -45,6 +48,8 @@ function adminRouter(context: ops.AdminContext): Router {
     ["GET", "/admin/revocations", () => ops.listRevocations(context)],
     ["GET", "/admin/violations", () => ops.listViolations(context)],
     ["GET", "/admin/token-endpoint-counters", () => ops.tokenEndpointCounters(context)],
+    ["POST", "/admin/github/check-runs", async (ctx) => createCheckRun(context, parseInput(createCheckRunSchema, await body(ctx)))],
+    ["POST", "/admin/github/statuses", async (ctx) => createCommitStatus(context, parseInput(createCommitStatusSchema, await body(ctx)))],
   ];
   for (const [method, pattern, handler] of routes) {
     router.on(method, pattern, async (ctx) => {

@@ -186,3 +186,41 @@ export type RevokeTokenInput = z.input<typeof revokeTokenSchema>;
 export type CreateRepoInput = z.input<typeof createRepoSchema>;
 export type AddFaultInput = z.input<typeof addFaultSchema>;
 export type RequestsQuery = z.input<typeof requestsQuerySchema>;
+
+/** GitHub: where a seeded check or status goes: a repository and a commit, named by SHA or by branch (its tip). */
+const githubCommit = {
+  repository: z.string().min(3).max(300).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, "owner/name"),
+  sha: z.string().regex(/^[0-9a-f]{40}$/, "a full commit SHA").optional(),
+  branch: branchName.optional(),
+};
+const oneCommit = (input: { sha?: string; branch?: string }) => (input.sha === undefined) !== (input.branch === undefined);
+
+/** GitHub: a check run as a GitHub App (GitHub Actions by default) reports it; apps alone can create them. */
+export const createCheckRunSchema = z
+  .strictObject({
+    ...githubCommit,
+    name: z.string().min(1).max(200),
+    status: z.enum(["queued", "in_progress", "completed", "waiting", "requested", "pending"]).default("completed"),
+    conclusion: z.enum(["success", "failure", "neutral", "cancelled", "skipped", "timed_out", "action_required"]).optional(),
+    detailsUrl: z.url().optional(),
+    title: z.string().max(1000).optional(),
+    summary: z.string().max(65_535).optional(),
+    app: z.string().min(1).max(100).default("GitHub Actions"),
+  })
+  .refine(oneCommit, { message: "give exactly one of sha or branch", path: ["sha"] })
+  .refine((input) => (input.status === "completed") === (input.conclusion !== undefined), { message: "a completed check run needs a conclusion, and only a completed one has one", path: ["conclusion"] });
+
+/** GitHub: a commit status posted by a user (as `POST /repos/{owner}/{repo}/statuses/{sha}` does). */
+export const createCommitStatusSchema = z
+  .strictObject({
+    ...githubCommit,
+    login,
+    state: z.enum(["error", "failure", "pending", "success"]),
+    context: z.string().min(1).max(255).default("default"),
+    description: z.string().max(140).optional(),
+    targetUrl: z.url().optional(),
+  })
+  .refine(oneCommit, { message: "give exactly one of sha or branch", path: ["sha"] });
+
+export type CreateCheckRunInput = z.input<typeof createCheckRunSchema>;
+export type CreateCommitStatusInput = z.input<typeof createCommitStatusSchema>;

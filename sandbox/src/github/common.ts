@@ -133,7 +133,7 @@ export function requireUser(ctx: Ctx, auth: GhAuth, docPath: string): auth is { 
 }
 
 /** What the token itself allows on a repository, before the user's own permission. */
-function tokenCapability(token: TokenRecord | null, repo: Repo): Permission | null {
+export function tokenCapability(token: TokenRecord | null, repo: Repo): Permission | null {
   if (!token) return repo.private ? null : "read";
   if (token.kind === "fine_grained") {
     const granted = token.repositories?.[repo.path] ?? token.repositories?.[repo.path.toLowerCase()];

@@ -9,12 +9,18 @@ import type { ResponseValidator } from "../openapi/validator";
 import type { SandboxStore } from "../store";
 import type { Fault } from "../types";
 import { baseHeaders, ghError, ssoRequired, tokenFromRequest, type GhEnv } from "./common";
+import { registerCheckRoutes } from "./checks";
+import { registerFileRoutes } from "./files";
 import { handleGithubGit } from "./git";
+import { handleGraphql } from "./graphql/handler";
 import { registerIssueRoutes } from "./issues";
+import { registerLabelRoutes } from "./labels";
 import { registerGithubApplicationsApi, registerGithubOAuthWeb } from "./oauth";
+import { registerPullActionRoutes } from "./pull-actions";
 import { registerPullRoutes } from "./pulls";
 import { gh, registerRepoRoutes } from "./repos";
 import { registerReviewRoutes } from "./reviews";
+import { registerSearchRoutes } from "./search";
 
 /** The Enterprise Server release the `/api/v3` layout claims to be. */
 const GHES_VERSION = "3.17.0";
@@ -25,6 +31,11 @@ function apiRouter(env: GhEnv): Router {
   registerPullRoutes(router, env);
   registerReviewRoutes(router, env);
   registerIssueRoutes(router, env);
+  registerFileRoutes(router, env);
+  registerPullActionRoutes(router, env);
+  registerCheckRoutes(router, env);
+  registerSearchRoutes(router, env);
+  registerLabelRoutes(router, env);
   registerGithubApplicationsApi(router, env);
   return router;
 }
@@ -135,7 +146,8 @@ export async function startGithub(
       faults: faultResponder(env, "api"),
       onJson,
       badJson: () => new HttpError(400, { message: "Problems parsing JSON", documentation_url: "https://docs.github.com/rest", status: "400" }),
-      handle: (ctx) => dispatchApi(ctx, env, api),
+      // GraphQL sits beside REST at /graphql, as on api.github.com.
+      handle: (ctx) => (ctx.path === "/graphql" ? handleGraphql(ctx, env) : dispatchApi(ctx, env, api)),
       onError: (ctx) => ghError(ctx, 500, "Server Error"),
     },
     opts.listenHost,
@@ -154,6 +166,12 @@ export async function startGithub(
           // Enterprise Server names its version on every REST answer; clients detect GHES by it.
           ctx.header("X-GitHub-Enterprise-Version", GHES_VERSION);
           await dispatchApi(ctx, ghesEnv, ghesApi);
+          return;
+        }
+        // Enterprise Server serves GraphQL at /api/graphql (not under /api/v3).
+        if (ctx.path === "/api/graphql") {
+          ctx.header("X-GitHub-Enterprise-Version", GHES_VERSION);
+          await handleGraphql(ctx, ghesEnv);
           return;
         }
         if (await handleGithubGit(ctx, env)) return;

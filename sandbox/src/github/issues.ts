@@ -4,7 +4,7 @@ import type { Comment, Issue, Repo } from "../types";
 import { atLeast } from "../permissions";
 import { ghError, ghNotFound, ghValidationError, paginate, repoAccess, type GhEnv } from "./common";
 import { gh } from "./repos";
-import { issueComment, issueObject, pullRequest } from "./serialize-issues";
+import { issueComment, issueObject, pullAsIssue } from "./serialize-issues";
 
 const DOC_CREATE = "/rest/issues/issues#create-an-issue";
 const DOC_UPDATE = "/rest/issues/issues#update-an-issue";
@@ -56,17 +56,7 @@ export function registerIssueRoutes(router: Router, env: GhEnv): void {
         .filter(() => labels.length === 0 && !assignee);
       const asIssues: Record<string, unknown>[] = [
         ...issues.map((i) => issueObject(env, access.repo, i)),
-        ...pulls.map((p) => {
-          const pr = pullRequest(env, access.repo, p);
-          const issue = issueObject(env, access.repo, {
-            ...p,
-            state: p.state === "open" ? "open" : "closed",
-            stateReason: null,
-            closedById: null,
-          });
-          const withPull: Record<string, unknown> = { ...issue, pull_request: { url: pr.url, html_url: pr.html_url, diff_url: pr.diff_url, patch_url: pr.patch_url, merged_at: pr.merged_at } };
-          return withPull;
-        }),
+        ...pulls.map((p) => pullAsIssue(env, access.repo, p)),
       ].sort((a, b) => Number(b["number"]) - Number(a["number"]));
       ctx.json(200, paginate(ctx, asIssues));
     }),

@@ -65,6 +65,35 @@ function singleCommentReview(env: GhEnv, repo: Repo, pr: PullRequest, authorId: 
   return review;
 }
 
+/**
+ * A reply in a review comment's thread. GitHub threads are one level deep: a reply to a reply
+ * joins the thread of the comment that started it.
+ */
+export function replyTo(env: GhEnv, repo: Repo, pr: PullRequest, parent: Comment, authorId: number, text: string): Comment {
+  const root = parent.inReplyToId === null ? parent : (env.store.comments.find((c) => c.id === parent.inReplyToId) ?? parent);
+  const reply: Comment = {
+    id: env.store.nextId(),
+    repoId: repo.id,
+    kind: "review",
+    number: pr.number,
+    target: "pull",
+    body: text,
+    authorId,
+    path: root.path,
+    line: root.line,
+    side: root.side,
+    commitId: root.commitId,
+    diffHunk: root.diffHunk,
+    discussionId: null,
+    inReplyToId: root.id,
+    position: null,
+    createdAt: Date.now(),
+    reviewId: singleCommentReview(env, repo, pr, authorId).id,
+  };
+  env.store.comments.push(reply);
+  return reply;
+}
+
 /** Pull requests and review comments on diff lines. */
 export function registerPullRoutes(router: Router, env: GhEnv): void {
   router.on(
@@ -181,6 +210,13 @@ export function registerPullRoutes(router: Router, env: GhEnv): void {
       const pr = findPull(env, access.repo, ctx);
       if (!pr) return ghNotFound(ctx, doc);
       const body = (await ctx.jsonBody()) as Record<string, unknown>;
+      const base = str(body.base);
+      if (base !== undefined && base !== pr.base) {
+        const baseSha = await resolveBranch(access.repo.diskPath, env.home, base);
+        if (!baseSha || base === pr.head) return ghValidationError(ctx, doc, [{ resource: "PullRequest", field: "base", code: "invalid" }]);
+        pr.base = base;
+        pr.baseSha = baseSha;
+      }
       if (str(body.title) !== undefined) pr.title = str(body.title) as string;
       if (body.body !== undefined) pr.body = str(body.body) ?? null;
       if (body.state === "closed" && pr.state === "open") {
@@ -242,20 +278,9 @@ export function registerPullRoutes(router: Router, env: GhEnv): void {
         createdAt: Date.now(),
       };
       if (typeof body.in_reply_to === "number") {
-        const parent = env.store.comments.find((c) => c.id === body.in_reply_to && c.kind === "review" && c.repoId === repo.id);
+        const parent = env.store.comments.find((c) => c.id === body.in_reply_to && c.kind === "review" && c.repoId === repo.id && c.number === pr.number);
         if (!parent) return ghNotFound(ctx, DOC_COMMENT);
-        const reply: Comment = {
-          ...base,
-          path: parent.path,
-          line: parent.line,
-          side: parent.side,
-          commitId: parent.commitId,
-          diffHunk: parent.diffHunk,
-          inReplyToId: parent.id,
-          reviewId: singleCommentReview(env, repo, pr, auth.user.id).id,
-        };
-        env.store.comments.push(reply);
-        return ctx.json(201, reviewComment(env, repo, reply));
+        return ctx.json(201, reviewComment(env, repo, replyTo(env, repo, pr, parent, auth.user.id, text)));
       }
       const commitId = str(body.commit_id);
       const path = str(body.path);

@@ -1,20 +1,7 @@
 import type { Comment, Issue, PullRequest, Repo, Review } from "../types";
 import { iso, type GhEnv } from "./common";
-import { accountFor, nodeId, repository, simpleUser, stableId, userAccount } from "./serializers";
-
-/** A label object; labels exist only by name in the sandbox. */
-function labelObject(env: GhEnv, repo: Repo, name: string): Record<string, unknown> {
-  const id = stableId(`label:${repo.id}:${name}`);
-  return {
-    id,
-    node_id: nodeId("05:Label", id),
-    url: `${env.apiUrl()}/repos/${repo.path}/labels/${encodeURIComponent(name)}`,
-    name,
-    description: null,
-    color: "ededed",
-    default: false,
-  };
-}
+import { labelObject } from "./labels";
+import { accountFor, nodeId, repository, simpleUser, userAccount } from "./serializers";
 
 function userById(env: GhEnv, id: number): Record<string, unknown> | null {
   const user = env.store.users.get(id);
@@ -196,7 +183,7 @@ export function pullRequest(env: GhEnv, repo: Repo, pr: PullRequest, extras?: Pu
     merge_commit_sha: null,
     assignee: assignees[0] ?? null,
     assignees,
-    requested_reviewers: [],
+    requested_reviewers: (pr.requestedReviewerIds ?? []).map((id) => userById(env, id)).filter((u) => u !== null),
     requested_teams: [],
     head: side(pr.head, pr.headSha),
     base: side(pr.base, pr.baseSha),
@@ -232,4 +219,11 @@ export function pullRequest(env: GhEnv, repo: Repo, pr: PullRequest, extras?: Pu
     deletions: extras.deletions,
     changed_files: extras.changedFiles,
   };
+}
+
+/** A pull request as the issues list and the issue search show it: an issue with a `pull_request` key. */
+export function pullAsIssue(env: GhEnv, repo: Repo, p: PullRequest): Record<string, unknown> {
+  const pr = pullRequest(env, repo, p);
+  const issue = issueObject(env, repo, { ...p, state: p.state === "open" ? "open" : "closed", stateReason: null, closedById: null });
+  return { ...issue, pull_request: { url: pr.url, html_url: pr.html_url, diff_url: pr.diff_url, patch_url: pr.patch_url, merged_at: pr.merged_at } };
 }
