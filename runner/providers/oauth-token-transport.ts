@@ -1,7 +1,6 @@
 import { isIP } from "node:net";
 import type { CustomFetchOptions } from "oauth4webapi";
 import { classifyAddress } from "@/lib/providers/address";
-import { runnerAllowsLoopback } from "../net/egress";
 import { send, type HttpAnswer } from "./http";
 
 /** Statuses whose Response may not carry a body. */
@@ -62,19 +61,20 @@ function responseFor(answer: HttpAnswer): Response {
 }
 
 /**
- * Whether the token endpoint may be plain HTTP: only on a loopback host, and only on a runner that
- * allows loopback (SCM_ALLOW_LOOPBACK_HOSTS, the provider sandbox), as the plane accepts plain HTTP
- * hosts only then (lib/providers/host.ts). Everywhere else oauth4webapi refuses the request before
- * anything is sent: a client secret or a code never crosses the network in clear.
+ * Whether the token endpoint may be plain HTTP: only on a loopback host (the provider sandbox), as
+ * the plane accepts plain HTTP hosts only on loopback (lib/providers/host.ts). Whether loopback may
+ * be reached at all is the egress policy's to say (SCM_ALLOW_LOOPBACK_HOSTS), with its own message.
+ * Everywhere else oauth4webapi refuses the request before anything is resolved or sent: a client
+ * secret or a code never crosses the network in clear.
  */
-export function allowsPlainHttp(tokenUrl: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function allowsPlainHttp(tokenUrl: string): boolean {
   let url: URL;
   try {
     url = new URL(tokenUrl);
   } catch {
     return false;
   }
-  if (url.protocol !== "http:" || !runnerAllowsLoopback(env)) return false;
+  if (url.protocol !== "http:") return false;
   const hostname = url.hostname.replace(/\.$/, "").toLowerCase();
   const bare = hostname.replace(/^\[|\]$/g, "");
   if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;

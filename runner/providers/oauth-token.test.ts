@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseTokenBody } from "./oauth-token";
-import { classifyTokenError, readTokenError } from "./oauth-token-failure";
+import { classifyTokenError, readTokenError, tokenEndpointFailure } from "./oauth-token-failure";
+import { allowsPlainHttp } from "./oauth-token-transport";
+import { ProviderError } from "./provider-error";
 
 describe("token endpoint error mapping", () => {
   it.each([
@@ -52,5 +54,27 @@ describe("token answers", () => {
     expect(parseTokenBody({ error: "bad_verification_code" })).toBeNull();
     expect(parseTokenBody({ access_token: "" })).toBeNull();
     expect(parseTokenBody(null)).toBeNull();
+  });
+});
+
+describe("plain HTTP at the token endpoint", () => {
+  it("is allowed on loopback hosts only (the provider sandbox), whatever the scheme's case or a trailing dot", () => {
+    for (const url of ["http://127.0.0.1:4101/oauth/token", "http://127.9.9.9/t", "http://[::1]:8080/t", "http://localhost:3000/t", "http://sandbox.localhost/t", "HTTP://LOCALHOST./t"]) {
+      expect(allowsPlainHttp(url), url).toBe(true);
+    }
+    for (const url of ["http://github.example.com/login/oauth/access_token", "http://10.0.0.5/t", "http://169.254.169.254/t", "http://localhost.example.com/t", "https://127.0.0.1/t", "not a url"]) {
+      expect(allowsPlainHttp(url), url).toBe(false);
+    }
+  });
+});
+
+describe("failures without an answer", () => {
+  const ctx = { grant: "authorization_code" as const, tokenUrl: "https://git.example.com/oauth/token", answer: null, secrets: [] };
+
+  it("passes the transport's ProviderError and the caller's cancellation through unchanged", () => {
+    const refused = new ProviderError("host_address_refused", "refused");
+    expect(tokenEndpointFailure(refused, ctx)).toBe(refused);
+    const reason = new DOMException("The operation was aborted due to timeout", "TimeoutError");
+    expect(tokenEndpointFailure(reason, ctx)).toBe(reason);
   });
 });
