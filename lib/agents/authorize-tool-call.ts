@@ -11,6 +11,7 @@ import { getProvider, type ProviderId } from "../providers";
 import type { AuthenticatedRunner } from "../runners/authenticate-runner";
 import { policyCapability, toolCapabilities, type ToolName } from "./capabilities";
 import { evaluateAgentPolicy, type AgentPolicyRefusalReason } from "./get-agent-policy";
+import { formatRefusalReason, refusalDetailSchema, runnerRefusalReasons } from "./refusal-reason";
 
 export const authorizeToolCallSchema = z.object({
   environmentId: z.string().uuid(),
@@ -21,7 +22,9 @@ export const authorizeToolCallSchema = z.object({
    * Set when the runner refused the call itself before asking (malformed arguments, a repository
    * on another host): the plane only records it, so the activity list shows every call.
    */
-  refusedByRunner: z.enum(["validation_failed", "repository_host_mismatch"]).optional(),
+  refusedByRunner: z.enum(runnerRefusalReasons).optional(),
+  /** With `refusedByRunner`: what failed, as field names only (`number, body`), shown in the activity list. */
+  refusalDetail: refusalDetailSchema.optional(),
 });
 
 export const finishToolCallSchema = z.object({
@@ -42,7 +45,8 @@ export type ToolCallDecision =
  * owner an active member (`environment_owner_disabled`); the provider must have
  * agent tools (`scm_tools_not_supported`); the policy must allow the capability for the owner
  * (`scm_tools_disabled` / `scm_tools_not_allowed`); the owner must still be connected
- * (`credential_needs_reauth`). A call the runner already refused is recorded with its code.
+ * (`credential_needs_reauth`). A call the runner already refused is recorded with its code. A
+ * refusal by the policy or the runner also records which check refused (`refusal_reason`).
  * Evaluated on every call, so a policy change applies at the next one.
  */
 export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRunner; input: z.infer<typeof authorizeToolCallSchema> }): Promise<ToolCallDecision> {
@@ -57,12 +61,15 @@ export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRun
   let code: ErrorCode | null = found.refusal ?? opts.input.refusedByRunner ?? null;
   let credentialId: string | null = null;
   let policyRefusal: { reason: AgentPolicyRefusalReason; capability: string } | undefined;
+  // Which check refused, for the activity list: the runner's own refusal (unless the environment's refused first) or the policy's.
+  let refusalReason: string | null = !found.refusal && opts.input.refusedByRunner ? formatRefusalReason(opts.input.refusedByRunner, opts.input.refusalDetail) : null;
   if (!code && (!provider || !getProvider(provider).capabilities.agentTools)) code = "scm_tools_not_supported";
   if (!code) {
     const decision = await evaluateAgentPolicy({ db: opts.db, orgId: env.orgId, userId: env.ownerId, capability: policyCapability(opts.input.tool) });
     if (!decision.allowed) {
       code = decision.code;
       policyRefusal = { reason: decision.reason, capability };
+      refusalReason = formatRefusalReason(decision.reason);
     }
   }
   if (!code) {
@@ -84,6 +91,7 @@ export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRun
       repository,
       outcome: code ? "refused" : "pending",
       errorCode: code,
+      refusalReason,
     })
     .returning({ id: agentActivity.id });
   if (!row) throw new Error("insert returned no row");
@@ -102,7 +110,7 @@ export async function authorizeToolCall(opts: { db: Db; runner: AuthenticatedRun
     outcome: code ? "refused" : "started",
     errorCode: code,
     correlationId: row.id,
-    detail: { tool: opts.input.tool, capability, repository, environmentId: env.id },
+    detail: { tool: opts.input.tool, capability, repository, environmentId: env.id, ...(refusalReason ? { refusalReason } : {}) },
   });
   if (code || !provider || !credentialId) return { allowed: false, callId: row.id, code: code ?? "internal_error", ...(policyRefusal ? { policy: policyRefusal } : {}) };
   return { allowed: true, callId: row.id, ownerId: env.ownerId, host: env.host, provider, repository, credentialId };

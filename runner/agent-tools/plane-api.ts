@@ -18,7 +18,7 @@ export type FinishInput = { outcome: "succeeded" | "failed"; errorCode?: string 
  */
 export type AgentToolsPlane = CredentialPlane & {
   /** Asks whether this tool call may go to the provider; the plane records it either way. */
-  authorize: (input: { environmentId: string; tool: ToolName; repository?: string; refusedByRunner?: RunnerRefusalCode }, signal?: AbortSignal) => Promise<ToolCallDecision>;
+  authorize: (input: { environmentId: string; tool: ToolName; repository?: string; refusedByRunner?: RunnerRefusalCode; refusalDetail?: string }, signal?: AbortSignal) => Promise<ToolCallDecision>;
   finish: (callId: string, input: FinishInput, signal?: AbortSignal) => Promise<void>;
 };
 

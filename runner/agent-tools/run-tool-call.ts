@@ -15,6 +15,7 @@ import { resolveRepository } from "./repository";
 import { cancelled, forAgent } from "./agent-failure";
 import { notFoundInstead } from "./not-found";
 import { ToolFailure } from "./tool-error";
+import { refusalDetailOf } from "./refusal-detail";
 import { filterDigest, openCursor, sealCursor } from "./cursor";
 import { countOf } from "@/lib/text/count";
 import { toolInputSchemas, type ToolInputSchemas } from "./tool-schemas";
@@ -130,8 +131,9 @@ function policyMessage(policy: { reason: string; capability: string } | undefine
  * A call refused here (it never reaches the provider) still belongs in the activity list: the plane
  * records it. Best effort: the refusal stands whether or not the plane answers.
  */
-async function recordRunnerRefusal(ctx: ToolCallContext, tool: ToolName, code: RunnerRefusalCode, repository: string | undefined): Promise<void> {
-  await ctx.plane.authorize({ environmentId: ctx.environment.id, tool, refusedByRunner: code, ...(repository ? { repository } : {}) }).catch((e: unknown) => {
+async function recordRunnerRefusal(ctx: ToolCallContext, tool: ToolName, code: RunnerRefusalCode, repository: string | undefined, failure: ToolFailure): Promise<void> {
+  const refusalDetail = refusalDetailOf(failure);
+  await ctx.plane.authorize({ environmentId: ctx.environment.id, tool, refusedByRunner: code, ...(repository ? { repository } : {}), ...(refusalDetail ? { refusalDetail } : {}) }).catch((e: unknown) => {
     log.warn("agent_tools.refusal_not_recorded", { tool, errorCode: code, error: e instanceof Error ? e.name : typeof e });
   });
 }
@@ -155,7 +157,7 @@ export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchema
   } catch (e) {
     if (e instanceof ToolFailure && (e.code === "validation_failed" || e.code === "repository_host_mismatch")) {
       const named = (raw as { repository?: unknown } | null)?.repository;
-      await recordRunnerRefusal(ctx, tool, e.code, typeof named === "string" && named.length > 0 && named.length <= 300 ? named : undefined);
+      await recordRunnerRefusal(ctx, tool, e.code, typeof named === "string" && named.length > 0 && named.length <= 300 ? named : undefined, e);
     }
     throw e;
   }
@@ -165,7 +167,7 @@ export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchema
     try {
       openCursor(tool, filterDigest(repository ?? ctx.environment.repoPath, input), input.cursor);
     } catch (e) {
-      if (e instanceof ToolFailure) await recordRunnerRefusal(ctx, tool, "validation_failed", repository);
+      if (e instanceof ToolFailure) await recordRunnerRefusal(ctx, tool, "validation_failed", repository, e);
       throw e;
     }
   }
