@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { agentActivity, auditLog, groupMembers, groups, hostAuthTokens } from "@/db/schema";
+import { agentActivity, auditLog, environments, groupMembers, groups, hostAuthTokens, scmEvents } from "@/db/schema";
 import type { ToolName } from "@/lib/agents/capabilities";
 import { getAgentPolicyForUser } from "@/lib/agents/get-agent-policy-for-user";
 import { getAgentPolicySettings } from "@/lib/agents/get-agent-policy-settings";
 import { listAgentActivity } from "@/lib/agents/list-agent-activity";
+import { loadAgentActivityView } from "@/lib/agents/load-activity-view";
+import { describeRefusalReason } from "@/lib/agents/refusal-reason";
 import { updateAgentPolicySchema, type UpdateAgentPolicyInput } from "@/lib/agents/schemas";
 import { updateAgentPolicy } from "@/lib/agents/update-agent-policy";
-import type { ProviderId } from "@/lib/providers";
+import { getProvider, providerIds, type ProviderId } from "@/lib/providers";
 import { RUNNER_API_PATH } from "@/lib/runners/protocol";
 import { seedAgentEnvironment, type SeedAgentEnvironmentInput } from "@/lib/testing/seed-agent-environment";
 import { seedRegisteredRunner } from "@/lib/testing/seed-registered-runner";
@@ -49,7 +51,8 @@ describe.each(testEngines())("agent SCM-tools policy and activity on $name", (en
     const runner = await seedRegisteredRunner({ db, orgId: admin.orgId });
     const environment = (owner: Actor, opts: Partial<Pick<SeedAgentEnvironmentInput, "provider" | "credential">> = {}) =>
       seedAgentEnvironment({ db, orgId: admin.orgId, runnerId: runner.runnerId, ownerId: owner.userId, ...opts });
-    const tool = (environmentId: string, name: ToolName, repository?: string) => call("/agent-calls", runner.accessToken, { environmentId, tool: name, ...(repository ? { repository } : {}) });
+    const tool = (environmentId: string, name: ToolName, repository?: string, extra: Json = {}) =>
+      call("/agent-calls", runner.accessToken, { environmentId, tool: name, ...(repository ? { repository } : {}), ...extra });
     const setPolicy = (input: Partial<UpdateAgentPolicyInput>) => updateAgentPolicy({ db, actor: admin, input: { mode: "enabled", allowedGroupIds: [], ...allOn, ...input } });
     return { db, admin, runner, environment, tool, setPolicy };
   }
@@ -143,18 +146,21 @@ describe.each(testEngines())("agent SCM-tools policy and activity on $name", (en
     expect(new Set(refused.map((a) => a.capability))).toEqual(new Set(["issues"]));
   });
 
-  it.each<ProviderId>(["bitbucket", "azure_devops"])("%s environments answer scm_tools_not_supported, whatever the policy", async (provider) => {
-    const { admin, environment, tool, setPolicy } = await world();
-    const env = await environment(admin, { provider });
-    expect((await tool(env.environmentId, "create_pull_request")).body).toMatchObject({ allowed: false, code: "scm_tools_not_supported" });
-    await setPolicy({ mode: "disabled" });
-    // Not supported comes first: a policy change would not make the tool exist.
-    expect((await tool(env.environmentId, "list_issues")).body).toMatchObject({ allowed: false, code: "scm_tools_not_supported" });
-    expect(await activityOf(env.environmentId)).toMatchObject([
-      { outcome: "refused", errorCode: "scm_tools_not_supported", provider },
-      { outcome: "refused", errorCode: "scm_tools_not_supported", provider },
-    ]);
-  });
+  // Providers gain the tools one by one: the registry says which still lack them.
+  for (const provider of providerIds.filter((p: ProviderId) => !getProvider(p).capabilities.agentTools)) {
+    it(`${provider} environments answer scm_tools_not_supported, whatever the policy`, async () => {
+      const { admin, environment, tool, setPolicy } = await world();
+      const env = await environment(admin, { provider });
+      expect((await tool(env.environmentId, "create_pull_request")).body).toMatchObject({ allowed: false, code: "scm_tools_not_supported" });
+      await setPolicy({ mode: "disabled" });
+      // Not supported comes first: a policy change would not make the tool exist.
+      expect((await tool(env.environmentId, "list_issues")).body).toMatchObject({ allowed: false, code: "scm_tools_not_supported" });
+      expect(await activityOf(env.environmentId)).toMatchObject([
+        { outcome: "refused", errorCode: "scm_tools_not_supported", provider },
+        { outcome: "refused", errorCode: "scm_tools_not_supported", provider },
+      ]);
+    });
+  }
 
   it("an owner who disconnected, or whose connection needs re-authorization, gets credential_needs_reauth", async () => {
     const { db, admin, environment, tool } = await world();
@@ -229,13 +235,189 @@ describe.each(testEngines())("agent SCM-tools policy and activity on $name", (en
     const memberEnv = await environment(member);
     await tool(adminEnv.environmentId, "create_issue");
     await tool(memberEnv.environmentId, "list_pull_requests");
-    const all = await listAgentActivity({ db, actor: admin });
+    const all = (await listAgentActivity({ db, actor: admin })).calls;
     expect(all.map((a) => a.ownerEmail).sort()).toEqual([admin.email, member.email].sort());
-    const own = await listAgentActivity({ db, actor: member });
+    const own = (await listAgentActivity({ db, actor: member })).calls;
     expect(own).toHaveLength(1);
     expect(own[0]).toMatchObject({ tool: "list_pull_requests", ownerEmail: member.email, outcome: "pending" });
 
     const { admin: stranger } = await seedOrg(db, "Stranger");
-    expect(await listAgentActivity({ db, actor: stranger })).toEqual([]);
+    expect((await listAgentActivity({ db, actor: stranger })).calls).toEqual([]);
+  });
+
+  it("an environment whose Git provider was removed answers scm_tools_not_supported, with no policy reason", async () => {
+    const { db, admin, environment, tool } = await world();
+    const env = await environment(admin);
+    await db.update(environments).set({ integrationId: null }).where(eq(environments.id, env.environmentId));
+    expect((await tool(env.environmentId, "get_me")).body).toMatchObject({ allowed: false, code: "scm_tools_not_supported" });
+    expect(await activityOf(env.environmentId)).toMatchObject([{ outcome: "refused", errorCode: "scm_tools_not_supported", refusalReason: null }]);
+  });
+
+  it("records which check refused: each policy reason, and the runner's own refusal with the field names it sent", async () => {
+    const { db, admin, environment, tool, setPolicy } = await world();
+    const outsider = await seedUser(db, admin.orgId, "member");
+    const [group] = await db.insert(groups).values({ orgId: admin.orgId, name: "Pilots" }).returning();
+    const env = await environment(admin);
+    const theirs = await environment(outsider);
+
+    await setPolicy({ issues: false });
+    await tool(env.environmentId, "create_issue");
+    // The repository tools need no capability: allowed while one is off.
+    expect((await tool(env.environmentId, "list_labels")).body).toMatchObject({ allowed: true });
+    await setPolicy({ mode: "groups", allowedGroupIds: [group!.id] });
+    await tool(theirs.environmentId, "get_me");
+    await setPolicy({ mode: "disabled" });
+    await tool(env.environmentId, "get_pull_request");
+    await setPolicy({ mode: "enabled" });
+    expect((await tool(env.environmentId, "update_issue", undefined, { refusedByRunner: "validation_failed", refusalDetail: "number, body" })).body).toMatchObject({ allowed: false, code: "validation_failed" });
+    await tool(env.environmentId, "create_pull_request", "https://gitlab.com/acme/app", { refusedByRunner: "repository_host_mismatch", refusalDetail: "repository" });
+    await tool(env.environmentId, "list_issues", undefined, { refusedByRunner: "validation_failed" });
+
+    const rows = [...(await activityOf(env.environmentId)), ...(await activityOf(theirs.environmentId))].filter((r) => r.outcome === "refused");
+    const reasons = rows.map((r) => [r.tool, r.errorCode, r.refusalReason, describeRefusalReason(r.refusalReason, r.capability)]);
+    expect(reasons).toEqual([
+      ["create_issue", "scm_tools_not_allowed", "capability_off", "The Issues capability is switched off"],
+      ["get_pull_request", "scm_tools_disabled", "tools_disabled", "SCM tools are switched off for the organization"],
+      ["update_issue", "validation_failed", "validation_failed: number, body", "Arguments did not match: number, body"],
+      ["create_pull_request", "repository_host_mismatch", "repository_host_mismatch: repository", "The repository named is on another host than the environment's"],
+      ["list_issues", "validation_failed", "validation_failed", "Arguments did not match the tool's input schema"],
+      ["get_me", "scm_tools_not_allowed", "not_in_allowed_group", "The owner is in none of the allowed groups"],
+    ]);
+    // The event trail carries the same reason.
+    const [event] = await db.select().from(scmEvents).where(and(eq(scmEvents.correlationId, rows[0]!.id), eq(scmEvents.stage, "authorize")));
+    expect(event?.detail).toMatchObject({ refusalReason: "capability_off" });
+  });
+
+  it("refuses a refusal detail that is more than field names, so no argument value can be stored through it", async () => {
+    const { admin, environment, tool } = await world();
+    const env = await environment(admin);
+    for (const refusalDetail of ["body=ghp_secretvalue", "token: abc", "x".repeat(201), "a,b", ""]) {
+      const res = await tool(env.environmentId, "create_issue", undefined, { refusedByRunner: "validation_failed", refusalDetail });
+      expect(res, refusalDetail).toMatchObject({ status: 400, body: { error: { code: "validation_failed" } } });
+    }
+    expect(await activityOf(env.environmentId)).toHaveLength(0);
+  });
+
+  /** Calls written directly, `count` of them, several sharing each instant (to the microsecond). */
+  async function seedCalls(orgId: string, env: { environmentId: string }, ownerId: string, count: number, opts: { tool?: ToolName; outcome?: "succeeded" | "refused"; base?: string } = {}) {
+    const base = opts.base ?? "2026-03-01T10:00:00";
+    const values = Array.from({ length: count }, (_, n) => ({
+      orgId,
+      environmentId: env.environmentId,
+      ownerId,
+      tool: opts.tool ?? "get_issue",
+      capability: "issues",
+      outcome: opts.outcome ?? ("succeeded" as const),
+      // Three calls an instant, and instants a microsecond apart: a millisecond cursor would lose some.
+      at: sql`${`${base}.${String(100000 + Math.floor(n / 3)).padStart(6, "0")}Z`}::timestamptz`,
+    }));
+    return database.db.insert(agentActivity).values(values).returning({ id: agentActivity.id });
+  }
+
+  it("pages older and newer by (at, id) without duplicates or gaps, also across calls of the same instant", async () => {
+    const { db, admin, environment } = await world();
+    const env = await environment(admin);
+    const seeded = await seedCalls(admin.orgId, env, admin.userId, 23);
+    const pageSize = 5;
+    const seen: string[] = [];
+    let page = await listAgentActivity({ db, actor: admin, pageSize });
+    expect(page.newer).toBeNull();
+    const pages = [page];
+    while (page.older) {
+      page = await listAgentActivity({ db, actor: admin, pageSize, page: { before: page.older } });
+      pages.push(page);
+    }
+    for (const p of pages) seen.push(...p.calls.map((c) => c.id));
+    expect(pages.map((p) => p.calls.length)).toEqual([5, 5, 5, 5, 3]);
+    expect(new Set(seen).size).toBe(23);
+    expect(new Set(seen)).toEqual(new Set(seeded.map((r) => r.id)));
+    // Newest first by (at, id): each cursor is strictly below the one before it.
+    const keys = pages.flatMap((p) => p.calls.map((c) => `${c.cursor.at}|${c.cursor.id}`));
+    expect(keys).toEqual([...keys].sort().reverse());
+
+    // Back up from the oldest page with the newer links: the same pages, in the same order.
+    const last = pages.at(-1)!;
+    expect(last.older).toBeNull();
+    let back = await listAgentActivity({ db, actor: admin, pageSize, page: { after: last.newer! } });
+    const backwards = [back];
+    while (back.newer) {
+      back = await listAgentActivity({ db, actor: admin, pageSize, page: { after: back.newer } });
+      backwards.push(back);
+    }
+    expect(backwards.map((p) => p.calls.map((c) => c.id))).toEqual(pages.slice(0, -1).reverse().map((p) => p.calls.map((c) => c.id)));
+  });
+
+  it("filters by tool, outcome, owner and environment, and pages within the filter", async () => {
+    const { db, admin, environment } = await world();
+    const member = await seedUser(db, admin.orgId, "member");
+    const a = await environment(admin);
+    const b = await environment(member);
+    await seedCalls(admin.orgId, a, admin.userId, 4, { tool: "create_issue" });
+    await seedCalls(admin.orgId, a, admin.userId, 3, { tool: "get_me", outcome: "refused" });
+    await seedCalls(admin.orgId, b, member.userId, 6, { tool: "create_issue", outcome: "refused", base: "2026-03-02T10:00:00" });
+    const ids = async (filters: Parameters<typeof listAgentActivity>[0]["filters"], pageSize?: number) => (await listAgentActivity({ db, actor: admin, filters, pageSize })).calls;
+
+    expect(await ids({ tool: "get_me" })).toHaveLength(3);
+    expect(await ids({ outcome: "refused" })).toHaveLength(9);
+    expect(await ids({ tool: "create_issue", outcome: "refused" })).toHaveLength(6);
+    expect((await ids({ ownerId: member.userId })).every((c) => c.ownerEmail === member.email)).toBe(true);
+    expect(await ids({ environmentId: a.environmentId })).toHaveLength(7);
+    expect(await ids({ environmentId: a.environmentId, outcome: "refused", tool: "create_issue" })).toEqual([]);
+
+    const first = await listAgentActivity({ db, actor: admin, filters: { outcome: "refused" }, pageSize: 4 });
+    const second = await listAgentActivity({ db, actor: admin, filters: { outcome: "refused" }, pageSize: 4, page: { before: first.older! } });
+    const third = await listAgentActivity({ db, actor: admin, filters: { outcome: "refused" }, pageSize: 4, page: { before: second.older! } });
+    expect([first, second, third].map((p) => p.calls.length)).toEqual([4, 4, 1]);
+    expect([first, second, third].flatMap((p) => p.calls).every((c) => c.outcome === "refused")).toBe(true);
+    expect(third.older).toBeNull();
+  });
+
+  it("the page's URL params: a member sees only their own environments' calls whatever owner or environment the URL names", async () => {
+    const { db, admin, environment } = await world();
+    const member = await seedUser(db, admin.orgId, "member");
+    const other = await seedUser(db, admin.orgId, "member");
+    const mine = await environment(member);
+    const theirs = await environment(other);
+    await seedCalls(admin.orgId, mine, member.userId, 2);
+    await seedCalls(admin.orgId, theirs, other.userId, 5);
+
+    const byOwner = await loadAgentActivityView({ db, actor: member, query: { owner: other.userId } });
+    expect(byOwner.calls).toHaveLength(2);
+    expect(byOwner.calls.every((c) => c.environmentName === mine.environmentName)).toBe(true);
+    expect(byOwner.ignored.owner).toMatch(/Only admins/);
+    expect(byOwner.options.owners).toEqual([]);
+    expect(byOwner.options.environments.map((e) => e.id)).toEqual([mine.environmentId]);
+
+    const byEnvironment = await loadAgentActivityView({ db, actor: member, query: { environment: theirs.environmentId } });
+    expect(byEnvironment.calls.map((c) => c.environmentName)).toEqual([mine.environmentName, mine.environmentName]);
+    expect(byEnvironment.ignored).toEqual({ environment: "Not one of your environments" });
+    expect(byEnvironment.filters).toEqual({});
+    // Even a listing asked directly for the other owner's environment has nothing.
+    expect((await listAgentActivity({ db, actor: member, filters: { ownerId: other.userId, environmentId: theirs.environmentId } })).calls).toEqual([]);
+
+    // An admin may filter by that owner and that environment.
+    const asAdmin = await loadAgentActivityView({ db, actor: admin, query: { owner: other.userId, environment: theirs.environmentId } });
+    expect(asAdmin.calls).toHaveLength(5);
+    expect(asAdmin.ignored).toEqual({});
+    expect(asAdmin.options.owners.map((o) => o.id).sort()).toEqual([member.userId, other.userId].sort());
+  });
+
+  it("ignores and reports what of the URL does not parse, and never fails on it", async () => {
+    const { db, admin, environment } = await world();
+    const env = await environment(admin);
+    await seedCalls(admin.orgId, env, admin.userId, 3);
+    const { admin: stranger } = await seedOrg(db, "Stranger");
+    const view = await loadAgentActivityView({
+      db,
+      actor: admin,
+      query: { tool: "delete_repository", outcome: ["refused", "failed"], owner: stranger.userId, environment: "not-a-uuid", before: "2026-13-45T00:00:00.000000Z_00000000-0000-4000-8000-000000000000", after: "x" },
+    });
+    expect(Object.keys(view.ignored).sort()).toEqual(["after", "before", "environment", "outcome", "owner", "tool"]);
+    expect(view.ignored.owner).toBe("Not a member of this organization");
+    expect(view.filters).toEqual({});
+    expect(view.page).toEqual({ before: undefined, after: undefined });
+    expect(view.calls).toHaveLength(3);
+    // Empty values are what the form sends for "Any": not an error.
+    expect((await loadAgentActivityView({ db, actor: admin, query: { tool: "", outcome: "", owner: "", environment: "" } })).ignored).toEqual({});
   });
 });

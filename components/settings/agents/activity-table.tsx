@@ -1,12 +1,10 @@
 import { Badge } from "@/components/ui/badge";
-import { EmptyState } from "@/components/ui/empty-state";
 import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
-import type { listAgentActivity } from "@/lib/agents/list-agent-activity";
+import type { AgentActivityCall } from "@/lib/agents/list-agent-activity";
+import { describeRefusalReason } from "@/lib/agents/refusal-reason";
 import { describeError, isErrorCode } from "@/lib/errors/catalogue";
 import { getProvider, isProviderId } from "@/lib/providers";
 import { formatDateTime, formatEventTime } from "@/components/ui/format-time";
-
-export type AgentActivityRow = Awaited<ReturnType<typeof listAgentActivity>>[number];
 
 const outcomes = {
   succeeded: { label: "Succeeded", tone: "green" },
@@ -26,11 +24,25 @@ function safeHref(url: string | null): string | null {
   }
 }
 
-function ErrorDetail({ code }: { code: string }) {
+/** The error code's title, linked to its entry in the catalogue, why it was refused when recorded, and the remedy. */
+function ErrorDetail({ code, reason }: { code: string; reason: string | null }) {
   const entry = isErrorCode(code) ? describeError(code) : null;
   return (
     <div data-error-code={code} className="max-w-sm">
-      <p className="font-medium text-gray-900">{entry ? entry.title : "Unrecognized error"}</p>
+      <p className="font-medium text-gray-900">
+        {entry ? (
+          <a href={`/docs/troubleshooting#${code}`} className="underline">
+            {entry.title}
+          </a>
+        ) : (
+          "Unrecognized error"
+        )}
+      </p>
+      {reason ? (
+        <p className="text-gray-900" data-refusal-reason>
+          {reason}
+        </p>
+      ) : null}
       <p className="text-xs text-gray-700">{entry ? entry.remedy : `The runner reported "${code}".`}</p>
     </div>
   );
@@ -48,17 +60,10 @@ function ResultLink({ url }: { url: string | null }) {
 }
 
 /**
- * Recent agent tool calls, newest first, allowed or refused: for admins the organization's (with
- * each environment's owner), for everyone else their own environments'.
+ * One page of agent tool calls, newest first, allowed or refused: for admins with each
+ * environment's owner. A refused call says which check refused it when that was recorded.
  */
-export function AgentActivityTable({ rows, showOwner, caption }: { rows: AgentActivityRow[]; showOwner: boolean; caption: string }) {
-  if (rows.length === 0) {
-    return (
-      <EmptyState title="No agent activity yet">
-        <p>When an agent in {showOwner ? "an environment" : "one of your environments"} calls an SCM tool, the call appears here, whether it was allowed or refused, with what it produced.</p>
-      </EmptyState>
-    );
-  }
+export function AgentActivityTable({ rows, showOwner, caption }: { rows: AgentActivityCall[]; showOwner: boolean; caption: string }) {
   return (
     <Table caption={caption}>
       <THead>
@@ -98,7 +103,7 @@ export function AgentActivityTable({ rows, showOwner, caption }: { rows: AgentAc
               </TD>
               {/* Wide enough that a remedy reads as a sentence; the table scrolls sideways on narrow screens instead. */}
               <TD className="min-w-64">
-                {row.errorCode ? <ErrorDetail code={row.errorCode} /> : null}
+                {row.errorCode ? <ErrorDetail code={row.errorCode} reason={row.outcome === "refused" ? describeRefusalReason(row.refusalReason, row.capability) : null} /> : null}
                 <ResultLink url={row.resultUrl} />
                 {!row.errorCode && !safeHref(row.resultUrl) ? <span className="text-gray-700">—</span> : null}
               </TD>

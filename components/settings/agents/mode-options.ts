@@ -19,6 +19,6 @@ export const modeOptions: ReadonlyArray<{ value: PolicyMode; label: string; desc
     value: "disabled",
     label: "Disabled",
     description:
-      "No agent may call the provider's API: no pull requests, issues or review comments. Agents can still clone, commit and push with git, using the owner's connected account.",
+      "No agent may call the provider's API: no pull requests, issues or reviews. Agents can still clone, commit and push with git, using the owner's connected account.",
   },
 ];

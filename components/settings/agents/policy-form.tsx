@@ -10,6 +10,7 @@ import { useToast } from "@/components/ui/toast";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { capabilities, capabilityLabels, type Capability } from "@/lib/agents/capabilities";
 import type { PolicyGroupOption } from "@/lib/agents/get-agent-policy-settings";
+import { listWithAnd } from "@/lib/agents/tool-providers";
 import { GroupPicker } from "./group-picker";
 import { modeOptions, type PolicyMode } from "./mode-options";
 
@@ -24,9 +25,10 @@ export type PolicyFormValues = { mode: PolicyMode; allowedGroupIds: string[]; ca
 
 /**
  * The admin's SCM-tools policy: who may use the tools (everyone, chosen groups, nobody) and which
- * capabilities they get. Saved as a whole; runners apply it from their next tool call.
+ * capabilities they get. Saved as a whole; runners apply it from their next tool call. Which
+ * providers have the tools comes from the provider registry, as the page passes it.
  */
-export function AgentPolicyForm({ initial, groups }: { initial: PolicyFormValues; groups: PolicyGroupOption[] }) {
+export function AgentPolicyForm({ initial, groups, toolProviders }: { initial: PolicyFormValues; groups: PolicyGroupOption[]; toolProviders: { supported: string[]; unsupported: string[] } }) {
   const toast = useToast();
   const base = useId();
   const [mode, setMode] = useState<PolicyMode>(initial.mode);
@@ -39,9 +41,11 @@ export function AgentPolicyForm({ initial, groups }: { initial: PolicyFormValues
     <form onSubmit={onSubmit} noValidate aria-label="SCM tools policy" className="flex flex-col gap-6 rounded-lg border border-gray-300 bg-white p-4 md:p-6">
       <fieldset className="flex flex-col gap-3">
         <legend className="text-base font-semibold text-gray-900">Who may use SCM tools</legend>
-        <p className="text-sm text-gray-700">
-          SCM tools let agents open pull requests, manage issues and comment on reviews through the provider&apos;s API, as the environment&apos;s owner. They exist for GitHub and GitLab only: for
-          Bitbucket Cloud and Azure DevOps they are not available at all, whatever this setting says.
+        <p className="text-sm text-gray-700" data-testid="tool-providers">
+          SCM tools let agents read, open and update pull requests and issues, their comments, reviews and checks through the provider&apos;s API, as the environment&apos;s owner.{" "}
+          {toolProviders.unsupported.length > 0
+            ? `They exist for ${listWithAnd(toolProviders.supported)}: for ${listWithAnd(toolProviders.unsupported)} they are not available at all, whatever this setting says.`
+            : `They exist for every provider: ${listWithAnd(toolProviders.supported)}.`}
         </p>
         {modeOptions.map((option) => {
           const id = `${base}-mode-${option.value}`;
@@ -83,6 +87,7 @@ export function AgentPolicyForm({ initial, groups }: { initial: PolicyFormValues
         <p className="text-sm text-gray-700">
           {mode === "disabled" ? "These apply again when you enable SCM tools; while the tools are disabled, every call is refused." : "Turn off what agents should not do, for everyone the tools are enabled for."}
         </p>
+        <p className="text-sm text-gray-700">The tools that say who the owner is and list a repository&apos;s labels and assignable users need no capability: they are allowed whenever the tools are.</p>
         {capabilities.map((c) => (
           <Switch
             key={c}

@@ -1,6 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { capabilities, capabilityLabels } from "@/lib/agents/capabilities";
 import type { AgentPolicyForUser } from "@/lib/agents/get-agent-policy-for-user";
+import { listWithAnd } from "@/lib/agents/tool-providers";
 import { describeError } from "@/lib/errors/catalogue";
 import { formatDateTime } from "@/components/ui/format-time";
 
@@ -28,10 +29,32 @@ function Headline({ policy }: { policy: AgentPolicyForUser }) {
 }
 
 /**
- * The read-only view of the SCM-tools policy for people who cannot change it: what agents in their
- * own environments can and cannot do right now, and why.
+ * The `repository` tools (who the owner is, labels, assignable users) need no capability: they are
+ * allowed whenever the tools are, as `decideAgentPolicy` decides with no capability.
  */
-export function AgentPolicySummary({ policy }: { policy: AgentPolicyForUser }) {
+function RepositoryTools({ policy }: { policy: AgentPolicyForUser }) {
+  const allowed = policy.mode === "enabled" || (policy.mode === "groups" && policy.inAllowedGroup);
+  return (
+    <li className="flex items-start gap-3" data-capability="repository">
+      <Badge tone={allowed ? "green" : "yellow"} className="mt-0.5 shrink-0">
+        {allowed ? "Allowed" : "Not allowed"}
+      </Badge>
+      <div className="text-sm">
+        <p className="text-gray-900">
+          <span className="font-medium">Repository:</span> who the owner is, labels and assignable users: allowed whenever the tools are.
+        </p>
+        {allowed ? null : <p className="text-xs text-gray-700">{describeError(policy.mode === "disabled" ? "scm_tools_disabled" : "scm_tools_not_allowed").remedy}</p>}
+      </div>
+    </li>
+  );
+}
+
+/**
+ * The read-only view of the SCM-tools policy for people who cannot change it: what agents in their
+ * own environments can and cannot do right now, and why. Which providers have the tools at all
+ * comes from the provider registry.
+ */
+export function AgentPolicySummary({ policy, toolProviders }: { policy: AgentPolicyForUser; toolProviders: { supported: string[]; unsupported: string[] } }) {
   return (
     <section aria-labelledby="applies-heading" className="rounded-lg border border-gray-300 bg-white p-4 md:p-6">
       <h2 id="applies-heading" className="text-lg font-semibold text-gray-900">
@@ -58,10 +81,13 @@ export function AgentPolicySummary({ policy }: { policy: AgentPolicyForUser }) {
             </li>
           );
         })}
+        <RepositoryTools policy={policy} />
       </ul>
-      <p className="mt-4 text-sm text-gray-700">
-        Whatever the policy, agents can clone, commit and push with git, and never do more than your account may do in the repository. SCM tools are not available for Bitbucket Cloud and Azure
-        DevOps.
+      <p className="mt-4 text-sm text-gray-700" data-testid="tool-providers">
+        Whatever the policy, agents can clone, commit and push with git, and never do more than your account may do in the repository.
+        {toolProviders.unsupported.length > 0
+          ? ` SCM tools are available for ${listWithAnd(toolProviders.supported)}, not for ${listWithAnd(toolProviders.unsupported)}.`
+          : ` SCM tools are available for every provider: ${listWithAnd(toolProviders.supported)}.`}
       </p>
       <p className="mt-2 text-xs text-gray-700">{policy.updatedAt ? `Policy last changed ${formatDateTime(policy.updatedAt)}.` : "Your organization uses the default policy."}</p>
     </section>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AgentActivityTable } from "@/components/settings/agents/activity-table";
+import { AgentActivitySection } from "@/components/settings/agents/activity-section";
 import { formatDateTime } from "@/components/ui/format-time";
 import { AgentPolicyForm } from "@/components/settings/agents/policy-form";
 import { AgentPolicySummary } from "@/components/settings/agents/policy-summary";
@@ -8,15 +8,15 @@ import { getDb, type Db } from "@/db/client";
 import { getAgentPolicyForUser } from "@/lib/agents/get-agent-policy-for-user";
 import { getAgentPolicySettings } from "@/lib/agents/get-agent-policy-settings";
 import type { AgentPolicyView } from "@/lib/agents/get-agent-policy";
-import { listAgentActivity } from "@/lib/agents/list-agent-activity";
+import { loadAgentActivityView } from "@/lib/agents/load-activity-view";
+import { agentToolProviders } from "@/lib/agents/tool-providers";
 import { requirePageActor } from "@/lib/auth/get-actor";
 import { sectionRoles } from "@/lib/settings/sections";
 import type { Actor } from "@/lib/users/actor";
 
 export const metadata: Metadata = { title: "Agents" };
 
-/** How many tool calls the activity list shows; older ones stay in the database. */
-const ACTIVITY_SHOWN = 50;
+type Query = Record<string, string | string[] | undefined>;
 
 function LastChanged({ policy }: { policy: AgentPolicyView }) {
   if (!policy.updatedAt) return <p className="text-sm text-gray-700">Not changed yet: the default applies (enabled for everyone, every capability).</p>;
@@ -28,20 +28,8 @@ function LastChanged({ policy }: { policy: AgentPolicyView }) {
   );
 }
 
-function ActivitySection({ children, description }: { children: React.ReactNode; description: string }) {
-  return (
-    <section aria-labelledby="activity-heading" className="flex flex-col gap-3">
-      <h2 id="activity-heading" className="text-lg font-semibold text-gray-900">
-        Agent activity
-      </h2>
-      <p className="text-sm text-gray-700">{description}</p>
-      {children}
-    </section>
-  );
-}
-
-async function AdminView({ db, actor }: { db: Db; actor: Actor }) {
-  const [{ policy, groups }, activity] = await Promise.all([getAgentPolicySettings({ db, actor }), listAgentActivity({ db, actor, limit: ACTIVITY_SHOWN })]);
+async function AdminView({ db, actor, query }: { db: Db; actor: Actor; query: Query }) {
+  const [{ policy, groups }, activity] = await Promise.all([getAgentPolicySettings({ db, actor }), loadAgentActivityView({ db, actor, query })]);
   return (
     <div className="flex flex-col gap-8">
       <section aria-labelledby="policy-heading" className="flex flex-col gap-3">
@@ -49,30 +37,35 @@ async function AdminView({ db, actor }: { db: Db; actor: Actor }) {
           SCM tools policy
         </h2>
         <LastChanged policy={policy} />
-        <AgentPolicyForm initial={{ mode: policy.mode, allowedGroupIds: policy.allowedGroups.map((g) => g.id), capabilities: policy.capabilities }} groups={groups} />
+        <AgentPolicyForm
+          initial={{ mode: policy.mode, allowedGroupIds: policy.allowedGroups.map((g) => g.id), capabilities: policy.capabilities }}
+          groups={groups}
+          toolProviders={agentToolProviders()}
+        />
       </section>
-      <ActivitySection description={`The ${ACTIVITY_SHOWN} most recent SCM tool calls by agents in your organization's environments, allowed or refused. Owners see their own environments' calls.`}>
-        <AgentActivityTable rows={activity} showOwner caption="Recent agent tool calls in the organization" />
-      </ActivitySection>
+      <AgentActivitySection view={activity} showOwner />
     </div>
   );
 }
 
-async function MemberView({ db, actor }: { db: Db; actor: Actor }) {
-  const [policy, activity] = await Promise.all([getAgentPolicyForUser({ db, actor }), listAgentActivity({ db, actor, limit: ACTIVITY_SHOWN })]);
+async function MemberView({ db, actor, query }: { db: Db; actor: Actor; query: Query }) {
+  const [policy, activity] = await Promise.all([getAgentPolicyForUser({ db, actor }), loadAgentActivityView({ db, actor, query })]);
   return (
     <div className="flex flex-col gap-8">
-      <AgentPolicySummary policy={policy} />
-      <ActivitySection description={`The ${ACTIVITY_SHOWN} most recent SCM tool calls by agents in your environments, allowed or refused.`}>
-        <AgentActivityTable rows={activity} showOwner={false} caption="Recent agent tool calls in your environments" />
-      </ActivitySection>
+      <AgentPolicySummary policy={policy} toolProviders={agentToolProviders()} />
+      <AgentActivitySection view={activity} showOwner={false} />
     </div>
   );
 }
 
-export default async function AgentsPage() {
+/**
+ * Settings > Agents: for admins the SCM-tools policy form, for members what the policy means for
+ * them; for both the agent activity their role may see, filtered and paged in the URL
+ * (`?tool=…&outcome=refused&owner=…&environment=…&before=…`).
+ */
+export default async function AgentsPage({ searchParams }: { searchParams: Promise<Query> }) {
   const actor = await requirePageActor(sectionRoles("agents"));
-  const db = await getDb();
+  const [db, query] = await Promise.all([getDb(), searchParams]);
   const admin = actor.role === "admin";
   return (
     <>
@@ -80,11 +73,11 @@ export default async function AgentsPage() {
         title="Agents"
         description={
           admin
-            ? "Decide whether AI agents in environments may use SCM tools: open pull requests, manage issues and comment on reviews through the provider's API, as the environment's owner."
+            ? "Decide whether AI agents in environments may use SCM tools: read, open and update pull requests and issues, their comments, reviews and checks, through the provider's API, as the environment's owner."
             : "What AI agents in your environments may do through the provider's API, and what they did. Only admins can change the policy."
         }
       />
-      {admin ? <AdminView db={db} actor={actor} /> : <MemberView db={db} actor={actor} />}
+      {admin ? <AdminView db={db} actor={actor} query={query} /> : <MemberView db={db} actor={actor} query={query} />}
     </>
   );
 }
