@@ -1,4 +1,13 @@
-import { HTTP_REQUEST_FORBIDDEN, OperationProcessingError, REQUEST_PROTOCOL_FORBIDDEN, ResponseBodyError, UnsupportedOperationError, WWWAuthenticateChallengeError } from "oauth4webapi";
+import {
+  HTTP_REQUEST_FORBIDDEN,
+  INVALID_SERVER_METADATA,
+  MISSING_SERVER_METADATA,
+  OperationProcessingError,
+  REQUEST_PROTOCOL_FORBIDDEN,
+  ResponseBodyError,
+  UnsupportedOperationError,
+  WWWAuthenticateChallengeError,
+} from "oauth4webapi";
 import { asObject } from "./answer";
 import { commonFailure, hostOf, objectBody, unexpectedAnswer, type HttpAnswer } from "./http";
 import type { ErrorCode } from "@/lib/errors/catalogue";
@@ -84,6 +93,9 @@ export function tokenEndpointFailure(e: unknown, ctx: TokenFailureContext): unkn
       return new ProviderError("host_invalid", `The token endpoint on ${host} is not HTTPS; the runner sends OAuth codes and client secrets only over HTTPS.`, {
         detail: { providerError: e.code },
       });
+    }
+    if (e instanceof OperationProcessingError && (e.code === INVALID_SERVER_METADATA || e.code === MISSING_SERVER_METADATA)) {
+      return new ProviderError("host_invalid", "The integration's token endpoint is not a valid URL.", { detail: { providerError: e.code } });
     }
     return e;
   }

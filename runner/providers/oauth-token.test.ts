@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseTokenBody } from "./oauth-token";
+import { getProvider } from "@/lib/providers";
+import { exchangeWithStyle, parseTokenBody, refreshWithStyle } from "./oauth-token";
 import { classifyTokenError, readTokenError, tokenEndpointFailure } from "./oauth-token-failure";
 import { allowsPlainHttp } from "./oauth-token-transport";
 import { ProviderError } from "./provider-error";
@@ -76,5 +77,22 @@ describe("failures without an answer", () => {
     expect(tokenEndpointFailure(refused, ctx)).toBe(refused);
     const reason = new DOMException("The operation was aborted due to timeout", "TimeoutError");
     expect(tokenEndpointFailure(reason, ctx)).toBe(reason);
+  });
+});
+
+describe("calls refused before any request", () => {
+  const endpoints = getProvider("gitlab").endpoints({ host: "gitlab.example.com", baseUrl: "https://gitlab.example.com" });
+  const base = { endpoints, clientId: "client-1", clientSecret: "secret-1", code: "code-1", verifier: "v".repeat(43), redirectUri: "https://plane.example/cb", signal: new AbortController().signal };
+  const style = { clientAuth: "body" } as const;
+
+  it("an integration without a client secret, an attempt without a verifier, a connection without a refresh token", async () => {
+    await expect(exchangeWithStyle({ ...base, clientSecret: "" }, style)).rejects.toMatchObject({ code: "oauth_client_invalid" });
+    await expect(exchangeWithStyle({ ...base, verifier: "" }, style)).rejects.toMatchObject({ code: "oauth_provider_error" });
+    await expect(refreshWithStyle({ ...base, refreshToken: "" }, style)).rejects.toMatchObject({ code: "credential_needs_reauth" });
+  });
+
+  it("a token endpoint that is not a URL, or not HTTP at all", async () => {
+    await expect(exchangeWithStyle({ ...base, endpoints: { ...endpoints, tokenUrl: "not a url" } }, style)).rejects.toMatchObject({ code: "host_invalid" });
+    await expect(exchangeWithStyle({ ...base, endpoints: { ...endpoints, tokenUrl: "ftp://gitlab.example.com/oauth/token" } }, style)).rejects.toMatchObject({ code: "host_invalid" });
   });
 });

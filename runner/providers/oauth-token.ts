@@ -100,8 +100,8 @@ function originOf(url: string): string {
 
 /**
  * Refuses, before any request, what oauth4webapi would throw a TypeError for: an integration with
- * no client id or secret is a client the provider would refuse, and an empty code or refresh token
- * one it would not accept.
+ * no client id or secret is a client the provider would refuse, and an empty code, verifier, callback
+ * URL or refresh token a grant it would not accept.
  */
 function assertPresent(opts: TokenCall, grant: Grant, value: string): void {
   if (!opts.clientId || !opts.clientSecret) {
@@ -110,12 +110,12 @@ function assertPresent(opts: TokenCall, grant: Grant, value: string): void {
   if (value) return;
   throw grant === "refresh_token"
     ? new ProviderError("credential_needs_reauth", "This connection has no refresh token; reconnect the account.")
-    : new ProviderError("oauth_provider_error", "The provider's callback carried no authorization code. Start the connection again.");
+    : new ProviderError("oauth_provider_error", "The connection attempt lost its authorization code, PKCE verifier or callback URL. Start the connection again.");
 }
 
 /** Trades an authorization code and its PKCE verifier for tokens at the integration's token endpoint. */
-export function exchangeWithStyle(opts: ExchangeCodeOptions, style: TokenEndpointStyle): Promise<OAuthTokens> {
-  assertPresent(opts, "authorization_code", opts.code);
+export async function exchangeWithStyle(opts: ExchangeCodeOptions, style: TokenEndpointStyle): Promise<OAuthTokens> {
+  assertPresent(opts, "authorization_code", opts.code && opts.verifier && opts.redirectUri);
   return callTokenEndpoint(
     opts,
     style,
@@ -131,8 +131,8 @@ export function exchangeWithStyle(opts: ExchangeCodeOptions, style: TokenEndpoin
 
 /**
  * Trades a refresh token for new tokens. When the provider sends no new refresh token the old one
- * stays in use; when it sends one, the old one must be discarded (`rotated`: Bitbucket, GitLab and
- * GitHub App user tokens rotate on every refresh).
+ * stays in use; when it sends a different one, the old one must be discarded (`rotated`: GitLab,
+ * GitHub App user tokens and Entra ID issue a new one on every refresh; Bitbucket's comes back the same).
  */
 export async function refreshWithStyle(opts: RefreshTokenOptions, style: TokenEndpointStyle): Promise<RefreshedTokens> {
   assertPresent(opts, "refresh_token", opts.refreshToken);
