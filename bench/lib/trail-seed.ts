@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 /**
  * `count` agent tool calls over the last 30 days in the ready environments, every tenth in an
  * environment of a `featured` owner (the users the benchmark signs in as): mostly succeeded, some
- * failed or refused by policy, a few pending.
+ * failed or refused by policy (with the check that refused), a few pending.
  */
 export function agentActivityRows(opts: { orgId: string; environments: EnvironmentSeed[]; featured: Set<string>; count: number; random: () => number }): Array<typeof agentActivity.$inferInsert> {
   const { random } = opts;
@@ -26,6 +26,7 @@ export function agentActivityRows(opts: { orgId: string; environments: Environme
     const tool = pick(tools);
     const r = random();
     const outcome = r < 0.8 ? "succeeded" : r < 0.88 ? "failed" : r < 0.98 ? "refused" : "pending";
+    const refusedBy = toolCapabilities[tool] === "repository" || random() < 0.5 ? "not_in_allowed_group" : "capability_off";
     return {
       orgId: opts.orgId,
       environmentId: env.id,
@@ -38,6 +39,7 @@ export function agentActivityRows(opts: { orgId: string; environments: Environme
       repository: env.repoPath,
       outcome,
       errorCode: outcome === "failed" ? "repository_permission_denied" : outcome === "refused" ? "scm_tools_not_allowed" : null,
+      refusalReason: outcome === "refused" ? refusedBy : null,
       resultUrl: outcome === "succeeded" && tool.startsWith("create_") ? `https://${env.host}/${env.repoPath}/pull/${n}` : null,
       durationMs: 50 + Math.floor(random() * 1500),
       at: new Date(now - Math.floor(random() * 30 * DAY)),
