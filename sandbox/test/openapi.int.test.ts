@@ -61,6 +61,35 @@ describe("GitHub responses against GitHub's OpenAPI description", () => {
     expect(sandbox.admin.violations()).toEqual([]);
   });
 
+  it("accepts the answers of files, review requests, replies, statuses, checks, search, labels and assignees", async () => {
+    const api = sandbox.urls.github.api;
+    const base = `${api}/repos/octocat/app`;
+    // Not a collaborator: the review request is GitHub's 422 (the 201 is checked in rest-github).
+    await sandbox.admin.createUser({ provider: "github", login: "helper" });
+    const pulls = (await (await get(`${base}/pulls?state=all`)).json()) as { number: number; head: { sha: string } }[];
+    const pull = pulls[0]!;
+    await sandbox.admin.createCheckRun({ repository: "octocat/app", sha: pull.head.sha, name: "build", status: "in_progress" });
+    const comments = (await (await get(`${base}/pulls/${pull.number}/comments`)).json()) as { id: number }[];
+    const before = sandbox.admin.validatedResponses();
+    const answers = [
+      await get(`${base}/pulls/${pull.number}/files`),
+      await post(`${base}/pulls/${pull.number}/requested_reviewers`, { reviewers: ["helper"] }),
+      await post(`${base}/pulls/${pull.number}/comments/${comments[0]!.id}/replies`, { body: "Noted." }),
+      await post(`${base}/pulls/${pull.number}/comments/999999/replies`, { body: "x" }),
+      await post(`${base}/statuses/${pull.head.sha}`, { state: "pending", context: "ci", target_url: "https://ci.example.test/1" }),
+      await get(`${base}/commits/${pull.head.sha}/status`),
+      await get(`${base}/commits/dev/status`),
+      await get(`${base}/commits/${pull.head.sha}/check-runs`),
+      await get(`${api}/search/issues?q=${encodeURIComponent("repo:octocat/app is:pr")}`),
+      await get(`${api}/search/issues?q=${encodeURIComponent("repo:octocat/app is:issue")}`),
+      await get(`${base}/labels`),
+      await get(`${base}/assignees`),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 422, 201, 404, 201, 200, 200, 200, 200, 200, 200, 200]);
+    expect(sandbox.admin.validatedResponses()).toBeGreaterThanOrEqual(before + answers.length);
+    expect(sandbox.admin.violations()).toEqual([]);
+  });
+
   it("reports a body that does not match its schema", async () => {
     await sandbox.admin.addFault({ provider: "github", host: "api", path: "/user", kind: "status", status: 200, body: { login: 42 }, count: 1 });
     expect((await get(`${sandbox.urls.github.api}/user`)).status).toBe(200);
