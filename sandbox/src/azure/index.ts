@@ -12,6 +12,12 @@ import { checkToken } from "../tokens";
 import { registerAzureApi, registerVsspsApi } from "./api";
 import { challengeHeaders, codeCapability, vssError, type AzEnv } from "./common";
 import { registerEntraRoutes } from "./entra";
+import { registerAzurePolicyRoutes } from "./policy";
+import { registerAzurePullRequestRoutes } from "./pull-requests";
+import { registerAzureTeamRoutes } from "./teams";
+import { registerAzureThreadRoutes } from "./threads";
+import { registerWorkItemCommentRoutes } from "./work-item-comments";
+import { registerAzureWorkItemRoutes } from "./work-items";
 
 /** Git over HTTPS: `/{org}/{project}/_git/{repo}`, Basic with any user name and a PAT or Entra token. */
 async function handleGit(ctx: Ctx, env: AzEnv): Promise<boolean> {
@@ -102,6 +108,12 @@ export async function startAzure(
   const env: AzEnv = { store, home: opts.home, webUrl: () => urls.web, vsspsUrl: () => urls.vssps, entraUrl: () => urls.entra };
   const web = new Router();
   registerAzureApi(web, env);
+  registerAzurePullRequestRoutes(web, env);
+  registerAzureThreadRoutes(web, env);
+  registerAzurePolicyRoutes(web, env);
+  registerAzureWorkItemRoutes(web, env);
+  registerWorkItemCommentRoutes(web, env);
+  registerAzureTeamRoutes(web, env);
   const vssps = new Router();
   registerVsspsApi(vssps, env);
   const entra = new Router();
