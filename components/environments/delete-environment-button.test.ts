@@ -7,7 +7,7 @@ import { describeCode } from "@/lib/errors/catalogue";
 import type { EnvironmentState } from "@/lib/environments/environment-state";
 import { DeleteEnvironmentButton } from "./delete-environment-button";
 import { EnvironmentStateCard, STATE_HEADING_ID } from "./environment-state-card";
-import type { EnvironmentSnapshot } from "./use-environment-state";
+import { ENVIRONMENT_POLL_MS, type EnvironmentSnapshot } from "./use-environment-state";
 
 // The server action is the button's network edge (a POST to the plane): each test says what it answers.
 const actions = vi.hoisted(() => ({ deleteEnvironmentAction: vi.fn() }));
@@ -59,6 +59,8 @@ describe("DeleteEnvironmentButton", () => {
     const { router, calls } = recordingRouter();
     render(inApp(router, page("creating")));
     await waitFor(() => expect(server.count("/api/environments/env-1")).toBe(1), WAIT);
+    // Its interval is under the test's control and never runs here.
+    expect(intervals.scheduled()).toEqual([ENVIRONMENT_POLL_MS]);
 
     server.answer("/api/environments/env-1", { status: 200, body: snapshot("deleting") });
     confirmDelete();
