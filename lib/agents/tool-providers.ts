@@ -1,11 +1,5 @@
 import { getProvider, providerIds } from "../providers";
 
-/** "A", "A and B", "A, B and C". */
-export function listWithAnd(names: readonly string[]): string {
-  if (names.length <= 1) return names.join("");
-  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-}
-
 /**
  * Which providers serve agent SCM tools and which do not, by name, from the provider registry
  * (`capabilities.agentTools`), so the Agents page's words follow the registry as providers gain them.

@@ -10,7 +10,7 @@ import { useToast } from "@/components/ui/toast";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { capabilities, capabilityLabels, type Capability } from "@/lib/agents/capabilities";
 import type { PolicyGroupOption } from "@/lib/agents/get-agent-policy-settings";
-import { listWithAnd } from "@/lib/agents/tool-providers";
+import { listWithAnd } from "@/lib/text/list-with-and";
 import { GroupPicker } from "./group-picker";
 import { modeOptions, type PolicyMode } from "./mode-options";
 

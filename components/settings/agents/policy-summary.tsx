@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { capabilities, capabilityLabels } from "@/lib/agents/capabilities";
 import type { AgentPolicyForUser } from "@/lib/agents/get-agent-policy-for-user";
-import { listWithAnd } from "@/lib/agents/tool-providers";
+import { listWithAnd } from "@/lib/text/list-with-and";
 import { describeError } from "@/lib/errors/catalogue";
 import { formatDateTime } from "@/components/ui/format-time";
 
