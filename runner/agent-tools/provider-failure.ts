@@ -53,12 +53,25 @@ function providerFieldErrors(body: unknown, token: string): Record<string, strin
   } else if (Array.isArray(message)) {
     for (const m of message) add("provider", m);
   }
+  // Bitbucket's `{"type":"error","error":{"message":"Bad request","fields":{"source":["..."]}}}`.
+  const fields = bitbucketError(object)?.fields;
+  if (fields && typeof fields === "object" && !Array.isArray(fields)) {
+    for (const [field, messages] of Object.entries(fields as Record<string, unknown>)) {
+      for (const m of Array.isArray(messages) ? messages : [messages]) add(field, m);
+    }
+  }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Bitbucket's error object (`{"type":"error","error":{...}}`), or null. */
+function bitbucketError(object: Record<string, unknown> | null): Record<string, unknown> | null {
+  const error = object?.type === "error" ? object.error : null;
+  return error && typeof error === "object" && !Array.isArray(error) ? (error as Record<string, unknown>) : null;
 }
 
 function topMessage(body: unknown, token: string): string | null {
   const object = body && typeof body === "object" ? (body as Record<string, unknown>) : null;
-  return safeProviderText(object?.message, token) ?? safeProviderText(object?.error, token) ?? safeProviderText(body, token);
+  return safeProviderText(object?.message, token) ?? safeProviderText(object?.error, token) ?? safeProviderText(bitbucketError(object)?.message, token) ?? safeProviderText(body, token);
 }
 
 /**
