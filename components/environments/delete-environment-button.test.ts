@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { createElement, Fragment } from "react";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer } from "@/components/query/test-kit";
+import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer, untilIdle } from "@/components/query/test-kit";
 import { describeCode } from "@/lib/errors/catalogue";
 import type { EnvironmentState } from "@/lib/environments/environment-state";
 import { DeleteEnvironmentButton } from "./delete-environment-button";
@@ -59,6 +59,7 @@ describe("DeleteEnvironmentButton", () => {
     const { router, calls } = recordingRouter();
     render(inApp(router, page("creating")));
     await waitFor(() => expect(server.count("/api/environments/env-1")).toBe(1), WAIT);
+    await untilIdle();
     // Its interval is under the test's control and never runs here.
     expect(intervals.scheduled()).toEqual([ENVIRONMENT_POLL_MS]);
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getQueryClient } from "@/components/query/client";
 import { invalidateLive } from "@/components/query/invalidate";
 import { queryKeys } from "@/components/query/keys";
-import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer } from "@/components/query/test-kit";
+import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer, untilIdle } from "@/components/query/test-kit";
 import { CONNECTION_JOB_POLL_MS, type ConnectionJob } from "@/components/settings/git-auth/use-connection-job";
 import type { EnvironmentState } from "@/lib/environments/environment-state";
 import { describeCode } from "@/lib/errors/catalogue";
@@ -74,6 +74,7 @@ describe("EnvironmentStatus (a row of the environments list)", () => {
     const calls = row({ environmentId: "env-3", status: "deleting" });
 
     await waitFor(() => expect(server.count("/api/environments/env-3")).toBe(1), WAIT);
+    await untilIdle();
     expect(announced()).toBe("Deleting…");
     expect(intervals.scheduled()).toEqual([ENVIRONMENT_POLL_MS]);
 
@@ -87,6 +88,7 @@ describe("EnvironmentStatus (a row of the environments list)", () => {
     server.answer("/api/environments/env-4", { status: 200, body: snapshot("env-4", "deleting") });
     const calls = row({ environmentId: "env-4", status: "deleting" });
     await waitFor(() => expect(server.count("/api/environments/env-4")).toBe(1), WAIT);
+    await untilIdle();
 
     server.answer("/api/environments/env-4", { status: 404, body: { error: { code: "not_found", entry: describeCode("not_found").entry } } });
     await invalidateLive(queryKeys.environments.detail("env-4"));

@@ -94,6 +94,23 @@ export class ManualIntervals implements TimeoutProvider<ManagedTimerId> {
   }
 }
 
+/**
+ * Resolves once no live query is fetching. Call it after a request reached the server and before
+ * `ManualIntervals.tick()`: an interval that fires while its query's request is still in flight
+ * joins that request instead of asking again, so the next scripted answer would never be asked for.
+ */
+export function untilIdle(): Promise<void> {
+  const client = getQueryClient();
+  if (client.isFetching() === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const unsubscribe = client.getQueryCache().subscribe(() => {
+      if (client.isFetching() > 0) return;
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
 /** Forgets every query of the tab's client between tests. */
 export function resetLiveQueries(): void {
   getQueryClient().clear();

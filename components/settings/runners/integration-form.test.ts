@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { createElement } from "react";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { LiveQueryProvider } from "@/components/query/live-query-provider";
-import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer } from "@/components/query/test-kit";
+import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer, untilIdle } from "@/components/query/test-kit";
 import { generateKeyPair, openSealed, type RunnerKeyPair } from "@/lib/crypto/sealed-box";
 import type { ActionResult } from "@/lib/actions/result";
 import { describeCode, describeCodes, type ErrorCode } from "@/lib/errors/catalogue";
@@ -221,6 +221,7 @@ describe("IntegrationForm: Save & Test on an integration", () => {
     expect(input).toMatchObject({ integrationId: "int-1", oauthClientSecretSealed: null, test: true });
     expect(screen.getByRole("button", { name: "Save & Test" }).getAttribute("aria-busy")).toBe("true");
     await waitFor(() => expect(server.count("/api/jobs/job-1")).toBe(1), WAIT);
+    await untilIdle();
     expect(intervals.scheduled()).toEqual([JOB_POLL_MS]);
 
     intervals.tick();
