@@ -54,6 +54,7 @@ export const OPERATIONS = [
   "GET /search/issues",
   "GET /repos/{owner}/{repo}/labels",
   "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
 ];
 
 /** Keys that only document; dropping them keeps the file small and changes no validation. */

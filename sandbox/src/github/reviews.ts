@@ -5,7 +5,7 @@ import type { Comment, PullRequest, Repo, Review, ReviewState } from "../types";
 import { DOCS, ghNotFound, paginate, repoAccess, type GhEnv } from "./common";
 import { diffHunkFor, findPull, refreshHead } from "./pulls";
 import { gh } from "./repos";
-import { pullRequestReview } from "./serialize-issues";
+import { pullRequestReview, reviewComment } from "./serialize-issues";
 
 const DOC_CREATE = "/rest/pulls/reviews#create-a-review-for-a-pull-request";
 const DOC_LIST = "/rest/pulls/reviews#list-reviews-for-a-pull-request";
@@ -206,6 +206,29 @@ export function registerReviewRoutes(router: Router, env: GhEnv): void {
       if (!pr) return ghNotFound(ctx, DOC_LIST);
       const reviews = env.store.reviews.filter((r) => r.repoId === access.repo.id && r.number === pr.number && visibleTo(r, auth.user?.id));
       ctx.json(200, paginate(ctx, reviews).map((r) => pullRequestReview(env, access.repo, r)));
+    }),
+  );
+
+  router.on(
+    "GET",
+    "/repos/:owner/:repo/pulls/:pull_number/reviews/:review_id/comments",
+    gh(env, (ctx, auth) => {
+      const doc = "/rest/pulls/reviews#list-comments-for-a-pull-request-review";
+      const access = repoAccess(ctx, env, auth, "read", doc);
+      if (!access) return;
+      const pr = findPull(env, access.repo, ctx);
+      const id = Number(ctx.params.review_id);
+      const review = pr && env.store.reviews.find((r) => r.id === id && r.repoId === access.repo.id && r.number === pr.number);
+      if (!review || !visibleTo(review, auth.user?.id)) return ghNotFound(ctx, doc);
+      const comments = env.store.comments.filter((c) => c.kind === "review" && c.reviewId === review.id);
+      ctx.json(
+        200,
+        paginate(ctx, comments).map((c) => {
+          // The legacy diff position: the lines below the hunk header down to the comment's line.
+          const position = Math.max(1, (c.diffHunk ?? "").split("\n").length - 1);
+          return { ...reviewComment(env, access.repo, c), position, original_position: position };
+        }),
+      );
     }),
   );
 
