@@ -3,6 +3,7 @@ import type { TokenEndpointCounters } from "../store";
 import type { OpenApiViolation, ProviderId, RequestLogEntry, Revocation } from "../types";
 import type { FaultDto, OAuthAppDto, RepoDto, TokenDto, UserDto } from "./dto";
 import * as ops from "./operations";
+import { bitbucketRepoSettingsSchema, configureBitbucketRepo, type BitbucketRepoSettingsDto, type BitbucketRepoSettingsInput } from "./bitbucket-operations";
 import { createCheckRun, createCommitStatus, type CheckDto } from "./github-operations";
 import {
   addFaultSchema,
@@ -56,6 +57,8 @@ export interface SandboxAdmin {
   /** How many GitHub responses were checked against the OpenAPI description. */
   validatedResponses(): number;
   tokenEndpointCounters(): Record<ProviderId, TokenEndpointCounters>;
+  /** Bitbucket: the issue tracker on or off, and its components. */
+  configureBitbucketRepo(input: BitbucketRepoSettingsInput): Promise<BitbucketRepoSettingsDto>;
   /** GitHub: seeds a check run on a commit (as GitHub Actions, by default). */
   createCheckRun(input: CreateCheckRunInput): Promise<CheckDto>;
   /** GitHub: seeds a commit status as a user posted it. */
@@ -84,6 +87,7 @@ export function createAdminClient(ctx: ops.AdminContext): SandboxAdmin {
     violations: () => ops.listViolations(ctx),
     validatedResponses: () => ctx.store.validatedResponses,
     tokenEndpointCounters: () => ops.tokenEndpointCounters(ctx),
+    configureBitbucketRepo: (input) => run(() => configureBitbucketRepo(ctx, parseInput(bitbucketRepoSettingsSchema, input))),
     createCheckRun: (input) => run(() => createCheckRun(ctx, parseInput(createCheckRunSchema, input))),
     createCommitStatus: (input) => run(() => createCommitStatus(ctx, parseInput(createCommitStatusSchema, input))),
   };

@@ -2,6 +2,7 @@ import { Router } from "../http/router";
 import { HttpError, startHost, type Ctx, type Host } from "../http/server";
 import { parseInput } from "./client";
 import * as ops from "./operations";
+import { bitbucketRepoSettingsSchema, configureBitbucketRepo } from "./bitbucket-operations";
 import { createCheckRun, createCommitStatus } from "./github-operations";
 import {
   addFaultSchema,
@@ -48,6 +49,7 @@ function adminRouter(context: ops.AdminContext): Router {
     ["GET", "/admin/revocations", () => ops.listRevocations(context)],
     ["GET", "/admin/violations", () => ops.listViolations(context)],
     ["GET", "/admin/token-endpoint-counters", () => ops.tokenEndpointCounters(context)],
+    ["PUT", "/admin/bitbucket/repo-settings", async (ctx) => configureBitbucketRepo(context, parseInput(bitbucketRepoSettingsSchema, await body(ctx)))],
     ["POST", "/admin/github/check-runs", async (ctx) => createCheckRun(context, parseInput(createCheckRunSchema, await body(ctx)))],
     ["POST", "/admin/github/statuses", async (ctx) => createCommitStatus(context, parseInput(createCommitStatusSchema, await body(ctx)))],
   ];

@@ -5,6 +5,7 @@ import { userPermission } from "../permissions";
 import type { SandboxStore } from "../store";
 import { checkToken } from "../tokens";
 import type { Repo, TokenRecord, User } from "../types";
+import { repoSettings } from "./state";
 
 export interface BbEnv {
   store: SandboxStore;
@@ -89,7 +90,8 @@ export function bbUser(env: BbEnv, user: User): Record<string, unknown> {
   };
 }
 
-function bbRepo(env: BbEnv, repo: Repo): Record<string, unknown> {
+/** A repository as `GET /2.0/repositories/{workspace}/{repo_slug}` answers it. */
+export function bbRepo(env: BbEnv, repo: Repo): Record<string, unknown> {
   const html = `${env.webUrl()}/${repo.path}`;
   const api = `${env.apiUrl()}/2.0/repositories/${repo.path}`;
   return {
@@ -112,7 +114,7 @@ function bbRepo(env: BbEnv, repo: Repo): Record<string, unknown> {
     updated_on: new Date(repo.pushedAt).toISOString(),
     size: 0,
     language: "",
-    has_issues: false,
+    has_issues: repoSettings(env.store, repo.id).hasIssues,
     has_wiki: false,
     fork_policy: "allow_forks",
     uuid: `{${repo.id.toString(16).padStart(8, "0")}-0000-4000-8000-000000000000}`,
@@ -134,7 +136,7 @@ function paged(ctx: Ctx, values: unknown[]): Record<string, unknown> {
   return out;
 }
 
-/** The 2.0 API: user, emails and repositories. */
+/** The 2.0 API: user, emails and repositories (pull requests, issues and statuses are registered from their own modules). */
 export function registerBitbucketApi(router: Router, env: BbEnv): void {
   const withAuth = (need: "account" | "repository" | null, fn: (ctx: Ctx, auth: BbAuth | null) => void) => (ctx: Ctx) => {
     const auth = authenticate(ctx, env);

@@ -11,7 +11,12 @@ import type { SandboxStore } from "../store";
 import { checkToken } from "../tokens";
 import type { Permission, TokenRecord, User } from "../types";
 import { bbError, NO_API, registerBitbucketApi, type BbEnv } from "./api";
+import { registerBitbucketCommits } from "./commits";
+import { registerBitbucketIssues } from "./issues";
 import { registerBitbucketOAuth } from "./oauth";
+import { registerBitbucketPrComments } from "./pr-comments";
+import { registerBitbucketPullRequests } from "./pullrequests";
+import { registerBitbucketWorkspaces } from "./workspaces";
 
 function gitCapability(token: TokenRecord): Permission | null {
   const scopes = token.scopes;
@@ -91,6 +96,11 @@ export async function startBitbucket(
   registerBitbucketOAuth(web, store);
   const api = new Router();
   registerBitbucketApi(api, env);
+  registerBitbucketPullRequests(api, env);
+  registerBitbucketPrComments(api, env);
+  registerBitbucketCommits(api, env);
+  registerBitbucketIssues(api, env);
+  registerBitbucketWorkspaces(api, env);
   const faults = faultResponder();
   const webHost = await startHost(
     {
