@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { TokenEndpointCounters } from "../store";
 import type { OpenApiViolation, ProviderId, RequestLogEntry, Revocation } from "../types";
 import type { FaultDto, OAuthAppDto, RepoDto, TokenDto, UserDto } from "./dto";
+import * as gitlab from "./gitlab";
 import * as ops from "./operations";
 import { bitbucketRepoSettingsSchema, configureBitbucketRepo, type BitbucketRepoSettingsDto, type BitbucketRepoSettingsInput } from "./bitbucket-operations";
 import { createCheckRun, createCommitStatus, type CheckDto } from "./github-operations";
@@ -63,6 +64,10 @@ export interface SandboxAdmin {
   createCheckRun(input: CreateCheckRunInput): Promise<CheckDto>;
   /** GitHub: seeds a commit status as a user posted it. */
   createCommitStatus(input: CreateCommitStatusInput): Promise<CheckDto>;
+  /** GitLab: a pipeline with jobs for a commit (what a runner would run). */
+  createGitlabPipeline(input: gitlab.CreateGitlabPipelineInput): Promise<gitlab.GitlabPipelineDto>;
+  /** GitLab: moves a pipeline job to another status. */
+  updateGitlabJob(id: number, input: gitlab.UpdateGitlabJobInput): Promise<gitlab.GitlabJobDto & { pipelineStatus: string }>;
 }
 
 /** Builds the in-process admin client over a sandbox's state. */
@@ -90,5 +95,7 @@ export function createAdminClient(ctx: ops.AdminContext): SandboxAdmin {
     configureBitbucketRepo: (input) => run(() => configureBitbucketRepo(ctx, parseInput(bitbucketRepoSettingsSchema, input))),
     createCheckRun: (input) => run(() => createCheckRun(ctx, parseInput(createCheckRunSchema, input))),
     createCommitStatus: (input) => run(() => createCommitStatus(ctx, parseInput(createCommitStatusSchema, input))),
+    createGitlabPipeline: (input) => run(() => gitlab.createGitlabPipeline(ctx, parseInput(gitlab.createGitlabPipelineSchema, input))),
+    updateGitlabJob: (id, input) => run(() => gitlab.updateGitlabJob(ctx, id, parseInput(gitlab.updateGitlabJobSchema, input))),
   };
 }

@@ -1,6 +1,7 @@
 import { Router } from "../http/router";
 import { HttpError, startHost, type Ctx, type Host } from "../http/server";
 import { parseInput } from "./client";
+import * as gitlab from "./gitlab";
 import * as ops from "./operations";
 import { bitbucketRepoSettingsSchema, configureBitbucketRepo } from "./bitbucket-operations";
 import { createCheckRun, createCommitStatus } from "./github-operations";
@@ -50,6 +51,8 @@ function adminRouter(context: ops.AdminContext): Router {
     ["GET", "/admin/violations", () => ops.listViolations(context)],
     ["GET", "/admin/token-endpoint-counters", () => ops.tokenEndpointCounters(context)],
     ["PUT", "/admin/bitbucket/repo-settings", async (ctx) => configureBitbucketRepo(context, parseInput(bitbucketRepoSettingsSchema, await body(ctx)))],
+    ["POST", "/admin/gitlab/pipelines", async (ctx) => gitlab.createGitlabPipeline(context, parseInput(gitlab.createGitlabPipelineSchema, await body(ctx)))],
+    ["PUT", "/admin/gitlab/jobs/:id", async (ctx) => gitlab.updateGitlabJob(context, idParam(ctx), parseInput(gitlab.updateGitlabJobSchema, await body(ctx)))],
     ["POST", "/admin/github/check-runs", async (ctx) => createCheckRun(context, parseInput(createCheckRunSchema, await body(ctx)))],
     ["POST", "/admin/github/statuses", async (ctx) => createCommitStatus(context, parseInput(createCommitStatusSchema, await body(ctx)))],
   ];

@@ -6,8 +6,15 @@ import { forbidden, glBody, glMessage, iso, notFound, projectAccess, unauthorize
 import { findMr, refresh } from "./merge-requests";
 import { gl } from "./projects";
 import { basicUser } from "./serializers";
+import { gitlabState, type GlReviewerState } from "./state";
 
 const P = "/api/v4/projects/:id/merge_requests/:iid";
+
+/** An approval moves the approver's reviewer state, when they were asked to review. */
+function setReviewerState(env: GlEnv, repo: Repo, mr: PullRequest, user: User, state: GlReviewerState): void {
+  const reviewer = gitlabState(env.store).reviewers.find((r) => r.repoId === repo.id && r.number === mr.number && r.userId === user.id);
+  if (reviewer) reviewer.state = state;
+}
 
 function approvalsOf(env: GlEnv, repo: Repo, mr: PullRequest) {
   return env.store.approvals.filter((a) => a.repoId === repo.id && a.number === mr.number);
@@ -113,6 +120,7 @@ export function registerApprovalRoutes(router: Router, env: GlEnv): void {
       // The approval service refuses an ineligible approver (the author, by default) with a bare 401.
       if (!eligible(env, access, mr, user)) return unauthorized(ctx);
       env.store.approvals.push({ repoId: access.repo.id, number: mr.number, userId: user.id, createdAt: Date.now() });
+      setReviewerState(env, access.repo, mr, user, "approved");
       ctx.json(201, approvalState(env, access, mr, user));
     }),
   );
@@ -127,6 +135,7 @@ export function registerApprovalRoutes(router: Router, env: GlEnv): void {
       const index = env.store.approvals.findIndex((a) => a.repoId === access.repo.id && a.number === mr.number && a.userId === user.id);
       if (index < 0) return ctx.empty(304);
       env.store.approvals.splice(index, 1);
+      setReviewerState(env, access.repo, mr, user, "unapproved");
       ctx.json(201, approvalState(env, access, mr, user));
     }),
   );

@@ -12,9 +12,14 @@ import { checkToken } from "../tokens";
 import type { Permission } from "../types";
 import { registerApprovalRoutes } from "./approvals";
 import { authenticate, forbidden, glMessage, type GlEnv } from "./common";
+import { registerDiffRoutes } from "./diffs";
+import { registerDiscussionRoutes } from "./discussions";
+import { registerDraftNoteRoutes } from "./draft-notes";
 import { registerIssueRoutes } from "./issues";
+import { registerLabelAndMemberRoutes } from "./labels";
 import { registerMergeRequestRoutes } from "./merge-requests";
 import { registerGitlabOAuth } from "./oauth";
+import { registerPipelineRoutes } from "./pipelines";
 import { registerProjectRoutes } from "./projects";
 
 const ACCESS_DENIED =
@@ -106,6 +111,11 @@ export async function startGitlab(
   registerMergeRequestRoutes(router, env);
   registerApprovalRoutes(router, env);
   registerIssueRoutes(router, env);
+  registerDiscussionRoutes(router, env);
+  registerDraftNoteRoutes(router, env);
+  registerDiffRoutes(router, env);
+  registerPipelineRoutes(router, env);
+  registerLabelAndMemberRoutes(router, env);
   const host = await startHost(
     {
       provider: "gitlab",

@@ -2,7 +2,8 @@ import type { Ctx } from "../http/server";
 import type { Router } from "../http/router";
 import type { Issue, Repo } from "../types";
 import { badRequest, glBody, notFound, paginate, projectAccess, type GlEnv } from "./common";
-import { labelList, newComment } from "./merge-requests";
+import { labelList, matchesSearch, newComment, sortedNotes, systemNote } from "./merge-requests";
+import { rememberLabels } from "./labels";
 import { gl } from "./projects";
 import { issue as issueJson, note } from "./serializers";
 
@@ -39,6 +40,7 @@ export function registerIssueRoutes(router: Router, env: GlEnv): void {
         .filter((i) => i.repoId === access.repo.id)
         .filter((i) => state === "all" || (state === "opened" ? i.state === "open" : i.state === "closed"))
         .filter((i) => labels.every((l) => i.labels.includes(l)))
+        .filter((i) => matchesSearch(ctx.query.get("search"), i.title, i.body))
         .sort((a, b) => b.number - a.number);
       ctx.json(200, paginate(ctx, list).map((i) => issueJson(env, access.repo, i)));
     }),
@@ -70,6 +72,7 @@ export function registerIssueRoutes(router: Router, env: GlEnv): void {
         closedById: null,
       };
       env.store.issues.push(item);
+      rememberLabels(env.store, access.repo, item.labels);
       ctx.json(201, issueJson(env, access.repo, item));
     }),
   );
@@ -95,23 +98,29 @@ export function registerIssueRoutes(router: Router, env: GlEnv): void {
       const item = findIssue(env, access.repo, ctx);
       if (!item) return notFound(ctx);
       const body = await glBody(ctx);
-      if (typeof body.title === "string") item.title = body.title;
+      if (typeof body.title === "string" && body.title !== item.title) {
+        systemNote(env, access.repo, "issue", item.number, `changed title from **${item.title}** to **${body.title}**`, auth.user.id);
+        item.title = body.title;
+      }
       if (typeof body.description === "string") item.body = body.description;
       const labels = labelList(body.labels);
       if (labels) item.labels = [...new Set(labels)];
       const add = labelList(body.add_labels) ?? [];
       const remove = labelList(body.remove_labels) ?? [];
       item.labels = [...new Set([...item.labels, ...add])].filter((l) => !remove.includes(l));
+      rememberLabels(env.store, access.repo, item.labels);
       const assignees = memberIds(env, access.repo, body.assignee_ids ?? body.assignee_id);
       if (assignees) item.assigneeIds = assignees;
       if (body.state_event === "close" && item.state === "open") {
         item.state = "closed";
         item.closedAt = Date.now();
         item.closedById = auth.user.id;
+        systemNote(env, access.repo, "issue", item.number, "closed", auth.user.id);
       } else if (body.state_event === "reopen" && item.state === "closed") {
         item.state = "open";
         item.closedAt = null;
         item.closedById = null;
+        systemNote(env, access.repo, "issue", item.number, "reopened", auth.user.id);
       }
       item.updatedAt = Date.now();
       ctx.json(200, issueJson(env, access.repo, item));
@@ -127,7 +136,7 @@ export function registerIssueRoutes(router: Router, env: GlEnv): void {
       const item = findIssue(env, access.repo, ctx);
       if (!item) return notFound(ctx);
       const notes = env.store.comments.filter((c) => c.repoId === access.repo.id && c.target === "issue" && c.number === item.number);
-      ctx.json(200, paginate(ctx, notes).map((c) => note(env, access.repo, c, item.id)));
+      ctx.json(200, paginate(ctx, sortedNotes(ctx, notes)).map((c) => note(env, access.repo, c, item.id)));
     }),
   );
 

@@ -3,9 +3,11 @@ import { diffSummary, fileDiff, hunkForLine, mergeBase, resolveBranch } from "..
 import type { Ctx } from "../http/server";
 import type { Router } from "../http/router";
 import type { Comment, PullRequest, Repo } from "../types";
-import { badRequest, glBody, glMessage, notFound, paginate, projectAccess, type GlEnv } from "./common";
+import { badRequest, glBody, glMessage, iso, notFound, paginate, projectAccess, type GlEnv } from "./common";
+import { rememberLabels } from "./labels";
 import { gl } from "./projects";
-import { discussion, mergeRequest, note } from "./serializers";
+import { basicUser, discussion, mergeRequest, note } from "./serializers";
+import { gitlabState } from "./state";
 
 const P = "/api/v4/projects/:id/merge_requests";
 
@@ -62,6 +64,77 @@ export function newComment(env: GlEnv, repo: Repo, fields: Partial<Comment> & Pi
   return comment;
 }
 
+/** A note GitLab itself writes about an event ("closed", "changed title from ..."). */
+export function systemNote(env: GlEnv, repo: Repo, target: "issue" | "pull", number: number, body: string, authorId: number): void {
+  const comment = newComment(env, repo, { kind: target === "issue" ? "issue" : "note", number, target, body, authorId, discussionId: randomBytes(20).toString("hex") });
+  gitlabState(env.store).systemNotes.add(comment.id);
+}
+
+/** GitLab reads a title starting with `Draft:`, `[Draft]` or `(Draft)` (any case) as a draft. */
+export const DRAFT_PREFIX = /^\s*(\[draft\]|\(draft\)|draft:)\s*/i;
+
+/** Whether every word of a `search` is in the title or the description, as GitLab's search matches. */
+export function matchesSearch(search: string | null, title: string, body: string | null): boolean {
+  if (!search) return true;
+  const text = `${title}\n${body ?? ""}`.toLowerCase();
+  return search.toLowerCase().split(/\s+/).filter(Boolean).every((word) => text.includes(word));
+}
+
+/** Notes in GitLab's order: `order_by` created_at (default) or updated_at, `sort` desc (default) or asc. */
+export function sortedNotes(ctx: Ctx, notes: Comment[]): Comment[] {
+  const asc = ctx.query.get("sort") === "asc";
+  return [...notes].sort((a, b) => (asc ? a.createdAt - b.createdAt || a.id - b.id : b.createdAt - a.createdAt || b.id - a.id));
+}
+
+/** The fields of a diff note at `position`, or null when the position is not on a line of the merge request's diff. */
+export async function diffNoteFields(env: GlEnv, repo: Repo, mr: PullRequest, position: Record<string, unknown>): Promise<Pick<Comment, "path" | "line" | "side" | "commitId" | "diffHunk" | "position"> | null> {
+  await refresh(env, repo, mr);
+  const newPath = typeof position.new_path === "string" ? position.new_path : undefined;
+  const newLine = position.new_line === undefined || position.new_line === null || position.new_line === "" ? undefined : Number(position.new_line);
+  const oldLine = position.old_line === undefined || position.old_line === null || position.old_line === "" ? undefined : Number(position.old_line);
+  const path = newPath ?? (typeof position.old_path === "string" ? position.old_path : undefined);
+  if (position.position_type !== "text" || !path || position.head_sha !== mr.headSha) return null;
+  const diff = await fileDiff(repo.diskPath, env.home, mr.baseSha, mr.headSha, path);
+  const side = newLine !== undefined ? "RIGHT" : "LEFT";
+  const line = newLine ?? oldLine;
+  const hunk = diff && line !== undefined ? hunkForLine(diff, line, side) : null;
+  if (!hunk || line === undefined) return null;
+  return {
+    path,
+    line,
+    side,
+    commitId: mr.headSha,
+    diffHunk: hunk,
+    position: {
+      base_sha: position.base_sha ?? null,
+      start_sha: position.start_sha ?? null,
+      head_sha: mr.headSha,
+      old_path: typeof position.old_path === "string" ? position.old_path : path,
+      new_path: path,
+      position_type: "text",
+      old_line: oldLine ?? null,
+      new_line: newLine ?? null,
+      line_range: null,
+    },
+  };
+}
+
+/** GitLab's answer to a position that is not on a line of the diff. */
+export const invalidPosition = (ctx: Ctx) => glMessage(ctx, 400, '400 Bad request - Note {:line_code=>["can\'t be blank", "must be a valid line code"]}');
+
+/** Sets the reviewers to `ids` (members only, as GitLab drops others), keeping the states of those who stay. */
+function setReviewers(env: GlEnv, repo: Repo, mr: PullRequest, ids: number[]): void {
+  const state = gitlabState(env.store);
+  const wanted = new Set(ids.filter((id) => {
+    const user = env.store.users.get(id);
+    return user !== undefined && user.provider === "gitlab" && (repo.collaborators.has(id) || repo.owner.toLowerCase() === user.login.toLowerCase());
+  }));
+  const kept = state.reviewers.filter((r) => !(r.repoId === repo.id && r.number === mr.number) || wanted.has(r.userId));
+  const present = new Set(kept.filter((r) => r.repoId === repo.id && r.number === mr.number).map((r) => r.userId));
+  for (const userId of wanted) if (!present.has(userId)) kept.push({ repoId: repo.id, number: mr.number, userId, state: "unreviewed", createdAt: Date.now() });
+  state.reviewers.splice(0, state.reviewers.length, ...kept);
+}
+
 /** Merge requests, their notes and their (diff) discussions. */
 export function registerMergeRequestRoutes(router: Router, env: GlEnv): void {
   router.on(
@@ -77,6 +150,7 @@ export function registerMergeRequestRoutes(router: Router, env: GlEnv): void {
         .filter((p) => p.repoId === access.repo.id)
         .filter((p) => state === "all" || (state === "opened" ? p.state === "open" : p.state === state))
         .filter((p) => (!source || p.head === source) && (!target || p.base === target))
+        .filter((p) => matchesSearch(ctx.query.get("search"), p.title, p.body))
         .sort((a, b) => b.number - a.number);
       const out = [];
       for (const mr of paginate(ctx, list)) out.push(await serialize(env, access.repo, mr));
@@ -114,7 +188,7 @@ export function registerMergeRequestRoutes(router: Router, env: GlEnv): void {
         headSha,
         baseSha,
         state: "open",
-        draft: /^(draft:|\[draft\])/i.test(body.title as string),
+        draft: DRAFT_PREFIX.test(body.title as string),
         authorId: auth.user.id,
         assigneeIds: idList(body.assignee_ids) ?? idList(body.assignee_id) ?? [],
         labels: labelList(body.labels) ?? [],
@@ -123,6 +197,9 @@ export function registerMergeRequestRoutes(router: Router, env: GlEnv): void {
         closedAt: null,
       };
       env.store.pulls.push(mr);
+      rememberLabels(env.store, repo, mr.labels);
+      const reviewerIds = idList(body.reviewer_ids);
+      if (reviewerIds) setReviewers(env, repo, mr, reviewerIds);
       ctx.json(201, await serialize(env, repo, mr));
     }),
   );
@@ -146,23 +223,61 @@ export function registerMergeRequestRoutes(router: Router, env: GlEnv): void {
     `${P}/:iid`,
     gl(env, async (ctx, auth) => {
       const access = projectAccess(ctx, env, auth, "write");
-      if (!access) return;
+      if (!access || !auth.user) return;
       const mr = findMr(env, access.repo, ctx);
       if (!mr) return notFound(ctx);
       const body = await glBody(ctx);
-      if (typeof body.title === "string") mr.title = body.title;
+      const { repo } = access;
+      const user = auth.user;
+      if (typeof body.target_branch === "string" && body.target_branch !== mr.base) {
+        if (body.target_branch === mr.head) return glMessage(ctx, 422, ["You can't use same project/branch for source and target"]);
+        const baseSha = await resolveBranch(repo.diskPath, env.home, body.target_branch);
+        if (!baseSha) return glMessage(ctx, 422, ["Target branch is invalid"]);
+        mr.base = body.target_branch;
+        mr.baseSha = baseSha;
+      }
+      if (typeof body.title === "string" && body.title !== mr.title) {
+        systemNote(env, repo, "pull", mr.number, `changed title from **${mr.title}** to **${body.title}**`, user.id);
+        mr.title = body.title;
+        mr.draft = DRAFT_PREFIX.test(mr.title);
+      }
       if (typeof body.description === "string") mr.body = body.description;
       const labels = labelList(body.labels);
       if (labels) mr.labels = labels;
+      rememberLabels(env.store, repo, labels);
+      const reviewerIds = idList(body.reviewer_ids);
+      if (reviewerIds) setReviewers(env, repo, mr, reviewerIds.filter((id) => id !== 0));
       if (body.state_event === "close" && mr.state === "open") {
         mr.state = "closed";
         mr.closedAt = Date.now();
+        systemNote(env, repo, "pull", mr.number, "closed", user.id);
       } else if (body.state_event === "reopen" && mr.state === "closed") {
         mr.state = "open";
         mr.closedAt = null;
+        systemNote(env, repo, "pull", mr.number, "reopened", user.id);
       }
       mr.updatedAt = Date.now();
-      ctx.json(200, await serialize(env, access.repo, mr));
+      ctx.json(200, await serialize(env, repo, mr));
+    }),
+  );
+
+  // https://docs.gitlab.com/api/merge_requests/#get-single-merge-request-reviewers
+  router.on(
+    "GET",
+    `${P}/:iid/reviewers`,
+    gl(env, (ctx, auth) => {
+      const access = projectAccess(ctx, env, auth, "read");
+      if (!access) return;
+      const mr = findMr(env, access.repo, ctx);
+      if (!mr) return notFound(ctx);
+      const reviewers = gitlabState(env.store).reviewers.filter((r) => r.repoId === access.repo.id && r.number === mr.number);
+      ctx.json(
+        200,
+        reviewers.flatMap((r) => {
+          const user = env.store.users.get(r.userId);
+          return user ? [{ user: basicUser(env, user), state: r.state, created_at: iso(r.createdAt) }] : [];
+        }),
+      );
     }),
   );
 
@@ -199,41 +314,9 @@ export function registerMergeRequestRoutes(router: Router, env: GlEnv): void {
         const comment = newComment(env, repo, { kind: "note", number: mr.number, target: "pull", body: body.body, authorId: auth.user.id });
         return ctx.json(201, discussion(env, repo, [comment], mr.id));
       }
-      const invalid = () => glMessage(ctx, 400, '400 Bad request - Note {:line_code=>["can\'t be blank", "must be a valid line code"]}');
-      await refresh(env, repo, mr);
-      const newPath = typeof position.new_path === "string" ? position.new_path : undefined;
-      const newLine = position.new_line === undefined || position.new_line === null ? undefined : Number(position.new_line);
-      const oldLine = position.old_line === undefined || position.old_line === null ? undefined : Number(position.old_line);
-      const path = newPath ?? (typeof position.old_path === "string" ? position.old_path : undefined);
-      if (position.position_type !== "text" || !path || position.head_sha !== mr.headSha) return invalid();
-      const diff = await fileDiff(repo.diskPath, env.home, mr.baseSha, mr.headSha, path);
-      const side = newLine !== undefined ? "RIGHT" : "LEFT";
-      const line = newLine ?? oldLine;
-      const hunk = diff && line !== undefined ? hunkForLine(diff, line, side) : null;
-      if (!hunk || line === undefined) return invalid();
-      const comment = newComment(env, repo, {
-        kind: "review",
-        number: mr.number,
-        target: "pull",
-        body: body.body,
-        authorId: auth.user.id,
-        path,
-        line,
-        side,
-        commitId: mr.headSha,
-        diffHunk: hunk,
-        position: {
-          base_sha: position.base_sha ?? null,
-          start_sha: position.start_sha ?? null,
-          head_sha: mr.headSha,
-          old_path: typeof position.old_path === "string" ? position.old_path : path,
-          new_path: path,
-          position_type: "text",
-          old_line: oldLine ?? null,
-          new_line: newLine ?? null,
-          line_range: null,
-        },
-      });
+      const fields = await diffNoteFields(env, repo, mr, position);
+      if (!fields) return invalidPosition(ctx);
+      const comment = newComment(env, repo, { kind: "review", number: mr.number, target: "pull", body: body.body, authorId: auth.user.id, ...fields });
       ctx.json(201, discussion(env, repo, [comment], mr.id));
     }),
   );
@@ -247,7 +330,7 @@ export function registerMergeRequestRoutes(router: Router, env: GlEnv): void {
       const mr = findMr(env, access.repo, ctx);
       if (!mr) return notFound(ctx);
       const notes = env.store.comments.filter((c) => c.repoId === access.repo.id && c.target === "pull" && c.number === mr.number);
-      ctx.json(200, paginate(ctx, notes).map((c) => note(env, access.repo, c, mr.id)));
+      ctx.json(200, paginate(ctx, sortedNotes(ctx, notes)).map((c) => note(env, access.repo, c, mr.id)));
     }),
   );
 

@@ -1,6 +1,7 @@
 import type { CommitInfo } from "../git/repos";
 import type { Comment, Issue, PullRequest, Repo, User } from "../types";
 import { accessLevel, iso, type GlEnv } from "./common";
+import { gitlabState } from "./state";
 
 /** The `UserBasic` entity. */
 export function basicUser(env: GlEnv, user: User): Record<string, unknown> {
@@ -150,8 +151,10 @@ function timeStats(): Record<string, unknown> {
 
 /** The `MergeRequest` entity, with `diff_refs` for diff positions. */
 export function mergeRequest(env: GlEnv, repo: Repo, mr: PullRequest, diffRefs: { base: string; start: string }): Record<string, unknown> {
-  const notes = env.store.comments.filter((c) => c.repoId === repo.id && c.target === "pull" && c.number === mr.number).length;
+  const { systemNotes, reviewers } = gitlabState(env.store);
+  const notes = env.store.comments.filter((c) => c.repoId === repo.id && c.target === "pull" && c.number === mr.number && !systemNotes.has(c.id)).length;
   const assignees = mr.assigneeIds.map((id) => userById(env, id)).filter((u) => u !== null);
+  const reviewerUsers = reviewers.filter((r) => r.repoId === repo.id && r.number === mr.number).map((r) => userById(env, r.userId)).filter((u) => u !== null);
   const state = mr.state === "open" ? "opened" : mr.state;
   return {
     id: mr.id,
@@ -175,7 +178,7 @@ export function mergeRequest(env: GlEnv, repo: Repo, mr: PullRequest, diffRefs: 
     author: userById(env, mr.authorId),
     assignees,
     assignee: assignees[0] ?? null,
-    reviewers: [],
+    reviewers: reviewerUsers,
     source_project_id: repo.id,
     target_project_id: repo.id,
     labels: mr.labels,
@@ -226,7 +229,7 @@ export function issue(env: GlEnv, repo: Repo, item: Issue): Record<string, unkno
     author: userById(env, item.authorId),
     type: "ISSUE",
     assignee: assignees[0] ?? null,
-    user_notes_count: env.store.comments.filter((c) => c.repoId === repo.id && c.target === "issue" && c.number === item.number).length,
+    user_notes_count: env.store.comments.filter((c) => c.repoId === repo.id && c.target === "issue" && c.number === item.number && !gitlabState(env.store).systemNotes.has(c.id)).length,
     merge_requests_count: 0,
     upvotes: 0,
     downvotes: 0,
@@ -250,26 +253,33 @@ export function issue(env: GlEnv, repo: Repo, item: Issue): Record<string, unkno
   };
 }
 
-/** The `Note` entity (a `DiffNote` when it has a position). */
+/**
+ * The `Note` entity (a `DiffNote` when it has a position). Only diff notes are resolvable here; a
+ * discussion is resolved as a whole, so each of its notes says so.
+ */
 export function note(env: GlEnv, repo: Repo, comment: Comment, noteableId: number): Record<string, unknown> {
+  const state = gitlabState(env.store);
+  const resolvable = comment.kind === "review";
+  const resolution = resolvable && comment.discussionId ? state.resolved.get(comment.discussionId) : undefined;
+  const system = state.systemNotes.has(comment.id);
   return {
     id: comment.id,
-    type: comment.kind === "review" ? "DiffNote" : comment.discussionId ? "DiscussionNote" : null,
+    type: comment.kind === "review" ? "DiffNote" : comment.discussionId && !system ? "DiscussionNote" : null,
     body: comment.body,
     author: userById(env, comment.authorId),
     created_at: iso(comment.createdAt),
     updated_at: iso(comment.createdAt),
-    system: false,
+    system,
     noteable_id: noteableId,
     noteable_type: comment.target === "pull" ? "MergeRequest" : "Issue",
     project_id: repo.id,
     noteable_iid: comment.number,
     commit_id: null,
     position: comment.position ?? undefined,
-    resolvable: comment.kind === "review",
-    resolved: comment.kind === "review" ? false : undefined,
-    resolved_by: null,
-    resolved_at: null,
+    resolvable,
+    resolved: resolvable ? resolution !== undefined : undefined,
+    resolved_by: resolution ? userById(env, resolution.userId) : null,
+    resolved_at: resolution ? iso(resolution.at) : null,
     confidential: false,
     internal: false,
     imported: false,
