@@ -47,6 +47,6 @@ export const azureDevops = {
   repositoryPath: "nested",
   pullRequestName: { one: "pull request", many: "pull requests", numberPrefix: "!" },
   issueName: { one: "work item", many: "work items" },
-  capabilities: { oauth: true, pat: true, refresh: true, revocation: false, agentTools: false },
+  capabilities: { oauth: true, pat: true, refresh: true, revocation: false, agentTools: true },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Octokit } from "@octokit/rest";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { and, eq } from "drizzle-orm";
@@ -31,6 +32,9 @@ const run = promisify(execFile);
 
 /** The sandbox's id for each product provider id. */
 export const SANDBOX_PROVIDER = { github: "github", gitlab: "gitlab", bitbucket: "bitbucket", azure_devops: "azure-devops" } as const satisfies Record<ProviderId, string>;
+
+/** What an Azure DevOps PAT needs for every agent tool: Code (read & write, status), Work Items (read & write), Project and Team (read). */
+export const AZURE_PAT_SCOPES = ["vso.code_write", "vso.code_status", "vso.work_write", "vso.project", "vso.profile"];
 
 /** A connected MCP client of one environment's tools, and what it acts for. */
 export type ToolSession = {
@@ -128,6 +132,10 @@ export type EnvironmentSetup = {
   oauth?: { refreshToken: string; expiresAt: Date };
   /** A branch committed and pushed from the environment's working copy (cloned only then), left checked out. */
   pushBranch?: string;
+  /** Other sandbox users (created already) given access to the environment's repository. */
+  collaborators?: { login: string; permission: "read" | "write" | "admin" }[];
+  /** Azure DevOps: the project the repository is in (default "proj"). */
+  azureProject?: string;
 };
 
 /** An environment of `owner` on the runner, with its owner's sealed credential and a working copy. */
@@ -136,14 +144,15 @@ export async function addEnvironment(world: World, setup: EnvironmentSetup): Pro
   const sandboxProvider = SANDBOX_PROVIDER[setup.provider];
   const owner = setup.owner ?? (await seedUser(db, world.admin.orgId, "member"));
   await world.sandbox.admin.createUser({ provider: sandboxProvider, login: setup.login, organizations: setup.provider === "azure_devops" ? ["contoso"] : undefined }).catch(() => {});
-  const repoPath = setup.provider === "azure_devops" ? `contoso/proj/${setup.repo}` : `${setup.login}/${setup.repo}`;
+  const repoPath = setup.provider === "azure_devops" ? `contoso/${setup.azureProject ?? "proj"}/${setup.repo}` : `${setup.login}/${setup.repo}`;
   const repo = await world.sandbox.admin.createRepo({
     provider: sandboxProvider,
     path: repoPath,
     files: { "README.md": "# app\n", "src/main.ts": "export const main = 1;\n" },
-    collaborators: setup.provider === "azure_devops" ? [{ login: setup.login, permission: "write" }] : [],
+    collaborators: [...(setup.provider === "azure_devops" ? [{ login: setup.login, permission: "write" as const }] : []), ...(setup.collaborators ?? [])],
   });
-  const token = setup.token ?? (await world.sandbox.admin.issuePat({ provider: sandboxProvider, login: setup.login, organizations: setup.provider === "azure_devops" ? ["contoso"] : undefined })).value;
+  const azure = setup.provider === "azure_devops";
+  const token = setup.token ?? (await world.sandbox.admin.issuePat({ provider: sandboxProvider, login: setup.login, organizations: azure ? ["contoso"] : undefined, scopes: azure ? AZURE_PAT_SCOPES : undefined })).value;
   const host = world.hosts[setup.provider];
   const integrationId = world.integrationIds[setup.provider];
   const ctx = { runnerId: world.runner.runnerId, integrationId, userId: owner.userId, generation: 1 };
@@ -226,4 +235,12 @@ export function errorOf(result: CallToolResult): { code: string; message: string
   // The error's body is the JSON text block that follows its description.
   const json = (result.content as { type: string; text?: string }[]).filter((c) => c.type === "text").at(-1)?.text ?? "{}";
   return (JSON.parse(json) as { error: { code: string; message: string } }).error;
+}
+
+/** A sandbox GitHub user acting directly (a fresh PAT) on the Enterprise Server layout the environments use; the user is created if missing. */
+export async function githubAs(world: World, login: string): Promise<{ octokit: Octokit; token: string }> {
+  await world.sandbox.admin.createUser({ provider: "github", login }).catch(() => {});
+  const token = (await world.sandbox.admin.issuePat({ provider: "github", login })).value;
+  const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  return { octokit: new Octokit({ auth: token, baseUrl: world.sandbox.urls.github.enterpriseApi, log: quiet }), token };
 }
