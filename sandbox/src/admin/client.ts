@@ -5,6 +5,7 @@ import type { FaultDto, OAuthAppDto, RepoDto, TokenDto, UserDto } from "./dto";
 import * as gitlab from "./gitlab";
 import * as ops from "./operations";
 import { bitbucketRepoSettingsSchema, configureBitbucketRepo, type BitbucketRepoSettingsDto, type BitbucketRepoSettingsInput } from "./bitbucket-operations";
+import { setPolicyEvaluation, setPolicyEvaluationSchema, type PolicyEvaluationDto, type SetPolicyEvaluationInput } from "./azure-operations";
 import { createCheckRun, createCommitStatus, type CheckDto } from "./github-operations";
 import {
   addFaultSchema,
@@ -68,6 +69,8 @@ export interface SandboxAdmin {
   createGitlabPipeline(input: gitlab.CreateGitlabPipelineInput): Promise<gitlab.GitlabPipelineDto>;
   /** GitLab: moves a pipeline job to another status. */
   updateGitlabJob(id: number, input: gitlab.UpdateGitlabJobInput): Promise<gitlab.GitlabJobDto & { pipelineStatus: string }>;
+  /** Azure DevOps: sets a branch policy's evaluation for a pull request (queued, running, approved, ...). */
+  setPolicyEvaluation(input: SetPolicyEvaluationInput): Promise<PolicyEvaluationDto>;
 }
 
 /** Builds the in-process admin client over a sandbox's state. */
@@ -97,5 +100,6 @@ export function createAdminClient(ctx: ops.AdminContext): SandboxAdmin {
     createCommitStatus: (input) => run(() => createCommitStatus(ctx, parseInput(createCommitStatusSchema, input))),
     createGitlabPipeline: (input) => run(() => gitlab.createGitlabPipeline(ctx, parseInput(gitlab.createGitlabPipelineSchema, input))),
     updateGitlabJob: (id, input) => run(() => gitlab.updateGitlabJob(ctx, id, parseInput(gitlab.updateGitlabJobSchema, input))),
+    setPolicyEvaluation: (input) => run(() => setPolicyEvaluation(ctx, parseInput(setPolicyEvaluationSchema, input))),
   };
 }

@@ -4,6 +4,7 @@ import { parseInput } from "./client";
 import * as gitlab from "./gitlab";
 import * as ops from "./operations";
 import { bitbucketRepoSettingsSchema, configureBitbucketRepo } from "./bitbucket-operations";
+import { setPolicyEvaluation, setPolicyEvaluationSchema } from "./azure-operations";
 import { createCheckRun, createCommitStatus } from "./github-operations";
 import {
   addFaultSchema,
@@ -53,6 +54,7 @@ function adminRouter(context: ops.AdminContext): Router {
     ["PUT", "/admin/bitbucket/repo-settings", async (ctx) => configureBitbucketRepo(context, parseInput(bitbucketRepoSettingsSchema, await body(ctx)))],
     ["POST", "/admin/gitlab/pipelines", async (ctx) => gitlab.createGitlabPipeline(context, parseInput(gitlab.createGitlabPipelineSchema, await body(ctx)))],
     ["PUT", "/admin/gitlab/jobs/:id", async (ctx) => gitlab.updateGitlabJob(context, idParam(ctx), parseInput(gitlab.updateGitlabJobSchema, await body(ctx)))],
+    ["PUT", "/admin/azure-devops/policy-evaluations", async (ctx) => setPolicyEvaluation(context, parseInput(setPolicyEvaluationSchema, await body(ctx)))],
     ["POST", "/admin/github/check-runs", async (ctx) => createCheckRun(context, parseInput(createCheckRunSchema, await body(ctx)))],
     ["POST", "/admin/github/statuses", async (ctx) => createCommitStatus(context, parseInput(createCommitStatusSchema, await body(ctx)))],
   ];
