@@ -24,11 +24,11 @@ export class AgentsPage {
     return this.form().getByRole("checkbox", { name: new RegExp(`^${name} \\(`) });
   }
 
-  capability(label: "Pull requests" | "Issues" | "Review comments") {
+  capability(label: "Pull requests" | "Issues" | "Reviews") {
     return this.form().getByRole("switch", { name: label });
   }
 
-  async setCapability(label: "Pull requests" | "Issues" | "Review comments", on: boolean) {
+  async setCapability(label: "Pull requests" | "Issues" | "Reviews", on: boolean) {
     const control = this.capability(label);
     if ((await control.getAttribute("aria-checked")) !== String(on)) await control.click();
     await expect(control).toHaveAttribute("aria-checked", String(on));
@@ -50,6 +50,24 @@ export class AgentsPage {
 
   activityRows() {
     return this.activity().locator("tbody tr");
+  }
+
+  /** The activity filters: a GET form, so it works without JavaScript. */
+  filters() {
+    return this.activity().getByRole("search", { name: "Filter agent activity" });
+  }
+
+  filter(label: "Tool" | "Outcome" | "Owner" | "Environment") {
+    return this.filters().getByLabel(label, { exact: true });
+  }
+
+  async applyFilters() {
+    await this.filters().getByRole("button", { name: "Apply filters" }).click();
+    await expect(this.page.getByRole("heading", { level: 1, name: "Agents" })).toBeVisible();
+  }
+
+  pager() {
+    return this.activity().getByRole("navigation", { name: "Agent activity pages" });
   }
 
   summary() {
@@ -77,6 +95,16 @@ export class FakeRunner {
 
   async toolCall(environmentId: string, tool: string): Promise<AgentCallAnswer> {
     const res = await this.request.post("/api/runner/v1/agent-calls", { headers: { authorization: `Bearer ${this.accessToken}` }, data: { environmentId, tool } });
+    expect(res.status(), await res.text()).toBe(200);
+    return (await res.json()) as AgentCallAnswer;
+  }
+
+  /** A call the runner refused itself (malformed arguments, another host's repository): the plane only records it. */
+  async refuse(environmentId: string, tool: string, refusedByRunner: "validation_failed" | "repository_host_mismatch", refusalDetail?: string): Promise<AgentCallAnswer> {
+    const res = await this.request.post("/api/runner/v1/agent-calls", {
+      headers: { authorization: `Bearer ${this.accessToken}` },
+      data: { environmentId, tool, refusedByRunner, ...(refusalDetail ? { refusalDetail } : {}) },
+    });
     expect(res.status(), await res.text()).toBe(200);
     return (await res.json()) as AgentCallAnswer;
   }
