@@ -3,7 +3,7 @@ import { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toolCapabilities } from "@/lib/agents/capabilities";
 import { testEngines } from "@/tests/helpers/test-database";
-import { activityOf, addEnvironment, connect, disconnect, errorOf, startWorld, type ToolSession, type World } from "./test-support/world";
+import { activityOf, addEnvironment, connect, disconnect, errorOf, githubAs, startWorld, type ToolSession, type World } from "./test-support/world";
 
 /** A POST with a Host header of our choosing (fetch does not let a caller set Host). */
 function postWithHost(url: string, host: string, token: string): Promise<number> {
@@ -41,7 +41,7 @@ describe("agent SCM tools on the GitHub sandbox (Enterprise Server layout)", () 
     await world?.close();
   });
 
-  it("lists the nine tools with precise input schemas", async () => {
+  it("lists every tool with precise input schemas", async () => {
     const { tools } = await session.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(Object.keys(toolCapabilities).sort());
     const review = tools.find((t) => t.name === "add_review_comment")!;
@@ -221,6 +221,215 @@ describe("agent SCM tools on the GitHub sandbox (Enterprise Server layout)", () 
     const all = await session.call("list_issues", { repository: "octo-owner/busy", limit: 10 });
     expect(all.structuredContent).toMatchObject({ count: 3, hasMore: false });
     expect((all.structuredContent as { issues: Array<{ title: string }> }).issues.map((i) => i.title)).toEqual(["Issue 3", "Issue 2", "Issue 1"]);
+  });
+
+  describe("the full tool set on a pull request others work on too", () => {
+    const tools = { owner: "octo-owner", repo: "tools" };
+    const repository = "octo-owner/tools";
+    let number = 0;
+    let headSha = "";
+    let helper: Octokit;
+    type Page = { count: number; hasMore: boolean; nextCursor: string | null };
+    const structured = <T>(result: { structuredContent?: unknown }) => result.structuredContent as T;
+
+    beforeAll(async () => {
+      helper = (await githubAs(world, "octo-helper")).octokit;
+      await githubAs(world, "octo-reader");
+      await world.sandbox.admin.createRepo({
+        provider: "github",
+        path: repository,
+        files: { "README.md": "# tools\n", "src/main.ts": "export const main = 1;\n" },
+        branches: [{ name: "topic", files: { "README.md": "# tools\n\nExplained.\n", "src/main.ts": "export const main = 2;\n", "src/extra.ts": "export const extra = 3;\n" } }],
+        collaborators: [
+          { login: "octo-helper", permission: "write" },
+          { login: "octo-reader", permission: "read" },
+        ],
+      });
+      const { data } = await octokit.rest.pulls.create({ ...tools, title: "Tools", body: "First body.", head: "topic", base: "main" });
+      number = data.number;
+      headSha = data.head.sha;
+    });
+
+    it("updates title, body, draft (GraphQL) and reviewers, says what changed, and get_pull_request reads it back", async () => {
+      const updated = await session.call("update_pull_request", { repository, number, title: "Tools, explained", body: "Second body.", draft: true, reviewers: ["octo-helper"] });
+      expect(errorOf(updated)).toBeNull();
+      expect(updated.structuredContent).toMatchObject({ changed: ["title", "body", "draft", "reviewers"], pullRequest: { title: "Tools, explained", draft: true, reviewers: ["octo-helper"] } });
+      const { data } = await octokit.rest.pulls.get({ ...tools, pull_number: number });
+      expect(data).toMatchObject({ title: "Tools, explained", body: "Second body.", draft: true, requested_reviewers: [{ login: "octo-helper" }] });
+      expect(errorOf(await session.call("update_pull_request", { repository, number, draft: false }))).toBeNull();
+      expect((await octokit.rest.pulls.get({ ...tools, pull_number: number })).data.draft).toBe(false);
+      const read = await session.call("get_pull_request", { repository, number });
+      expect(read.structuredContent).toMatchObject({ pullRequest: { body: "Second body.", draft: false, reviewers: ["octo-helper"], assignees: [], headSha, createdAt: expect.any(String) } });
+    });
+
+    it("pages the changed files with a cursor, hasMore and nextCursor exact; a cursor from another tool or other arguments is refused", async () => {
+      const first = await session.call("list_pull_request_files", { repository, number, limit: 2 });
+      const one = structured<Page & { files: { path: string; patch: string | null }[] }>(first);
+      expect(one).toMatchObject({ count: 2, hasMore: true, nextCursor: expect.any(String) });
+      const second = structured<Page & { files: { path: string; patch: string | null }[] }>(await session.call("list_pull_request_files", { repository, number, limit: 2, cursor: one.nextCursor }));
+      expect(second).toMatchObject({ count: 1, hasMore: false, nextCursor: null });
+      expect([...one.files, ...second.files].map((f) => f.path).sort()).toEqual(["README.md", "src/extra.ts", "src/main.ts"]);
+      expect([...one.files, ...second.files].find((f) => f.path === "src/main.ts")).toMatchObject({ status: "modified", additions: 1, deletions: 1, patch: expect.stringContaining("+export const main = 2;"), patchTruncated: false });
+
+      const requests = world.sandbox.admin.requests({ provider: "github" }).length;
+      expect(errorOf(await session.call("list_reviews", { repository, number, cursor: one.nextCursor }))).toMatchObject({ code: "validation_failed", fieldErrors: { cursor: [expect.stringContaining("list_pull_request_files")] } });
+      expect(errorOf(await session.call("list_pull_request_files", { repository, number: number + 1, cursor: one.nextCursor }))).toMatchObject({ code: "validation_failed", fieldErrors: { cursor: [expect.any(String)] } });
+      expect(errorOf(await session.call("list_pull_request_files", { repository, number, cursor: "not-a-cursor" }))).toMatchObject({ code: "validation_failed" });
+      expect(world.sandbox.admin.requests({ provider: "github" })).toHaveLength(requests);
+    });
+
+    it("reads the head commit's check runs and statuses, with one overall state", async () => {
+      await world.sandbox.admin.createCheckRun({ repository, sha: headSha, name: "build", status: "in_progress" });
+      await octokit.rest.repos.createCommitStatus({ ...tools, sha: headSha, state: "success", context: "lint", description: "No problems" });
+      const pending = await session.call("get_pull_request_checks", { repository, number });
+      expect(pending.structuredContent).toMatchObject({
+        sha: headSha,
+        overall: "pending",
+        count: 2,
+        checks: expect.arrayContaining([
+          { name: "build", kind: "check_run", state: "pending", description: null, url: expect.any(String) },
+          { name: "lint", kind: "status", state: "success", description: "No problems", url: null },
+        ]),
+      });
+      await world.sandbox.admin.createCheckRun({ repository, sha: headSha, name: "build", status: "completed", conclusion: "failure", title: "1 test failed" });
+      expect((await session.call("get_pull_request_checks", { repository, number })).structuredContent).toMatchObject({ overall: "failure", count: 2 });
+    });
+
+    it("lists the conversation, reviews and review threads; adds a line comment, replies, resolves and unresolves threads", async () => {
+      await helper.rest.issues.createComment({ ...tools, issue_number: number, body: "Nice work." });
+      await helper.rest.pulls.createReview({
+        ...tools,
+        pull_number: number,
+        event: "COMMENT",
+        body: "Two things.",
+        comments: [
+          { path: "README.md", line: 3, body: "Explained how?" },
+          { path: "src/main.ts", line: 1, body: "Why 2?" },
+        ],
+      });
+      expect((await session.call("list_pull_request_comments", { repository, number })).structuredContent).toMatchObject({ count: 1, comments: [{ author: "octo-helper", body: "Nice work." }] });
+      expect((await session.call("list_reviews", { repository, number })).structuredContent).toMatchObject({ count: 1, reviews: [{ author: "octo-helper", state: "COMMENTED", body: "Two things." }] });
+
+      const open = structured<Page & { threads: { id: string; resolved: boolean; path: string; line: number; side: string; comments: { body: string; author: string }[] }[] }>(
+        await session.call("list_review_threads", { repository, number, state: "unresolved" }),
+      );
+      expect(open).toMatchObject({ count: 2, hasMore: false, threads: [{ resolved: false, path: "README.md", line: 3, side: "RIGHT", comments: [{ body: "Explained how?", author: "octo-helper" }] }, { path: "src/main.ts" }] });
+
+      const added = await session.call("add_review_comment", { repository, number, path: "src/extra.ts", line: 1, body: "New file." });
+      expect(errorOf(added)).toBeNull();
+      const newThread = structured<{ threadId: string }>(added).threadId;
+      expect(newThread).toMatch(/^PRRT_/);
+
+      const [readme] = open.threads;
+      const replied = await session.call("reply_to_review_thread", { repository, number, threadId: readme!.id, body: "Now it says.", resolve: true });
+      expect(errorOf(replied)).toBeNull();
+      expect(replied.structuredContent).toMatchObject({ threadId: readme!.id, resolved: true, comment: { author: "octo-owner" } });
+      const { data: comments } = await octokit.rest.pulls.listReviewComments({ ...tools, pull_number: number });
+      const root = comments.find((c) => c.body === "Explained how?")!;
+      expect(comments.find((c) => c.body === "Now it says.")).toMatchObject({ in_reply_to_id: root.id, user: { login: "octo-owner" } });
+      const state = await octokit.graphql<{ node: { isResolved: boolean } }>("query($id: ID!) { node(id: $id) { ... on PullRequestReviewThread { isResolved } } }", { id: readme!.id });
+      expect(state.node.isResolved).toBe(true);
+
+      // Paged one at a time: three threads, the resolved one filtered by state.
+      const page1 = structured<Page & { threads: { id: string }[] }>(await session.call("list_review_threads", { repository, number, limit: 1 }));
+      expect(page1).toMatchObject({ count: 1, hasMore: true, threads: [{ id: readme!.id }] });
+      const page2 = structured<Page & { threads: { id: string }[] }>(await session.call("list_review_threads", { repository, number, limit: 2, cursor: page1.nextCursor }));
+      expect(page2).toMatchObject({ count: 2, hasMore: false, nextCursor: null });
+      expect(page2.threads.map((t) => t.id)).toContain(newThread);
+      const unresolved = structured<Page & { threads: { id: string }[] }>(await session.call("list_review_threads", { repository, number, state: "unresolved", limit: 1 }));
+      expect(unresolved).toMatchObject({ count: 1, hasMore: true });
+      expect(unresolved.threads[0]!.id).not.toBe(readme!.id);
+
+      const reopened = await session.call("resolve_review_thread", { repository, number, threadId: readme!.id, resolved: false });
+      expect(reopened.structuredContent).toMatchObject({ threadId: readme!.id, resolved: false });
+      expect(errorOf(await session.call("resolve_review_thread", { repository, number, threadId: "PRRT_unknown" }))).toMatchObject({ code: "validation_failed", fieldErrors: { threadId: [expect.any(String)] } });
+    });
+
+    it("submits a review with two inline comments in one call", async () => {
+      const result = await session.call("submit_review", {
+        repository,
+        number,
+        event: "COMMENT",
+        comments: [
+          { path: "src/main.ts", line: 1, body: "Two, because." },
+          { path: "README.md", line: 1, side: "LEFT", body: "Old title." },
+        ],
+      });
+      expect(errorOf(result)).toBeNull();
+      const { review, comments } = structured<{ review: { id: string }; comments: { id: string; url: string }[] }>(result);
+      expect(comments).toHaveLength(2);
+      const { data } = await octokit.rest.pulls.listCommentsForReview({ ...tools, pull_number: number, review_id: Number(review.id) });
+      expect(data.map((c) => [c.body, c.path, String(c.id)])).toEqual([
+        ["Two, because.", "src/main.ts", comments[0]!.id],
+        ["Old title.", "README.md", comments[1]!.id],
+      ]);
+    });
+
+    it("reads an issue with its first comments and pages on to the rest; searches issues and pull requests", async () => {
+      const { data: issue } = await octokit.rest.issues.create({ ...tools, title: "Crash on save", body: "It crashes." });
+      for (const [who, body] of [[helper, "Me too."], [octokit, "Looking."], [helper, "Thanks."]] as const) await who.rest.issues.createComment({ ...tools, issue_number: issue.number, body });
+      const read = structured<{ issue: { body: string }; comments: { body: string }[]; commentsHasMore: boolean; commentsNextCursor: string }>(await session.call("get_issue", { repository, number: issue.number, commentLimit: 2 }));
+      expect(read).toMatchObject({ issue: { body: "It crashes." }, comments: [{ body: "Me too." }, { body: "Looking." }], commentsHasMore: true });
+      const rest = await session.call("list_issue_comments", { repository, number: issue.number, cursor: read.commentsNextCursor });
+      expect(rest.structuredContent).toMatchObject({ count: 1, hasMore: false, comments: [{ body: "Thanks.", author: "octo-helper" }] });
+      expect(errorOf(await session.call("get_issue", { repository, number }))).toMatchObject({ code: "scm_item_not_found", message: expect.stringContaining("is a pull request") });
+
+      expect((await session.call("search_issues", { repository, query: "crash" })).structuredContent).toMatchObject({ count: 1, issues: [{ number: issue.number, title: "Crash on save" }] });
+      expect((await session.call("search_issues", { repository, query: "crash", state: "closed" })).structuredContent).toMatchObject({ count: 0, hasMore: false });
+      expect((await session.call("search_pull_requests", { repository, query: "explained", state: "open" })).structuredContent).toMatchObject({ count: 1, pullRequests: [{ number, head: "topic", base: "main", headSha }] });
+    });
+
+    it("says who the tools act as, lists labels and assignable users, paged and filtered", async () => {
+      expect((await session.call("get_me", {})).structuredContent).toMatchObject({ user: { login: "octo-owner", url: expect.stringContaining("/octo-owner") } });
+      const labels = structured<Page & { labels: { name: string; description: string | null }[] }>(await session.call("list_labels", { repository, limit: 3 }));
+      expect(labels).toMatchObject({ count: 3, hasMore: true, labels: [{ name: "bug", description: "Something isn't working" }, { name: "documentation" }, { name: "duplicate" }] });
+      const users = await session.call("list_assignable_users", { repository, query: "HELP" });
+      expect(users.structuredContent).toMatchObject({ count: 1, hasMore: false, users: [{ login: "octo-helper" }] });
+      expect((await session.call("list_assignable_users", { repository, limit: 2 })).structuredContent).toMatchObject({ count: 2, hasMore: true });
+    });
+
+    it("a number the repository does not have is scm_item_not_found for every numbered tool", async () => {
+      const missing = 9_999;
+      // A thread that exists, named with a number that does not.
+      const { threadId } = (await session.call("add_review_comment", { repository, number, path: "README.md", line: 3, body: "Once more." })).structuredContent as { threadId: string };
+      for (const [tool, args] of [
+        ["update_pull_request", { title: "x" }],
+        ["list_pull_request_files", {}],
+        ["get_pull_request_checks", {}],
+        ["list_pull_request_comments", {}],
+        ["list_reviews", {}],
+        ["list_review_threads", {}],
+        ["reply_to_review_thread", { threadId, body: "x" }],
+        ["resolve_review_thread", { threadId }],
+        ["submit_review", { event: "COMMENT", body: "x" }],
+        ["get_issue", {}],
+        ["list_issue_comments", {}],
+      ] as const) {
+        const result = await session.call(tool, { repository, number: missing, ...args });
+        expect(errorOf(result), tool).toMatchObject({ code: "scm_item_not_found", message: expect.stringContaining(`#${missing}`) });
+      }
+    });
+
+    it("a read-only collaborator's writes get repository_permission_denied (GitHub's 403 and GraphQL FORBIDDEN), and nothing changes", async () => {
+      const added = await addEnvironment(world, { provider: "github", login: "octo-reader", repo: "own" });
+      const reader = await connect(world, added.environment);
+      try {
+        const threads = structured<{ threads: { id: string; resolved: boolean }[] }>(await session.call("list_review_threads", { repository, number }));
+        const target = threads.threads.find((t) => !t.resolved)!;
+        expect(errorOf(await reader.call("update_pull_request", { repository, number, title: "Taken over" }))).toMatchObject({ code: "repository_permission_denied" });
+        expect(errorOf(await reader.call("resolve_review_thread", { repository, number, threadId: target.id }))).toMatchObject({ code: "repository_permission_denied" });
+        expect(errorOf(await reader.call("update_pull_request", { repository, number, draft: true }))).toMatchObject({ code: "repository_permission_denied" });
+        const { data } = await octokit.rest.pulls.get({ ...tools, pull_number: number });
+        expect(data).toMatchObject({ title: "Tools, explained", draft: false });
+        const again = structured<{ threads: { id: string; resolved: boolean }[] }>(await session.call("list_review_threads", { repository, number }));
+        expect(again.threads.find((t) => t.id === target.id)?.resolved).toBe(false);
+        // Reading is allowed.
+        expect(errorOf(await reader.call("list_review_threads", { repository, number }))).toBeNull();
+        expect(JSON.stringify(reader.transcript)).not.toContain(added.token);
+      } finally {
+        await disconnect(reader);
+      }
+    });
   });
 
   it("no answer and no activity row carries the owner's token", async () => {

@@ -1,7 +1,7 @@
 import type { BackendContext } from "../../agent-tools/backend";
 import { ToolFailure } from "../../agent-tools/tool-error";
 import type { ThreadItem } from "../../agent-tools/tool-output";
-import { client, graphqlErrors, mapFailure } from "./octokit";
+import { call, client, graphqlErrors, mapFailure, ownerAndName } from "./octokit";
 
 /**
  * What GitHub offers only through GraphQL: review threads with their resolved state, resolving
@@ -85,7 +85,11 @@ export async function threadOf(ctx: BackendContext, threadId: string, number: nu
   const answer = await graphql<NodeAnswer>(ctx, query, { id: threadId }, () => unknownThread(ctx, number));
   const node = answer.node;
   const firstCommentId = node?.comments?.nodes[0]?.databaseId;
-  if (!node || node.pullRequest?.number !== number || typeof firstCommentId !== "number") throw unknownThread(ctx, number);
+  if (!node || node.pullRequest?.number !== number || typeof firstCommentId !== "number") {
+    // A pull request that is not there is the 404 the not-found lookup turns into scm_item_not_found.
+    await call(ctx, () => client(ctx).rest.pulls.get({ ...ownerAndName(ctx), pull_number: number }));
+    throw unknownThread(ctx, number);
+  }
   return { firstCommentId, resolved: node.isResolved };
 }
 

@@ -111,6 +111,9 @@ export function registerIssueRoutes(router: Router, env: GhEnv): void {
       const access = repoAccess(ctx, env, auth, "read", DOC_GET);
       if (!access) return;
       const issue = findIssue(env, access.repo, ctx);
+      // Every pull request is an issue too: GitHub answers it with a `pull_request` key.
+      const pull = issue ? undefined : env.store.pulls.find((p) => p.repoId === access.repo.id && p.number === Number(ctx.params.issue_number));
+      if (pull) return ctx.json(200, pullAsIssue(env, access.repo, pull));
       if (!issue) return ghNotFound(ctx, DOC_GET);
       ctx.json(200, issueObject(env, access.repo, issue));
     }),
