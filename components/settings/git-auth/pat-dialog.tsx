@@ -10,10 +10,12 @@ import type { PatTarget } from "./pat-connect-form";
 
 /**
  * The form (with the provider's token instructions) in a chunk of its own, out of the page's first
- * load: the closed dialog is only added after hydration (see `Dialog`), so the chunk loads then,
- * before anyone opens it.
+ * load: a page of hosts shows the buttons, rarely the form. It starts loading when the button is
+ * pointed at or focused, so it is usually there when the dialog opens (and focuses its field
+ * itself when it arrives later).
  */
-const PatConnectForm = dynamic(() => import("./pat-connect-form").then((m) => m.PatConnectForm), {
+const loadForm = () => import("./pat-form-in-dialog");
+const PatConnectForm = dynamic(() => loadForm().then((m) => m.PatFormInDialog), {
   loading: () => <p className="text-sm text-gray-700">Loading the form…</p>,
 });
 
@@ -24,7 +26,7 @@ export function PatDialog({ target, userId, label }: { target: PatTarget; userId
   const toast = useToast();
   return (
     <>
-      <Button variant="secondary" size="sm" onClick={() => setOpen(true)}>
+      <Button variant="secondary" size="sm" onClick={() => setOpen(true)} onPointerEnter={() => void loadForm()} onFocus={() => void loadForm()}>
         {label}
         <span className="sr-only"> for {target.host}</span>
       </Button>
