@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
 import type { AgentActivityCall } from "@/lib/agents/list-agent-activity";
 import { describeRefusalReason } from "@/lib/agents/refusal-reason";
-import { describeError, isErrorCode } from "@/lib/errors/catalogue";
+import { describeError, isErrorCode, type ErrorCode } from "@/lib/errors/catalogue";
 import { getProvider, isProviderId } from "@/lib/providers";
 import { formatDateTime, formatEventTime } from "@/components/ui/format-time";
 
@@ -24,9 +24,20 @@ function safeHref(url: string | null): string | null {
   }
 }
 
+/**
+ * Catalogue entries worded for a person at a form ("Correct the highlighted fields"): here the
+ * arguments were an agent's, so the same code is said the way the activity list's reader needs it.
+ */
+const activityWording: Partial<Record<ErrorCode, { title: string; remedy: string }>> = {
+  validation_failed: {
+    title: "The call's arguments were not accepted",
+    remedy: "Nothing reached the provider. The agent was told which arguments to change and may call again.",
+  },
+};
+
 /** The error code's title, linked to its entry in the catalogue, why it was refused when recorded, and the remedy. */
 function ErrorDetail({ code, reason }: { code: string; reason: string | null }) {
-  const entry = isErrorCode(code) ? describeError(code) : null;
+  const entry = isErrorCode(code) ? (activityWording[code] ?? describeError(code)) : null;
   return (
     <div data-error-code={code} className="max-w-sm">
       <p className="font-medium text-gray-900">
@@ -98,7 +109,7 @@ export function AgentActivityTable({ rows, showOwner, caption }: { rows: AgentAc
                 {row.host ? <span className="block text-xs text-gray-700">{row.host}</span> : null}
               </TD>
               <TD className="break-all text-gray-800">{row.repository ?? "—"}</TD>
-              <TD>
+              <TD className="whitespace-nowrap">
                 <Badge tone={outcome.tone}>{outcome.label}</Badge>
               </TD>
               {/* Wide enough that a remedy reads as a sentence; the table scrolls sideways on narrow screens instead. */}
