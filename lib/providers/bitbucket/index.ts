@@ -56,6 +56,6 @@ export const bitbucket = {
   repositoryPath: "nested",
   pullRequestName: { one: "pull request", many: "pull requests", numberPrefix: "#" },
   issueName: { one: "issue", many: "issues" },
-  capabilities: { oauth: true, pat: true, refresh: true, revocation: false, agentTools: false },
+  capabilities: { oauth: true, pat: true, refresh: true, revocation: false, agentTools: true },
   scopeSeparator: " ",
 } satisfies ProviderDefinition;
