@@ -1,7 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scmIntegrations } from "@/db/schema";
+import { seal } from "@/lib/crypto/sealed-box";
 import { testEngines } from "@/tests/helpers/test-database";
+import { providerClients } from "../providers";
+import { authorizeCode, CALLBACK, noDeadline, sandboxEndpoints } from "../providers/test-support/sandbox";
 import { activityOf, addEnvironment, AZURE_PAT_SCOPES, connect, disconnect, errorOf, git, startWorld, type ToolSession, type World } from "./test-support/world";
 
 /**
@@ -164,6 +169,22 @@ describe("agent SCM tools on the Azure DevOps sandbox", () => {
       notes: [expect.stringMatching(/no line counts or patches/)],
     });
 
+    // A push to the source branch is a new iteration: the head moves and the files follow it.
+    const before = data<{ pullRequest: { headSha: string } }>(await session.call("get_pull_request", { number: pr })).pullRequest.headSha;
+    await git(world, ["mv", "src/main.ts", "src/app.ts"], { cwd: workdir });
+    await writeFile(path.join(workdir, "src/app.ts"), "export const main = 1;\n");
+    await git(world, ["commit", "--quiet", "-am", "Name the entry point"], { cwd: workdir });
+    await git(world, ["push", "--quiet", "origin", "feature"], { cwd: workdir, username: "ado-owner", password: tokens["ado-owner"] });
+    const after = data<{ pullRequest: { headSha: string } }>(await session.call("get_pull_request", { number: pr })).pullRequest.headSha;
+    expect(after).not.toBe(before);
+    expect(after).toBe((await git(world, ["rev-parse", "HEAD"], { cwd: workdir })).trim());
+    expect(data(await session.call("list_pull_request_files", { number: pr }))).toMatchObject({
+      files: [
+        { path: "README.md", status: "modified" },
+        { path: "src/app.ts", status: "renamed", previousPath: "src/main.ts" },
+      ],
+    });
+
     await az("ado-reviewer", "POST", git$(`pullRequests/${pr}/threads`), { comments: [{ parentCommentId: 0, content: "Thanks for this." }], status: "active" });
     const comments = await session.call("list_pull_request_comments", { number: pr });
     expect(data(comments)).toMatchObject({ comments: [{ author: "ado-reviewer", body: "Thanks for this.", id: expect.stringMatching(/^\d+\/1$/) }], count: 1 });
@@ -235,7 +256,7 @@ describe("agent SCM tools on the Azure DevOps sandbox", () => {
 
     const files = data<{ files: { path: string }[]; nextCursor: string }>(await session.call("list_pull_request_files", { number: pr, limit: 1 }));
     expect(files).toMatchObject({ files: [{ path: "README.md" }], hasMore: true });
-    expect(data(await session.call("list_pull_request_files", { number: pr, limit: 1, cursor: files.nextCursor }))).toMatchObject({ files: [{ path: "src/main.ts" }], hasMore: false });
+    expect(data(await session.call("list_pull_request_files", { number: pr, limit: 1, cursor: files.nextCursor }))).toMatchObject({ files: [{ path: "src/app.ts" }], hasMore: false });
 
     const threads = data<{ nextCursor: string }>(await session.call("list_review_threads", { number: pr, limit: 2 }));
     expect(threads).toMatchObject({ count: 2, hasMore: true });
@@ -286,6 +307,40 @@ describe("agent SCM tools on the Azure DevOps sandbox", () => {
       expect(errorOf(await limited.call("list_pull_requests", {}))).toMatchObject({ code: "credential_needs_reauth" });
     } finally {
       await disconnect(limited);
+    }
+  });
+
+  it("acts with an Entra ID access token (OAuth) as a bearer token", async () => {
+    const app = await world.sandbox.admin.registerOAuthApp({ provider: "azure-devops", callbackUrls: [CALLBACK] });
+    const appEndpoints = sandboxEndpoints(world.sandbox, "azure_devops", app);
+    await world.sandbox.admin.setAutoApprove("azure-devops", true);
+    await world.sandbox.admin.createUser({ provider: "azure-devops", login: "ado-entra", organizations: ["contoso"] });
+    await world.sandbox.admin.signIn("azure-devops", "ado-entra");
+    const { code, verifier } = await authorizeCode(appEndpoints, { client_id: app.clientId, scope: "499b84ac-1321-427f-aa17-267ca6975798/.default offline_access" });
+    const issued = await providerClients.azure_devops.exchangeCode({ endpoints: appEndpoints, clientId: app.clientId, clientSecret: app.clientSecret, code, verifier, redirectUri: CALLBACK, signal: noDeadline() });
+    expect(issued.accessToken).toMatch(/^eyJ/);
+    // The integration offers OAuth through the sandbox's Entra ID (a connection by OAuth needs it on).
+    const host = world.hosts.azure_devops;
+    await world.database.db
+      .update(scmIntegrations)
+      .set({
+        oauthEnabled: true,
+        oauthClientId: app.clientId,
+        issuerUrl: `${world.sandbox.urls.azure.entra}/${app.tenant}/v2.0`,
+        oauthClientSecretSealed: await seal(world.runner.keys.publicKey, { purpose: "oauth_client_secret", runnerId: world.runner.runnerId, host }, app.clientSecret),
+        oauthSecretKeyId: world.runner.keyId,
+      })
+      .where(eq(scmIntegrations.id, world.integrationIds.azure_devops));
+    const added = await addEnvironment(world, { provider: "azure_devops", login: "ado-entra", repo: "entra", token: issued.accessToken, oauth: { refreshToken: issued.refreshToken!, expiresAt: new Date(Date.now() + 3_600_000) } });
+    const entra = await connect(world, added.environment);
+    try {
+      const me = await entra.call("get_me", {});
+      expect(errorOf(me)).toBeNull();
+      expect(data(me)).toMatchObject({ user: { login: "ado-entra" } });
+      expect(errorOf(await entra.call("list_issues", {}))).toBeNull();
+      expect(JSON.stringify(entra.transcript)).not.toContain(issued.accessToken);
+    } finally {
+      await disconnect(entra);
     }
   });
 
