@@ -1,6 +1,7 @@
 import { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groupMembers, groups } from "@/db/schema";
+import { getProvider } from "@/lib/providers";
 import { testEngines } from "@/tests/helpers/test-database";
 import { activityOf, addEnvironment, connect, disconnect, disconnectOwner, errorOf, git, startWorld, type ToolSession, type World } from "./test-support/world";
 
@@ -101,17 +102,35 @@ describe.each(testEngines())("the organization's policy, checked on every agent 
     }
   });
 
-  it.each(["bitbucket", "azure_devops"] as const)("%s environments answer scm_tools_not_supported, while git clone and push keep working", async (provider) => {
-    const added = await addEnvironment(world, { provider, login: `${provider.replace("_", "-")}-dev`, repo: "web", pushBranch: "topic" });
+  it("tools that only say who the owner is and what the repository offers (get_me, labels, assignable users) need no capability, only the tools switched on", async () => {
+    await world.setPolicy({ pullRequests: false, issues: false, reviewComments: false });
+    try {
+      expect(errorOf(await session.call("get_me", {}))).toBeNull();
+      expect(errorOf(await session.call("list_labels", {}))).toBeNull();
+      expect(errorOf(await session.call("list_assignable_users", {}))).toBeNull();
+      expect(errorOf(await session.call("list_review_threads", { number: 1 }))).toMatchObject({ code: "scm_tools_not_allowed", message: expect.stringMatching(/review comments capability/) });
+      await world.setPolicy({ mode: "disabled" });
+      expect(errorOf(await session.call("get_me", {}))).toMatchObject({ code: "scm_tools_disabled" });
+    } finally {
+      await world.setPolicy({});
+    }
+  });
+
+  it("a provider without agent tools answers scm_tools_not_supported, while git clone and push keep working", async () => {
+    // Every provider has agent tools now: one is switched off in the registry, as a provider without them is.
+    const capabilities = getProvider("azure_devops").capabilities as { agentTools: boolean };
+    const added = await addEnvironment(world, { provider: "azure_devops", login: "azure-dev", repo: "web", pushBranch: "topic" });
     // addEnvironment cloned and pushed `topic` with the owner's token: git works for this provider.
     expect(await git(world, ["rev-parse", "--abbrev-ref", "HEAD"], { cwd: added.environment.workdir! })).toBe("topic\n");
     const unsupported = await connect(world, added.environment);
+    capabilities.agentTools = false;
     try {
       const result = await unsupported.call("create_pull_request", { title: "x" });
       expect(errorOf(result)).toMatchObject({ code: "scm_tools_not_supported" });
       expect((result.content as { text: string }[])[0]!.text).toContain("Git itself (clone, commit, push) keeps working");
-      expect(await activityOf(world, added.environment.id)).toMatchObject([{ tool: "create_pull_request", provider, outcome: "refused", errorCode: "scm_tools_not_supported" }]);
+      expect(await activityOf(world, added.environment.id)).toMatchObject([{ tool: "create_pull_request", provider: "azure_devops", outcome: "refused", errorCode: "scm_tools_not_supported" }]);
     } finally {
+      capabilities.agentTools = true;
       await disconnect(unsupported);
     }
   });

@@ -3,6 +3,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { CallToolResultSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toolCapabilities } from "@/lib/agents/capabilities";
 import { testEngines } from "@/tests/helpers/test-database";
 import { createAgentToolsPlane } from "./plane-api";
 import { createAgentToolsServer } from "./server";
@@ -69,7 +70,7 @@ describe("the agent tools' answers at the protocol level", () => {
   it("an unknown tool is -32602 with one prefix and its name quoted to 64 characters (regression: doubled prefix, 1 MB echo)", async () => {
     const error = await protocolError(session.client.request({ method: "tools/call", params: { name: `delete_${"x".repeat(500_000)}`, arguments: {} } }, CallToolResultSchema));
     expect(error?.code).toBe(-32602);
-    expect(error?.message).toMatch(/^MCP error -32602: Unknown tool "delete_x+…": tools\/list names the 9 tools/);
+    expect(error?.message).toMatch(new RegExp(`^MCP error -32602: Unknown tool "delete_x+…": tools/list names the ${Object.keys(toolCapabilities).length} tools`));
     expect(error?.message).not.toContain("MCP error -32602: MCP error");
     expect(error?.message.length).toBeLessThan(200);
   });
@@ -104,7 +105,10 @@ describe("the agent tools' answers at the protocol level", () => {
     expect(errorOf(one)).toBeNull();
     const [summary, json] = textsOf(one);
     expect(JSON.parse(json!)).toEqual(one.structuredContent);
-    expect(one.structuredContent).toMatchObject({ count: 1, hasMore: true, nextCursor: null, issues: [{ title: "Second" }] });
+    expect(one.structuredContent).toMatchObject({ count: 1, hasMore: true, nextCursor: expect.any(String), issues: [{ title: "Second" }] });
+    // The cursor reads on to the one issue left, and says that was the last.
+    const next = await session.call("list_issues", { limit: 1, cursor: (one.structuredContent as { nextCursor: string }).nextCursor });
+    expect(next.structuredContent).toMatchObject({ count: 1, hasMore: false, nextCursor: null, issues: [{ title: "First" }] });
     expect(summary).toMatch(/^1 issue \(more exist/);
     const all = await session.call("list_issues", {});
     expect(all.structuredContent).toMatchObject({ count: 2, hasMore: false });
