@@ -49,11 +49,6 @@ describe("agent SCM tools on the Bitbucket Cloud sandbox", () => {
     sessions.push(session);
   });
   afterAll(async () => {
-    // No token of anyone reached any result.
-    for (const s of sessions) {
-      const transcript = JSON.stringify(s.transcript);
-      for (const secret of secrets) expect(transcript).not.toContain(secret);
-    }
     for (const s of sessions) await disconnect(s);
     await world?.close();
   });
@@ -133,6 +128,10 @@ describe("agent SCM tools on the Bitbucket Cloud sandbox", () => {
     const conversation = await ok("list_pull_request_comments", { number: prNumber });
     expect(conversation).toMatchObject({ comments: [{ body: "One more thing.", author: "bb-owner" }], hasMore: false });
     expect(((await ok("list_review_threads", { number: prNumber, state: "unresolved" })).threads as Json[]).map((t) => (t.comments as Json[])[0]!.body)).toEqual(["Period at the end?"]);
+    const left = await ok("add_review_comment", { number: prNumber, path: "README.md", line: 3, side: "LEFT", body: "The old sentence was fine too." });
+    const leftThread = ((await ok("list_review_threads", { number: prNumber })).threads as Json[]).find((t) => t.id === left.threadId);
+    expect(leftThread).toMatchObject({ path: "README.md", line: 3, side: "LEFT", resolved: false });
+    expect((await owner.get(`/repositories/${repo}/pullrequests/${prNumber}/comments/${String(left.threadId)}`)).body).toMatchObject({ inline: { path: "README.md", from: 3, to: null } });
     const failed = await session.call("submit_review", { number: prNumber, event: "APPROVE", comments: [{ path: "README.md", line: 3, body: "Fine." }, { path: "src/main.ts", line: 1, body: "Not in the diff." }] });
     expect(errorOf(failed)).toMatchObject({ code: "validation_failed", message: expect.stringMatching(/inline comment 2 \(src\/main\.ts:1\).*1 inline comment was posted first.*not submitted/s) });
 
@@ -263,5 +262,13 @@ describe("agent SCM tools on the Bitbucket Cloud sandbox", () => {
     const since = Date.now();
     expect(errorOf(await tokened.call("get_me"))).toMatchObject({ code: "unsupported_credential_type", message: expect.stringContaining("reconnect Bitbucket with OAuth") });
     expect(world.sandbox.admin.requests({ provider: "bitbucket", since })).toEqual([]);
+  });
+
+  it("put no token of anyone in any result", () => {
+    expect(sessions.reduce((n, s) => n + s.transcript.length, 0)).toBeGreaterThan(50);
+    for (const s of sessions) {
+      const transcript = JSON.stringify(s.transcript);
+      for (const secret of secrets) expect(transcript).not.toContain(secret);
+    }
   });
 });
