@@ -2,7 +2,8 @@ import type { Ctx } from "../http/server";
 import type { Router } from "../http/router";
 import type { PullRequest, Repo, User } from "../types";
 import { badRequest, glBody, notFound, projectAccess, type GlAuth, type GlEnv, type ProjectAccess } from "./common";
-import { diffNoteFields, findMr, invalidPosition, newComment } from "./merge-requests";
+import { diffNoteFields, findMr, invalidPosition } from "./merge-requests";
+import { newComment } from "./notes";
 import { gl } from "./projects";
 import { gitlabState, type GlDraftNote } from "./state";
 

@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { diffSummary, fileDiff, hunkForLine, mergeBase, resolveBranch } from "../git/repos";
 import type { Ctx } from "../http/server";
 import type { Router } from "../http/router";
 import type { Comment, PullRequest, Repo } from "../types";
 import { badRequest, glBody, glMessage, iso, notFound, paginate, projectAccess, type GlEnv } from "./common";
 import { rememberLabels } from "./labels";
+import { DRAFT_PREFIX, matchesSearch, newComment, sortedNotes, systemNote } from "./notes";
 import { gl } from "./projects";
 import { basicUser, discussion, mergeRequest, note } from "./serializers";
 import { gitlabState } from "./state";
@@ -42,48 +42,6 @@ export function labelList(value: unknown): string[] | undefined {
   if (Array.isArray(value)) return value.map(String).filter(Boolean);
   if (typeof value === "string") return value.split(",").map((s) => s.trim()).filter(Boolean);
   return undefined;
-}
-
-/** Stores a note (each note starts its own discussion unless told otherwise). */
-export function newComment(env: GlEnv, repo: Repo, fields: Partial<Comment> & Pick<Comment, "kind" | "number" | "target" | "body" | "authorId">): Comment {
-  const comment: Comment = {
-    id: env.store.nextId(),
-    repoId: repo.id,
-    path: null,
-    line: null,
-    side: null,
-    commitId: null,
-    diffHunk: null,
-    discussionId: randomBytes(20).toString("hex"),
-    inReplyToId: null,
-    position: null,
-    createdAt: Date.now(),
-    ...fields,
-  };
-  env.store.comments.push(comment);
-  return comment;
-}
-
-/** A note GitLab itself writes about an event ("closed", "changed title from ..."). */
-export function systemNote(env: GlEnv, repo: Repo, target: "issue" | "pull", number: number, body: string, authorId: number): void {
-  const comment = newComment(env, repo, { kind: target === "issue" ? "issue" : "note", number, target, body, authorId, discussionId: randomBytes(20).toString("hex") });
-  gitlabState(env.store).systemNotes.add(comment.id);
-}
-
-/** GitLab reads a title starting with `Draft:`, `[Draft]` or `(Draft)` (any case) as a draft. */
-export const DRAFT_PREFIX = /^\s*(\[draft\]|\(draft\)|draft:)\s*/i;
-
-/** Whether every word of a `search` is in the title or the description, as GitLab's search matches. */
-export function matchesSearch(search: string | null, title: string, body: string | null): boolean {
-  if (!search) return true;
-  const text = `${title}\n${body ?? ""}`.toLowerCase();
-  return search.toLowerCase().split(/\s+/).filter(Boolean).every((word) => text.includes(word));
-}
-
-/** Notes in GitLab's order: `order_by` created_at (default) or updated_at, `sort` desc (default) or asc. */
-export function sortedNotes(ctx: Ctx, notes: Comment[]): Comment[] {
-  const asc = ctx.query.get("sort") === "asc";
-  return [...notes].sort((a, b) => (asc ? a.createdAt - b.createdAt || a.id - b.id : b.createdAt - a.createdAt || b.id - a.id));
 }
 
 /** The fields of a diff note at `position`, or null when the position is not on a line of the merge request's diff. */
