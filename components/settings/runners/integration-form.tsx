@@ -140,8 +140,8 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
       if (test || lost > 0) toast.show({ tone: "success", title: test ? "Saved; testing now" : "Saved", body: lost > 0 ? `${lost} ${lost === 1 ? "user was" : "users were"} disconnected.` : undefined });
       // The runner is what the test waits for: show whether it is online now, not at the badge's next poll.
       if (test) void invalidateLive(queryKeys.runners.status(runner.id));
-      // The edit page picks the running test up from the integration's last test, or says it saved untested.
       dispatch({ type: "saved", then: !editing ? "leave" : test ? { follow: result.data.jobId } : "untested" });
+      // The edit page picks the running test up from the integration's last test, or says it saved untested.
       if (!editing) router.replace(`/settings/runners/${runner.id}/integrations/${result.data.integrationId}${test ? "" : "?saved=untested"}`);
     });
   }
