@@ -3,7 +3,7 @@ import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { createElement } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { describeCode } from "@/lib/errors/catalogue";
-import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer } from "@/components/query/test-kit";
+import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer, untilIdle } from "@/components/query/test-kit";
 import { CONNECTION_JOB_POLL_MS, type ConnectionJob } from "./use-connection-job";
 import { OAuthReturnStatus, returnErrorMessage } from "./oauth-return-status";
 
@@ -36,6 +36,9 @@ describe("OAuthReturnStatus", () => {
     await waitFor(() => expect(server.count("/api/git-auth/jobs/job-1")).toBe(1), WAIT);
     expect(intervals.scheduled()).toEqual([CONNECTION_JOB_POLL_MS]);
 
+    // The page reads the same before and after the first answer: wait for it to land, or the tick
+    // joins the request still in flight and the second answer is never asked for.
+    await untilIdle();
     intervals.tick();
     expect(await screen.findByText("Connected to gitlab.example.com.", undefined, WAIT)).toBeTruthy();
     expect(screen.getByTestId("oauth-return-status").dataset.state).toBe("connected");
