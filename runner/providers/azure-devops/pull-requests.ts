@@ -65,6 +65,14 @@ function fileView(change: AzChange): FileItem {
   };
 }
 
+/** The branch policies evaluated for the pull request, named by its code review artifact. */
+async function policyEvaluations(rest: AzureRest, pr: AzPullRequest): Promise<AzEvaluation[]> {
+  const projectId = pr.repository?.project?.id;
+  if (!projectId) return [];
+  const artifactId = `vstfs:///CodeReview/CodeReviewId/${projectId}/${pr.pullRequestId}`;
+  return (await rest.get<List<AzEvaluation>>(rest.project("policy/evaluations"), { artifactId }, PREVIEW_1)).value ?? [];
+}
+
 export const pullRequestTools: PullTools = {
   async create_pull_request(ctx, input) {
     const rest = new AzureRest(ctx);
@@ -165,15 +173,15 @@ export const pullRequestTools: PullTools = {
     const rest = new AzureRest(ctx);
     const pr = await getPull(rest, input.number);
     const statuses = await rest.get<List<AzStatus>>(rest.repo(`pullRequests/${input.number}/statuses`));
-    const projectId = pr.repository?.project?.id;
-    const evaluations = projectId
-      ? await rest.get<List<AzEvaluation>>(rest.project("policy/evaluations"), { artifactId: `vstfs:///CodeReview/CodeReviewId/${projectId}/${pr.pullRequestId}` }, PREVIEW_1)
-      : { value: [] };
-    const checks = [...statusChecks(statuses.value ?? []), ...policyChecks(evaluations.value ?? [])];
-    return {
-      url: prPage(rest.target, pr),
-      data: { sha: pr.lastMergeSourceCommit?.commitId ?? null, checks, notes: ["Azure DevOps: the pull request's statuses (the latest of each context) and its branch policy evaluations."] },
-    };
+    const notes = ["Azure DevOps: the pull request's statuses (the latest of each context) and its branch policy evaluations."];
+    const evaluations = await policyEvaluations(rest, pr).catch((e: unknown) => {
+      // Reading policies takes more than reading the pull request: without it the statuses still stand.
+      if (!(e instanceof ToolFailure) || !["repository_permission_denied", "pat_missing_scopes"].includes(e.code)) throw e;
+      notes.push("The branch policy evaluations could not be read with the owner's token, so only statuses are listed.");
+      return [];
+    });
+    const checks = [...statusChecks(statuses.value ?? []), ...policyChecks(evaluations)];
+    return { url: prPage(rest.target, pr), data: { sha: pr.lastMergeSourceCommit?.commitId ?? null, checks, notes } };
   },
 
   async list_pull_request_comments(ctx, input) {

@@ -176,7 +176,7 @@ export const workItemTools: IssueTools = {
     else if (Number(field(item, "System.CommentCount") ?? 0) > 0) next = START;
     return {
       url: issue.url,
-      data: { issue, comments, commentsHasMore: next !== null, commentsNextCursor: next, notes: [`Azure DevOps: a ${issue.type as string} work item, in state ${issue.workItemState as string}.`] },
+      data: { issue, comments, commentsHasMore: next !== null, commentsNextCursor: next, notes: [`Azure DevOps: work item type ${issue.type as string}, state ${issue.workItemState as string}.`] },
     };
   },
 
