@@ -375,6 +375,8 @@ describe("pull request files, review requests, replies, statuses, checks, search
     const pulls = (await search("repo:octocat/extras is:pr work")).data;
     expect(pulls).toMatchObject({ total_count: 1, incomplete_results: false, items: [{ number: pullNumber, pull_request: { merged_at: null } }] });
     expect((await search("repo:octocat/extras is:pr is:merged")).data.total_count).toBe(0);
+    // Every pull request is an issue too, with a pull_request key.
+    expect((await owner.rest.issues.get({ ...repo, issue_number: pullNumber })).data).toMatchObject({ number: pullNumber, pull_request: { merged_at: null } });
     const stranger = octokitFor((await sandbox.admin.issuePat({ provider: "github", login: "outsider" })).value);
     expect(await statusOf(stranger.rest.search.issuesAndPullRequests({ q: "repo:octocat/extras crash" }))).toBe(422);
   });
