@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { isAuditTargetKind, type AuditTargetKind } from "./labels";
+import { decodeKeysetCursor, encodeKeysetCursor, type KeysetCursor } from "../sql/keyset-cursor";
 
 /** Time ranges the filter offers; `all` is the default, `custom` uses `from` and `to` (UTC). */
 export const auditRanges = { all: null, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "90d": 90 * 86_400_000, custom: null } as const;
 export type AuditRange = keyof typeof auditRanges;
 
 /** A position in the log: a row's time to the microsecond (as PostgreSQL keeps it) and its id. */
-export type AuditCursor = { at: string; id: string };
+export type AuditCursor = KeysetCursor;
 
 export type AuditFilters = {
   /** Part of the actor's email, name, `system` or `runner:<name>`. */
@@ -24,16 +25,8 @@ export type AuditFilters = {
 /** Which page of the filtered log: the newest, the rows older than `before`, or newer than `after`. */
 export type AuditPage = { before?: AuditCursor; after?: AuditCursor };
 
-const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-
-export function encodeCursor(cursor: AuditCursor): string {
-  return `${cursor.at}_${cursor.id}`;
-}
-
-export function decodeCursor(value: string | undefined): AuditCursor | undefined {
-  const m = value ? CURSOR.exec(value) : null;
-  return m ? { at: m[1]!, id: m[2]! } : undefined;
-}
+const encodeCursor = encodeKeysetCursor;
+const decodeCursor = decodeKeysetCursor;
 
 const text = (max: number, message: string) =>
   z

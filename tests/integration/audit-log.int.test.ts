@@ -136,6 +136,16 @@ describe.each(testEngines())("Settings > Audit log listing on $name", (engine) =
     expect(first.newer).toBeNull();
   });
 
+  it("takes a position with an impossible time in the URL as no position, not a failed query", async () => {
+    const { db } = database;
+    const { admin } = await seedOrg(db);
+    const id = crypto.randomUUID();
+    const parsed = parseAuditQuery({ before: `2026-13-45T00:00:00.000000Z_${id}`, after: `2026-02-30T10:00:00.000000Z_${id}` });
+    expect(parsed.page).toEqual({ before: undefined, after: undefined });
+    expect(parsed.errors).toMatchObject({ before: "Not a position in the log" });
+    await expect(listAudit({ db, actor: admin, limit: 3, page: parsed.page })).resolves.toMatchObject({ newer: null });
+  });
+
   it("links targets that still exist, for the pages the reader may open", async () => {
     const { db } = database;
     const { orgId, admin } = await seedOrg(db);
