@@ -8,6 +8,7 @@ import { seal } from "@/lib/crypto/sealed-box";
 import { testEngines } from "@/tests/helpers/test-database";
 import { providerClients } from "../providers";
 import { authorizeCode, CALLBACK, noDeadline, sandboxEndpoints } from "../providers/test-support/sandbox";
+import { toolOutputSchemas } from "./tool-output";
 import { activityOf, addEnvironment, connect, disconnect, errorOf, git, startWorld, type ToolSession, type World } from "./test-support/world";
 
 describe("agent SCM tools on the GitLab sandbox", () => {
@@ -192,6 +193,8 @@ describe("agent SCM tools on the GitLab sandbox", () => {
   async function ok<T>(on: ToolSession, tool: Parameters<ToolSession["call"]>[0], args: Record<string, unknown> = {}): Promise<T> {
     const result = await on.call(tool, args);
     expect(errorOf(result), `${tool} failed`).toBeNull();
+    // What the backend made matches the tool's published output schema.
+    expect(toolOutputSchemas[tool].safeParse(result.structuredContent).error).toBeUndefined();
     return result.structuredContent as T;
   }
 
