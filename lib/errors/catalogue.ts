@@ -281,7 +281,7 @@ export const errorCatalogue = {
   scm_tools_not_supported: {
     status: 400,
     title: "Not supported for this provider",
-    explanation: "Agent SCM tools (pull requests, issues, reviews) are available for GitHub and GitLab only. Git itself (clone, commit, push) keeps working.",
+    explanation: "This provider has no agent SCM tools (pull requests, issues, reviews) in this version. Git itself (clone, commit, push) keeps working.",
     remedy: "Open the pull request or issue in the provider's web interface.",
   },
   /** The provider refused the call for lack of repository permission. */
@@ -461,6 +461,13 @@ export const errorCatalogue = {
     remedy: "Check whether the change exists (read or list it) before retrying a write; a read can simply be called again.",
   },
   /** The pull request, merge request or issue number named in a tool call does not exist in the repository. */
+  /** The repository has the feature a tool needs switched off at the provider (Bitbucket's issue tracker). */
+  scm_feature_disabled: {
+    status: 409,
+    title: "Switched off in the repository",
+    explanation: "The repository has the feature this tool works with (for example its issue tracker) switched off at the provider, so there is nothing to read or change. Nothing was done.",
+    remedy: "Ask a repository admin to turn it on in the repository's settings at the provider; pull requests work either way.",
+  },
   scm_item_not_found: {
     status: 404,
     title: "No such pull request or issue",

@@ -212,8 +212,8 @@ describe("agent SCM tools on the Bitbucket Cloud sandbox", () => {
   it("says the issue tracker is off where it is, and lists no labels there", async () => {
     await world.sandbox.admin.createRepo({ provider: "bitbucket", path: "bb-owner/quiet", files: { "README.md": "# quiet\n" } });
     const result = await session.call("get_issue", { repository: "bb-owner/quiet", number: 1 });
-    expect(errorOf(result)).toMatchObject({ code: "scm_tools_not_supported", message: expect.stringContaining("issue tracker switched off") });
-    expect(errorOf(await session.call("create_issue", { repository: "bb-owner/quiet", title: "x" }))).toMatchObject({ code: "scm_tools_not_supported" });
+    expect(errorOf(result)).toMatchObject({ code: "scm_feature_disabled", message: expect.stringContaining("issue tracker switched off") });
+    expect(errorOf(await session.call("create_issue", { repository: "bb-owner/quiet", title: "x" }))).toMatchObject({ code: "scm_feature_disabled" });
     expect(await ok("list_labels", { repository: "bb-owner/quiet" })).toMatchObject({ labels: [], notes: [expect.stringContaining("switched off")] });
   });
 

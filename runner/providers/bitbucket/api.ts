@@ -69,7 +69,7 @@ export function bitbucketFailure(ctx: BackendContext, answer: HttpAnswer): ToolF
   const error = asObject(asObject(answer.body)?.error);
   if (answer.status === 404 && error?.message === NO_TRACKER) {
     return new IssueTrackerOff(
-      "scm_tools_not_supported",
+      "scm_feature_disabled",
       `${ctx.repository} has its issue tracker switched off on Bitbucket, so it has no issues to read or change. Nothing was done. A repository admin can turn it on (Repository settings > Issue tracker); pull requests work either way.`,
     );
   }
