@@ -381,6 +381,31 @@ describe("pull request files, review requests, replies, statuses, checks, search
     expect(await statusOf(stranger.rest.search.issuesAndPullRequests({ q: "repo:octocat/extras crash" }))).toBe(422);
   });
 
+  it("seeds another user's review with inline comments through the admin API, under the endpoint's rules", async () => {
+    const seeded = await sandbox.admin.createGithubReview({
+      repository: "octocat/extras",
+      number: pullNumber,
+      login: "reviewer",
+      event: "REQUEST_CHANGES",
+      body: "Please change.",
+      comments: [
+        { path: "added.ts", line: 1, body: "Empty file?" },
+        { path: "src/old.ts", line: 1, side: "LEFT", body: "Keep 1?" },
+      ],
+    });
+    expect(seeded).toMatchObject({ login: "reviewer", state: "CHANGES_REQUESTED", commentIds: [expect.any(Number), expect.any(Number)] });
+    const octokit = octokitFor(ownerToken);
+    const { data: reviews } = await octokit.rest.pulls.listReviews({ ...repo, pull_number: pullNumber });
+    expect(reviews.find((r) => r.id === seeded.id)).toMatchObject({ state: "CHANGES_REQUESTED", body: "Please change.", user: { login: "reviewer" } });
+    const { data: comments } = await octokit.rest.pulls.listCommentsForReview({ ...repo, pull_number: pullNumber, review_id: seeded.id });
+    expect(comments.map((c) => [c.path, c.body])).toEqual([
+      ["added.ts", "Empty file?"],
+      ["src/old.ts", "Keep 1?"],
+    ]);
+    await expect(sandbox.admin.createGithubReview({ repository: "octocat/extras", number: pullNumber, login: "octocat", event: "APPROVE" })).rejects.toMatchObject({ status: 422, message: "Can not approve your own pull request" });
+    await expect(sandbox.admin.createGithubReview({ repository: "octocat/extras", number: pullNumber, login: "reviewer", comments: [{ path: "added.ts", line: 9, body: "x" }] })).rejects.toMatchObject({ status: 422 });
+  });
+
   it("lists the repository's labels (GitHub's defaults and those in use) and its assignable users", async () => {
     const owner = octokitFor(ownerToken);
     await owner.rest.issues.create({ ...repo, title: "Labelled", labels: ["p1"] });

@@ -6,7 +6,7 @@ import * as gitlab from "./gitlab";
 import * as ops from "./operations";
 import { bitbucketRepoSettingsSchema, configureBitbucketRepo, type BitbucketRepoSettingsDto, type BitbucketRepoSettingsInput } from "./bitbucket-operations";
 import { setPolicyEvaluation, setPolicyEvaluationSchema, type PolicyEvaluationDto, type SetPolicyEvaluationInput } from "./azure-operations";
-import { createCheckRun, createCommitStatus, type CheckDto } from "./github-operations";
+import { createCheckRun, createCommitStatus, createGithubReview, type CheckDto, type ReviewDto } from "./github-operations";
 import {
   addFaultSchema,
   autoApproveSchema,
@@ -29,6 +29,8 @@ import {
   createCommitStatusSchema,
   type CreateCheckRunInput,
   type CreateCommitStatusInput,
+  createGithubReviewSchema,
+  type CreateGithubReviewInput,
 } from "./schemas";
 
 /** Validates admin input, answering like the HTTP admin API does (400 with the issues). */
@@ -65,6 +67,8 @@ export interface SandboxAdmin {
   createCheckRun(input: CreateCheckRunInput): Promise<CheckDto>;
   /** GitHub: seeds a commit status as a user posted it. */
   createCommitStatus(input: CreateCommitStatusInput): Promise<CheckDto>;
+  /** GitHub: seeds a user's review of a pull request, with inline comments. */
+  createGithubReview(input: CreateGithubReviewInput): Promise<ReviewDto>;
   /** GitLab: a pipeline with jobs for a commit (what a runner would run). */
   createGitlabPipeline(input: gitlab.CreateGitlabPipelineInput): Promise<gitlab.GitlabPipelineDto>;
   /** GitLab: moves a pipeline job to another status. */
@@ -98,6 +102,7 @@ export function createAdminClient(ctx: ops.AdminContext): SandboxAdmin {
     configureBitbucketRepo: (input) => run(() => configureBitbucketRepo(ctx, parseInput(bitbucketRepoSettingsSchema, input))),
     createCheckRun: (input) => run(() => createCheckRun(ctx, parseInput(createCheckRunSchema, input))),
     createCommitStatus: (input) => run(() => createCommitStatus(ctx, parseInput(createCommitStatusSchema, input))),
+    createGithubReview: (input) => run(() => createGithubReview(ctx, parseInput(createGithubReviewSchema, input))),
     createGitlabPipeline: (input) => run(() => gitlab.createGitlabPipeline(ctx, parseInput(gitlab.createGitlabPipelineSchema, input))),
     updateGitlabJob: (id, input) => run(() => gitlab.updateGitlabJob(ctx, id, parseInput(gitlab.updateGitlabJobSchema, input))),
     setPolicyEvaluation: (input) => run(() => setPolicyEvaluation(ctx, parseInput(setPolicyEvaluationSchema, input))),

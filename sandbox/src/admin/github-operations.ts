@@ -1,9 +1,11 @@
 import type { z } from "zod";
 import { resolveBranch } from "../git/repos";
 import { runGit } from "../git/run-git";
+import type { GhEnv } from "../github/common";
+import { createReview } from "../github/reviews";
 import type { CheckRun, CommitStatus, Repo } from "../types";
 import { AdminError, type AdminContext } from "./operations";
-import type { createCheckRunSchema, createCommitStatusSchema } from "./schemas";
+import type { createCheckRunSchema, createCommitStatusSchema, createGithubReviewSchema } from "./schemas";
 
 /** What the admin API answers for a seeded check run or commit status. */
 export interface CheckDto {
@@ -77,4 +79,31 @@ export async function createCommitStatus(ctx: AdminContext, input: z.output<type
   };
   ctx.store.commitStatuses.push(status);
   return { id: status.id, repository: repo.path, sha, name: status.context, state: status.state };
+}
+
+/** What the admin API answers for a seeded review. */
+export interface ReviewDto {
+  id: number;
+  repository: string;
+  number: number;
+  login: string;
+  state: string;
+  /** The inline comments' ids (each starts a review thread). */
+  commentIds: number[];
+}
+
+const REVIEW_STATES = { APPROVE: "APPROVED", REQUEST_CHANGES: "CHANGES_REQUESTED", COMMENT: "COMMENTED" } as const;
+
+/** Seeds another user's review with inline comments, under the same rules as `POST .../reviews`. */
+export async function createGithubReview(ctx: AdminContext, input: z.output<typeof createGithubReviewSchema>): Promise<ReviewDto> {
+  const repo = githubRepo(ctx, input.repository);
+  const user = ctx.store.userByLogin("github", input.login);
+  if (!user) throw new AdminError(404, "user_not_found", `no github user '${input.login}'`, [{ path: "login", message: "unknown user" }]);
+  const pr = ctx.store.pulls.find((p) => p.repoId === repo.id && p.number === input.number);
+  if (!pr) throw new AdminError(404, "pull_not_found", `no pull request #${input.number} in ${repo.path}`, [{ path: "number", message: "unknown pull request" }]);
+  const env: GhEnv = { store: ctx.store, home: ctx.home, reposRoot: ctx.reposRoot, webUrl: () => ctx.urls.github.web, apiUrl: () => ctx.urls.github.api };
+  const made = await createReview(env, repo, pr, { authorId: user.id, state: REVIEW_STATES[input.event], text: input.body, drafts: input.comments, event: input.event });
+  if ("errors" in made) throw new AdminError(422, "unprocessable", made.errors.join("; "));
+  const commentIds = ctx.store.comments.filter((c) => c.reviewId === made.review.id).map((c) => c.id);
+  return { id: made.review.id, repository: repo.path, number: pr.number, login: user.login, state: made.review.state, commentIds };
 }

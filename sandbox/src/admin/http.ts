@@ -5,7 +5,7 @@ import * as gitlab from "./gitlab";
 import * as ops from "./operations";
 import { bitbucketRepoSettingsSchema, configureBitbucketRepo } from "./bitbucket-operations";
 import { setPolicyEvaluation, setPolicyEvaluationSchema } from "./azure-operations";
-import { createCheckRun, createCommitStatus } from "./github-operations";
+import { createCheckRun, createCommitStatus, createGithubReview } from "./github-operations";
 import {
   addFaultSchema,
   autoApproveSchema,
@@ -19,6 +19,7 @@ import {
   signInSchema,
   createCheckRunSchema,
   createCommitStatusSchema,
+  createGithubReviewSchema,
 } from "./schemas";
 
 type Route = (ctx: Ctx) => Promise<unknown> | unknown;
@@ -57,6 +58,7 @@ function adminRouter(context: ops.AdminContext): Router {
     ["PUT", "/admin/azure-devops/policy-evaluations", async (ctx) => setPolicyEvaluation(context, parseInput(setPolicyEvaluationSchema, await body(ctx)))],
     ["POST", "/admin/github/check-runs", async (ctx) => createCheckRun(context, parseInput(createCheckRunSchema, await body(ctx)))],
     ["POST", "/admin/github/statuses", async (ctx) => createCommitStatus(context, parseInput(createCommitStatusSchema, await body(ctx)))],
+    ["POST", "/admin/github/reviews", async (ctx) => createGithubReview(context, parseInput(createGithubReviewSchema, await body(ctx)))],
   ];
   for (const [method, pattern, handler] of routes) {
     router.on(method, pattern, async (ctx) => {

@@ -224,3 +224,18 @@ export const createCommitStatusSchema = z
 
 export type CreateCheckRunInput = z.input<typeof createCheckRunSchema>;
 export type CreateCommitStatusInput = z.input<typeof createCommitStatusSchema>;
+
+/** GitHub: another user's review of a pull request, with inline comments, as that user would submit it. */
+export const createGithubReviewSchema = z.strictObject({
+  repository: githubCommit.repository,
+  number: z.number().int().positive(),
+  login,
+  event: z.enum(["APPROVE", "REQUEST_CHANGES", "COMMENT"]).default("COMMENT"),
+  body: z.string().max(65_536).default(""),
+  comments: z
+    .array(z.strictObject({ path: filePath, line: z.number().int().positive(), side: z.enum(["LEFT", "RIGHT"]).default("RIGHT"), body: z.string().min(1).max(65_536) }))
+    .max(50)
+    .default([]),
+});
+
+export type CreateGithubReviewInput = z.input<typeof createGithubReviewSchema>;

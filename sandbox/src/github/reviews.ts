@@ -22,7 +22,7 @@ const THREAD_ERRORS = {
 } as const;
 
 /** An inline comment of the request, checked against the endpoint's schema. */
-interface DraftComment {
+export interface DraftComment {
   path: string;
   body: string;
   line?: number;
@@ -107,6 +107,76 @@ function visibleTo(review: Review, userId: number | undefined): boolean {
   return review.state !== "PENDING" || review.authorId === userId;
 }
 
+/**
+ * Creates a review as `authorId`, GitHub's rules applied: the author may not approve or request
+ * changes on their own pull request, those events and COMMENT need a body unless inline comments
+ * are given, one pending review per user, and every inline comment is placed on the diff before
+ * anything is stored (a review is made whole or not at all). The refusals are GitHub's 422 reasons.
+ */
+export async function createReview(
+  env: GhEnv,
+  repo: Repo,
+  pr: PullRequest,
+  input: { authorId: number; state: ReviewState; text: string; drafts: DraftComment[]; commitId?: string; event?: string },
+): Promise<{ review: Review } | { errors: string[] }> {
+  const { authorId, state, text, drafts, commitId } = input;
+  if (pr.authorId === authorId && state === "APPROVED") return { errors: ["Can not approve your own pull request"] };
+  if (pr.authorId === authorId && state === "CHANGES_REQUESTED") return { errors: ["Can not request changes on your own pull request"] };
+  // GitHub documents the body as required for these two events; a review carrying inline
+  // comments goes through without one. (The wording of this refusal is the sandbox's own.)
+  if ((state === "CHANGES_REQUESTED" || state === "COMMENTED") && text.trim() === "" && drafts.length === 0) {
+    return { errors: [`Body is required when using ${input.event ?? (state === "COMMENTED" ? "COMMENT" : "REQUEST_CHANGES")}`] };
+  }
+  if (env.store.reviews.some((r) => r.repoId === repo.id && r.number === pr.number && r.authorId === authorId && r.state === "PENDING")) {
+    return { errors: ["User can only have one pending review per pull request"] };
+  }
+  await refreshHead(env, repo, pr);
+  if (commitId !== undefined && (commitId === "" || !pr.headSha.startsWith(commitId))) {
+    return { errors: ["commit_id is not part of the pull request"] };
+  }
+  const placed: { draft: DraftComment; line: number; side: "LEFT" | "RIGHT"; hunk: string }[] = [];
+  for (const draft of drafts) {
+    const spot = await placeComment(env, repo, pr, draft);
+    if (typeof spot === "string") return { errors: [spot] };
+    placed.push({ draft, ...spot });
+  }
+  const now = Date.now();
+  const review: Review = {
+    id: env.store.nextId(),
+    repoId: repo.id,
+    number: pr.number,
+    authorId,
+    body: text,
+    state,
+    commitId: pr.headSha,
+    submittedAt: state === "PENDING" ? null : now,
+  };
+  env.store.reviews.push(review);
+  for (const { draft, line, side, hunk } of placed) {
+    const comment: Comment = {
+      id: env.store.nextId(),
+      repoId: repo.id,
+      kind: "review",
+      number: pr.number,
+      target: "pull",
+      body: draft.body,
+      authorId,
+      path: draft.path,
+      line,
+      side,
+      commitId: pr.headSha,
+      diffHunk: hunk,
+      discussionId: null,
+      inReplyToId: null,
+      position: null,
+      createdAt: now,
+      reviewId: review.id,
+    };
+    env.store.comments.push(comment);
+  }
+  return { review };
+}
+
 /** Pull request reviews: create (with inline comments), list and get. */
 export function registerReviewRoutes(router: Router, env: GhEnv): void {
   router.on(
@@ -134,64 +204,10 @@ export function registerReviewRoutes(router: Router, env: GhEnv): void {
       const state: ReviewState = typeof event === "string" ? (EVENTS[event] as ReviewState) : "PENDING";
       const text = typeof body.body === "string" ? body.body : "";
 
-      if (pr.authorId === auth.user.id && state === "APPROVED") return unprocessable(ctx, ["Can not approve your own pull request"]);
-      if (pr.authorId === auth.user.id && state === "CHANGES_REQUESTED") return unprocessable(ctx, ["Can not request changes on your own pull request"]);
-      // GitHub documents the body as required for these two events; a review carrying inline
-      // comments goes through without one. (The wording of this refusal is the sandbox's own.)
-      if ((state === "CHANGES_REQUESTED" || state === "COMMENTED") && text.trim() === "" && drafts.length === 0) {
-        return unprocessable(ctx, [`Body is required when using ${event as string}`]);
-      }
-      const authorId = auth.user.id;
-      if (env.store.reviews.some((r) => r.repoId === repo.id && r.number === pr.number && r.authorId === authorId && r.state === "PENDING")) {
-        return unprocessable(ctx, ["User can only have one pending review per pull request"]);
-      }
-      await refreshHead(env, repo, pr);
       const commitId = typeof body.commit_id === "string" ? body.commit_id : undefined;
-      if (commitId !== undefined && (commitId === "" || !pr.headSha.startsWith(commitId))) {
-        return unprocessable(ctx, ["commit_id is not part of the pull request"]);
-      }
-      // Every inline comment is placed before anything is stored: a review is created whole or not at all.
-      const placed: { draft: DraftComment; line: number; side: "LEFT" | "RIGHT"; hunk: string }[] = [];
-      for (const draft of drafts) {
-        const spot = await placeComment(env, repo, pr, draft);
-        if (typeof spot === "string") return unprocessable(ctx, [spot]);
-        placed.push({ draft, ...spot });
-      }
-
-      const now = Date.now();
-      const review: Review = {
-        id: env.store.nextId(),
-        repoId: repo.id,
-        number: pr.number,
-        authorId,
-        body: text,
-        state,
-        commitId: pr.headSha,
-        submittedAt: state === "PENDING" ? null : now,
-      };
-      env.store.reviews.push(review);
-      for (const { draft, line, side, hunk } of placed) {
-        const comment: Comment = {
-          id: env.store.nextId(),
-          repoId: repo.id,
-          kind: "review",
-          number: pr.number,
-          target: "pull",
-          body: draft.body,
-          authorId,
-          path: draft.path,
-          line,
-          side,
-          commitId: pr.headSha,
-          diffHunk: hunk,
-          discussionId: null,
-          inReplyToId: null,
-          position: null,
-          createdAt: now,
-          reviewId: review.id,
-        };
-        env.store.comments.push(comment);
-      }
+      const made = await createReview(env, repo, pr, { authorId: auth.user.id, state, text, drafts, commitId, event: event as string | undefined });
+      if ("errors" in made) return unprocessable(ctx, made.errors);
+      const { review } = made;
       ctx.json(200, pullRequestReview(env, repo, review));
     }),
   );
