@@ -17,6 +17,7 @@ import { registerAzurePullRequestRoutes } from "./pull-requests";
 import { registerAzureTeamRoutes } from "./teams";
 import { registerAzureThreadRoutes } from "./threads";
 import { registerWorkItemCommentRoutes } from "./work-item-comments";
+import { registerAzureWorkItemQueryRoutes } from "./work-item-queries";
 import { registerAzureWorkItemRoutes } from "./work-items";
 
 /** Git over HTTPS: `/{org}/{project}/_git/{repo}`, Basic with any user name and a PAT or Entra token. */
@@ -113,6 +114,7 @@ export async function startAzure(
   registerAzurePolicyRoutes(web, env);
   registerAzureWorkItemRoutes(web, env);
   registerWorkItemCommentRoutes(web, env);
+  registerAzureWorkItemQueryRoutes(web, env);
   registerAzureTeamRoutes(web, env);
   const vssps = new Router();
   registerVsspsApi(vssps, env);
