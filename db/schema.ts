@@ -251,6 +251,13 @@ export const hostAuthTokens = pgTable(
     keyId: text("key_id").notNull(),
     scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
     subjectLogin: text("subject_login"),
+    /**
+     * The user name a PAT is used with at the provider's API besides the token, where the provider
+     * needs one (Bitbucket API tokens: the Atlassian account's email). Not a secret but personal
+     * data: kept with the credential for the runner alone, and gone with it. Null for OAuth, for
+     * providers that need none, and for connections made before it was kept.
+     */
+    patUsername: text("pat_username"),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     generation: integer("generation").notNull().default(1),
     needsReauthReason: text("needs_reauth_reason"),

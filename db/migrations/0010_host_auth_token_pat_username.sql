@@ -1,0 +1,1 @@
+ALTER TABLE "host_auth_tokens" ADD COLUMN "pat_username" text;
