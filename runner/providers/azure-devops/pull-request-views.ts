@@ -35,7 +35,7 @@ export type AzThread = {
 const branch = (ref: string) => ref.replace(/^refs\/heads\//, "");
 
 /** The web page of the pull request, in the project and repository it says it is in. */
-export function pageOf(t: AzureTarget, pr: AzPullRequest): string {
+export function pullPage(t: AzureTarget, pr: AzPullRequest): string {
   return pullRequestPage(t, pr.pullRequestId, { project: pr.repository?.project?.name, repo: pr.repository?.name });
 }
 
@@ -51,7 +51,7 @@ export function pullView(t: AzureTarget, pr: AzPullRequest): PullRequestItem {
     headSha: pr.lastMergeSourceCommit?.commitId ?? null,
     author: loginOf(pr.createdBy),
     ...(labels.length ? { labels } : {}),
-    url: pageOf(t, pr),
+    url: pullPage(t, pr),
   };
 }
 

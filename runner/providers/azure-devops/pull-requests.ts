@@ -2,7 +2,7 @@ import { branchNotPushed, headBranch, type ScmBackend } from "../../agent-tools/
 import { ToolFailure } from "../../agent-tools/tool-error";
 import type { FileItem } from "../../agent-tools/tool-output";
 import { resolvePeople } from "./people";
-import { isConversationThread, humanComments, commentView, pageOf as prPage, policyChecks, pullDetail, pullView, statusChecks, type AzEvaluation, type AzPullRequest, type AzStatus, type AzThread } from "./pull-request-views";
+import { isConversationThread, humanComments, commentView, pullPage as prPage, policyChecks, pullDetail, pullView, statusChecks, type AzEvaluation, type AzPullRequest, type AzStatus, type AzThread } from "./pull-request-views";
 import { AzureRest, offsetOf, pageOf, PREVIEW_1 } from "./rest";
 
 /**

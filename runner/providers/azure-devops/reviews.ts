@@ -3,7 +3,7 @@ import { ToolFailure } from "../../agent-tools/tool-error";
 import type { ReviewItem } from "../../agent-tools/tool-output";
 import { loginOf, me } from "./people";
 import { getPull } from "./pull-requests";
-import { isResolved, isReviewThread, pageOf as prPage, threadPage, threadView, type AzComment, type AzPullRequest, type AzThread } from "./pull-request-views";
+import { isResolved, isReviewThread, pullPage as prPage, threadPage, threadView, type AzComment, type AzPullRequest, type AzThread } from "./pull-request-views";
 import { AzureRest, pageOf } from "./rest";
 
 /**
