@@ -35,6 +35,9 @@ export const azureDevops = {
   patScopes: [
     { scope: "vso.code_write", reason: "Clone repositories and push branches (Code: Read & write)." },
     { scope: "vso.profile", reason: "Show which account is connected (User profile: Read)." },
+    { scope: "vso.code_status", reason: "Let agents read and post pull request statuses (Code: Status)." },
+    { scope: "vso.work_write", reason: "Let agents read, create, update and comment on work items (Work Items: Read & write)." },
+    { scope: "vso.project", reason: "Let agents list the project's team for assignees and reviewers (Project and Team: Read)." },
   ],
   // Azure DevOps does not report a token's scopes.
   scopeImplications: {},

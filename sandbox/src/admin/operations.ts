@@ -42,7 +42,7 @@ const DEFAULT_PAT_SCOPES: Record<ProviderId, string[]> = {
   github: ["repo", "read:user", "user:email"],
   gitlab: ["api", "read_user", "read_repository", "write_repository"],
   bitbucket: ["read:user:bitbucket", "read:repository:bitbucket", "write:repository:bitbucket", "read:pullrequest:bitbucket"],
-  "azure-devops": ["vso.code_write", "vso.profile", "vso.project"],
+  "azure-devops": ["vso.code_write", "vso.code_status", "vso.work_write", "vso.profile", "vso.project"],
 };
 
 /** Scopes an OAuth app may use when registered without a list (GitLab checks requests against it). */
