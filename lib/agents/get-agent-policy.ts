@@ -1,6 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { agentPolicies, groupMembers, groups, users } from "@/db/schema";
+import { agentPolicies, groupMembers, groups, users, type AgentPolicy } from "@/db/schema";
 import type { Capability } from "./capabilities";
 
 export type AgentPolicyView = {
@@ -17,29 +17,42 @@ export type AgentPolicyRefusalReason = "tools_disabled" | "capability_off" | "no
 
 export type AgentPolicyDecision = { allowed: true } | { allowed: false; code: "scm_tools_disabled" | "scm_tools_not_allowed"; reason: AgentPolicyRefusalReason };
 
-/** The organization's agent SCM-tools policy (the default when none was saved: enabled, every capability). */
-export async function readAgentPolicy(opts: { db: DbOrTx; orgId: string }): Promise<AgentPolicyView> {
-  const [found] = await opts.db
-    .select({ row: agentPolicies, updaterName: users.name, updaterEmail: users.email })
-    .from(agentPolicies)
-    .leftJoin(users, eq(users.id, agentPolicies.updatedBy))
-    .where(eq(agentPolicies.orgId, opts.orgId));
-  if (!found) return { mode: "enabled", allowedGroups: [], capabilities: { pull_requests: true, issues: true, review_comments: true }, updatedAt: null, updatedBy: null };
-  const { row } = found;
-  const allowedGroups =
-    row.allowedGroupIds.length > 0
-      ? await opts.db
-          .select({ id: groups.id, name: groups.name })
-          .from(groups)
-          .where(and(eq(groups.orgId, opts.orgId), inArray(groups.id, row.allowedGroupIds)))
-      : [];
+/** The policy's allowed groups that still exist in the organization, by name (empty for none). */
+const allowedGroupsJson = sql<{ id: string; name: string }[]>`coalesce((
+    select json_agg(json_build_object('id', ${groups.id}, 'name', ${groups.name}) order by lower(${groups.name}), ${groups.id})
+    from ${groups}
+    where ${groups.orgId} = ${agentPolicies.orgId} and ${groups.id} = any(${agentPolicies.allowedGroupIds})
+  ), '[]'::json)`;
+
+/**
+ * What a select needs to read the policy, with `agent_policies` and its updater (`users`) left
+ * joined: the saved row, who saved it, and its allowed groups' names in the same statement.
+ */
+export const agentPolicyFields = { row: agentPolicies, updaterName: users.name, updaterEmail: users.email, allowedGroups: allowedGroupsJson };
+
+type AgentPolicyFound = { row: AgentPolicy | null; updaterName: string | null; updaterEmail: string | null; allowedGroups: { id: string; name: string }[] };
+
+/** The policy view from `agentPolicyFields` (the default when none was saved: enabled, every capability). */
+export function toAgentPolicyView(found: AgentPolicyFound | undefined): AgentPolicyView {
+  const row = found?.row;
+  if (!found || !row) return { mode: "enabled", allowedGroups: [], capabilities: { pull_requests: true, issues: true, review_comments: true }, updatedAt: null, updatedBy: null };
   return {
     mode: row.mode,
-    allowedGroups,
+    allowedGroups: row.allowedGroupIds.length > 0 ? found.allowedGroups : [],
     capabilities: { pull_requests: row.pullRequests, issues: row.issues, review_comments: row.reviewComments },
     updatedAt: row.updatedAt,
     updatedBy: found.updaterEmail ? { name: found.updaterName ?? found.updaterEmail, email: found.updaterEmail } : null,
   };
+}
+
+/** The organization's agent SCM-tools policy (the default when none was saved: enabled, every capability), in one query. */
+export async function readAgentPolicy(opts: { db: DbOrTx; orgId: string }): Promise<AgentPolicyView> {
+  const [found] = await opts.db
+    .select(agentPolicyFields)
+    .from(agentPolicies)
+    .leftJoin(users, eq(users.id, agentPolicies.updatedBy))
+    .where(eq(agentPolicies.orgId, opts.orgId));
+  return toAgentPolicyView(found);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import { queriesIssued, type Database } from "@/db/client";
 import { agentActivity, auditLog, environments, groupMembers, groups, hostAuthTokens, scmEvents } from "@/db/schema";
 import type { ToolName } from "@/lib/agents/capabilities";
 import { getAgentPolicyForUser } from "@/lib/agents/get-agent-policy-for-user";
@@ -419,5 +419,50 @@ describe.each(testEngines())("agent SCM-tools policy and activity on $name", (en
     expect(view.calls).toHaveLength(3);
     // Empty values are what the form sends for "Any": not an error.
     expect((await loadAgentActivityView({ db, actor: admin, query: { tool: "", outcome: "", owner: "", environment: "" } })).ignored).toEqual({});
+  });
+
+  it("reads the page's data in a fixed number of queries, whatever the policy and the filters", async () => {
+    // The admin's page issued six with the actor's (policy, groups, owners and environments apart), over the budget of five.
+    const { db, admin, environment, setPolicy } = await world();
+    const member = await seedUser(db, admin.orgId, "member");
+    const idle = await seedUser(db, admin.orgId, "member");
+    const [allowed] = await db.insert(groups).values({ orgId: admin.orgId, name: "Agents allowed" }).returning();
+    const [other] = await db.insert(groups).values({ orgId: admin.orgId, name: "bystanders" }).returning();
+    await db.insert(groupMembers).values([{ groupId: allowed!.id, userId: member.userId }, { groupId: allowed!.id, userId: idle.userId }, { groupId: other!.id, userId: admin.userId }]);
+    await setPolicy({ mode: "groups", allowedGroupIds: [allowed!.id] });
+    const env = await environment(member);
+    await seedCalls(admin.orgId, env, member.userId, 3);
+
+    const counted = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+      const before = queriesIssued();
+      const result = await work();
+      return [result, queriesIssued() - before];
+    };
+    const [[settings, view], adminQueries] = await counted(() =>
+      Promise.all([getAgentPolicySettings({ db, actor: admin }), loadAgentActivityView({ db, actor: admin, query: { owner: member.userId, environment: env.environmentId, outcome: "succeeded" } })]),
+    );
+    expect(adminQueries).toBe(3);
+    expect(settings.policy).toMatchObject({ mode: "groups", allowedGroups: [{ id: allowed!.id, name: "Agents allowed" }], updatedBy: { email: admin.email } });
+    expect(settings.groups).toEqual([
+      { id: allowed!.id, name: "Agents allowed", memberCount: 2 },
+      { id: other!.id, name: "bystanders", memberCount: 1 },
+    ]);
+    expect(view.ignored).toEqual({});
+    expect(view.filters).toEqual({ ownerId: member.userId, environmentId: env.environmentId, outcome: "succeeded" });
+    expect(view.calls).toHaveLength(3);
+    expect(view.options.owners).toEqual([{ id: member.userId, email: member.email }]);
+
+    // An owner with no environment is offered too, from the same query.
+    const [byIdle, idleQueries] = await counted(() => loadAgentActivityView({ db, actor: admin, query: { owner: idle.userId } }));
+    expect(idleQueries).toBe(2);
+    expect(byIdle.ignored).toEqual({});
+    expect(byIdle.options.owners.map((o) => o.id)).toEqual([member.userId, idle.userId]);
+    expect(byIdle.calls).toEqual([]);
+
+    // A member's view: the policy, whether they are in an allowed group, the filters, the page.
+    const [[forMember, memberView], memberQueries] = await counted(() => Promise.all([getAgentPolicyForUser({ db, actor: member }), loadAgentActivityView({ db, actor: member, query: {} })]));
+    expect(memberQueries).toBe(4);
+    expect(forMember).toMatchObject({ mode: "groups", inAllowedGroup: true, allowedGroupNames: ["Agents allowed"] });
+    expect(memberView.options).toEqual({ owners: [], environments: [{ id: env.environmentId, name: env.environmentName, ownerEmail: member.email, deleted: false }] });
   });
 });
