@@ -85,25 +85,35 @@ export async function searchOperations(opts: { db: DbOrTx; actor: Actor; filters
     .groupBy(operationKey)
     .having(having)
     .as("matching");
-  const [{ total } = { total: 0 }] = await opts.db.select({ total: sql<number>`count(*)::int` }).from(matching);
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(1, opts.page ?? 1), pageCount);
-  const keys = (
-    await opts.db
-      .select({ key: matching.key })
+  // The page's keys and the total in one statement (a window count over every matching
+  // operation). A page past the end has no row to carry the total: only then is the last page
+  // asked for again, so a stale page link still lands on the last page.
+  const pageOf = (n: number) =>
+    opts.db
+      .select({ key: matching.key, total: sql<number>`count(*) over ()`.mapWith(Number) })
       .from(matching)
       .orderBy(desc(matching.lastAt), desc(matching.key))
       .limit(pageSize)
-      .offset((page - 1) * pageSize)
-  ).map((r) => r.key);
+      .offset((n - 1) * pageSize);
+  const asked = Math.max(1, opts.page ?? 1);
+  let rows = await pageOf(asked);
+  let page = asked;
+  if (rows.length === 0 && asked > 1) {
+    const [{ total: all } = { total: 0 }] = await opts.db.select({ total: sql<number>`count(*)::int` }).from(matching);
+    page = Math.max(1, Math.ceil(all / pageSize));
+    rows = all > 0 ? await pageOf(page) : [];
+  }
+  const total = rows[0]?.total ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const keys = rows.map((r) => r.key);
   if (keys.length === 0) return { operations: [], total, page, pageCount };
 
   const ids = keys.filter((k) => UUID.test(k));
-  const rows = await selectNamedEvents(opts.db)
+  const eventRows = await selectNamedEvents(opts.db)
     .where(and(eq(scmEvents.orgId, opts.actor.orgId), or(inArray(scmEvents.correlationId, keys), ids.length ? and(isNull(scmEvents.correlationId), inArray(scmEvents.id, ids)) : undefined)))
     .orderBy(asc(scmEvents.at), asc(scmEvents.id));
   const byKey = new Map<string, DiagnosticEvent[]>();
-  for (const row of rows) {
+  for (const row of eventRows) {
     const e = toDiagnosticEvent(row);
     const k = e.correlationId ?? e.id;
     const list = byKey.get(k) ?? [];

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@/db/client";
+import { queriesIssued, type Database } from "@/db/client";
 import { recordEvents, type ScmEventInput } from "@/lib/diagnostics/record-event";
 import { parseEventFilters } from "@/lib/diagnostics/schemas";
+import { countFailures } from "@/lib/diagnostics/failure-counts";
+import { listRunnerNames } from "@/lib/diagnostics/list-runner-names";
 import { searchOperations } from "@/lib/diagnostics/search-operations";
 import { seedOrg, seedUser } from "../helpers/seed";
 import { testEngines } from "../helpers/test-database";
@@ -71,5 +73,32 @@ describe.each(testEngines())("Diagnostics: operations on $name", (engine) => {
     expect(await keys({ email: admin.email })).toEqual(["op-create"]);
     expect((await keys({ email: member.email })).length).toBe(4);
     expect(await searchOperations({ db, actor: other.admin, filters: parseEventFilters({ range: "1h", email: member.email }).filters })).toMatchObject({ total: 0, operations: [] });
+  });
+
+  it("reads the page's data in four queries: runner names, a page of operations with the total, their stages, the failures chart", async () => {
+    // The page issued six (the total counted apart from the page's keys), over the settings pages' budget of five with the actor's.
+    const { db } = database;
+    const { orgId, admin } = await seedOrg(db, "Counted org");
+    const at = (s: number) => new Date(Date.now() - 60_000 + s * 1000);
+    const events = [1, 2, 3].flatMap((n): ScmEventInput[] => [
+      { orgId, operation: "clone", stage: "requested", outcome: "started", actorType: "user", actorId: admin.userId, correlationId: `op-${n}`, at: at(n) },
+      { orgId, operation: "clone", stage: "runner", outcome: "failed", actorType: "runner", errorCode: "runner_offline", correlationId: `op-${n}`, at: at(n) },
+    ]);
+    expect(await recordEvents(db, events)).toBe(true);
+    const { filters } = parseEventFilters({ range: "1h" });
+
+    const before = queriesIssued();
+    const [names, result, counts] = await Promise.all([listRunnerNames({ db, actor: admin }), searchOperations({ db, actor: admin, filters, pageSize: 2 }), countFailures({ db, actor: admin, filters })]);
+    expect(queriesIssued() - before).toBe(4);
+    expect(names).toEqual([]);
+    expect(result).toMatchObject({ total: 3, page: 1, pageCount: 2 });
+    expect(result.operations.map((o) => [o.key, o.stageCount])).toEqual([["op-3", 2], ["op-2", 2]]);
+    expect(counts.codes).toEqual([{ code: "runner_offline", total: 3 }]);
+
+    // The last page costs the same; only a page past the end asks again for the last one.
+    const last = queriesIssued();
+    expect((await searchOperations({ db, actor: admin, filters, pageSize: 2, page: 2 })).operations.map((o) => o.key)).toEqual(["op-1"]);
+    expect(queriesIssued() - last).toBe(2);
+    expect(await searchOperations({ db, actor: admin, filters: parseEventFilters({ range: "1h", code: "pat_invalid" }).filters })).toMatchObject({ total: 0, page: 1, pageCount: 1, operations: [] });
   });
 });
