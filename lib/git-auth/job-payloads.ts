@@ -93,6 +93,12 @@ export const credentialResultSchema = z.object({
   keyId: z.string(),
   scopes: z.array(z.string()).max(100),
   subjectLogin: z.string().max(200),
+  /**
+   * `pat.validate`: the user name the PAT was validated with besides the token, where the provider's
+   * API needs one (Bitbucket API tokens: the Atlassian account email), stored with the credential
+   * so the runner can use it again; null or absent otherwise (and from runners that predate it).
+   */
+  patUsername: z.string().max(320).nullable().optional(),
   expiresAt: z.string().datetime().nullable(),
   generation: z.number().int().min(1),
 });
@@ -135,6 +141,8 @@ export type CredentialMessage = {
   keyId: string;
   scopes: string[];
   subjectLogin: string | null;
+  /** The user name the PAT is used with at the provider's API (Bitbucket API tokens: the account email), when kept; absent from planes that predate it. */
+  patUsername?: string | null;
   expiresAt: string | null;
   generation: number;
   integration: IntegrationRef;

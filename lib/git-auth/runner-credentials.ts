@@ -38,6 +38,7 @@ export async function credentialMessage(db: Db, token: HostAuthToken): Promise<C
     keyId: token.keyId,
     scopes: token.scopes,
     subjectLogin: token.subjectLogin,
+    patUsername: token.patUsername,
     expiresAt: token.expiresAt ? token.expiresAt.toISOString() : null,
     generation: token.generation,
     integration: integrationRef(integration),

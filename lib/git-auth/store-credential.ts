@@ -14,8 +14,9 @@ import { revokesAtProvider } from "./manual-revoke-url";
  * transaction that completes the job. Only sealed boxes addressed to the runner's current key are
  * accepted; the row is keyed by (runner, host, user), so connecting again replaces the old one, and
  * the token it held is revoked at the provider (a `token.revoke` job in the same transaction, for
- * this token alone) rather than left valid there. Returns false (and stores nothing) when the
- * result does not fit.
+ * this token alone) rather than left valid there. The user name a PAT is used with (Bitbucket:
+ * the account email, personal data) is kept on the row only, never in the audit log. Returns false
+ * (and stores nothing) when the result does not fit.
  */
 export async function storeCredentialFromJob(tx: Tx, job: RunnerJob, result: unknown): Promise<boolean> {
   const parsedPayload = (job.kind === "oauth.exchange" ? oauthExchangePayloadSchema : patValidatePayloadSchema).safeParse(job.payload);
@@ -49,6 +50,8 @@ export async function storeCredentialFromJob(tx: Tx, job: RunnerJob, result: unk
     keyId: credential.keyId,
     scopes: credential.scopes,
     subjectLogin: credential.subjectLogin,
+    // Only a PAT is used with one; an OAuth reconnect drops what an earlier PAT was used with.
+    patUsername: source === "pat" ? (credential.patUsername ?? null) : null,
     expiresAt: credential.expiresAt ? new Date(credential.expiresAt) : null,
     generation: credential.generation,
     needsReauthReason: null,

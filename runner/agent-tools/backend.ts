@@ -37,6 +37,12 @@ export type BackendContext = {
   timeoutMs: number;
   /** The branch checked out in the environment's working copy, when there is one. */
   currentBranch: () => Promise<string | null>;
+  /**
+   * How the owner connected, for providers whose API takes a PAT differently from an OAuth token:
+   * `patUsername` is the user name a PAT is used with besides it (Bitbucket API tokens: the
+   * Atlassian account email), null when the connection keeps none. Absent: not known (tests).
+   */
+  account?: { source: "oauth" | "pat"; patUsername: string | null };
 };
 
 /** A page of a list: whether more exist, and the backend's own cursor for the next page. */
@@ -100,7 +106,16 @@ export type ScmBackend = {
    * such number" (`scm_item_not_found`) from "no access". False when it cannot tell.
    */
   itemMissing(ctx: BackendContext, kind: "pull" | "issue", n: number): Promise<boolean>;
+  /**
+   * Where a tool works differently on this provider, in a sentence the tool's description ends
+   * with (work items instead of issues, approvals instead of review states), so the agent reads
+   * it before calling rather than only in a result's notes.
+   */
+  toolNotes?: Partial<Record<ToolName, string>>;
 };
+
+/** The issue tools, which a provider's note on issues applies to alike. */
+export const ISSUE_TOOLS = ["create_issue", "get_issue", "list_issue_comments", "update_issue", "list_issues", "search_issues", "comment_on_issue"] as const satisfies readonly ToolName[];
 
 /** A pull request (GitLab: merge request) as every list reports it. */
 export type PullRequestView = PullRequestItem;

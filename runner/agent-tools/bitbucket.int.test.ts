@@ -253,15 +253,41 @@ describe("agent SCM tools on the Bitbucket Cloud sandbox", () => {
     }
   });
 
-  it("refuses an API token connection in words, sending nothing (Bitbucket takes API tokens only with the email)", async () => {
+  it("refuses an API token connection made before the email was kept, in words, sending nothing (Bitbucket takes API tokens only with the email)", async () => {
     const pat = await world.sandbox.admin.issuePat({ provider: "bitbucket", login: "bb-owner" });
     secrets.push(pat.value);
     const added = await addBitbucketEnvironment(world, { login: "bb-owner", repo: "tokened", token: { value: pat.value, source: "pat" } });
     const tokened = await connect(world, added.environment);
     sessions.push(tokened);
     const since = Date.now();
-    expect(errorOf(await tokened.call("get_me"))).toMatchObject({ code: "unsupported_credential_type", message: expect.stringContaining("reconnect Bitbucket with OAuth") });
+    expect(errorOf(await tokened.call("get_me"))).toMatchObject({ code: "unsupported_credential_type", message: expect.stringMatching(/reconnect the API token .*entering the email, or connect Bitbucket with OAuth/) });
     expect(world.sandbox.admin.requests({ provider: "bitbucket", since })).toEqual([]);
+  });
+
+  it("acts with an API token connection over Basic with the email it was connected with; a scope the token lacks is named, with the API token remedy", async () => {
+    const pat = await world.sandbox.admin.issuePat({ provider: "bitbucket", login: "bb-owner" });
+    secrets.push(pat.value);
+    const email = pat.email!;
+    const added = await addBitbucketEnvironment(world, { login: "bb-owner", repo: "emailed", token: { value: pat.value, source: "pat", patUsername: email } });
+    await world.sandbox.admin.configureBitbucketRepo({ path: "bb-owner/emailed", issueTracker: true });
+    const tokened = await connect(world, added.environment);
+    sessions.push(tokened);
+    const since = Date.now();
+    expect(await ok("get_me", {}, tokened)).toMatchObject({ user: { login: "bb-owner" } });
+    expect(await ok("list_pull_requests", {}, tokened)).toMatchObject({ pullRequests: [], hasMore: false });
+    // The sandbox, like Bitbucket, answers an API token sent as a bearer token 401: none of these got one.
+    expect(world.sandbox.admin.requests({ provider: "bitbucket", since }).map((r) => [r.path, r.status])).toEqual([
+      ["/2.0/user", 200],
+      ["/2.0/repositories/bb-owner/emailed/pullrequests", 200],
+    ]);
+    expect((await bitbucketRest(world, pat.value).get("/user")).status).toBe(401);
+
+    // This token was made without the issue scopes: Bitbucket's 403 names one it lacks.
+    expect(errorOf(await tokened.call("create_issue", { title: "Needs write:issue" }))).toMatchObject({
+      code: "pat_missing_scopes",
+      message: expect.stringMatching(/lacks the (read|write):issue:bitbucket scope .*Nothing was done\. The owner can create an API token with it and reconnect it/),
+    });
+    expect(JSON.stringify(tokened.transcript)).not.toContain(email);
   });
 
   it("put no token of anyone in any result", () => {

@@ -196,6 +196,7 @@ export async function runToolCall(ctx: ToolCallContext, schemas: ToolInputSchema
       signal,
       timeoutMs: ctx.timeoutMs ?? 20_000,
       currentBranch: () => checkedOutBranch(ctx.environment.workdir),
+      account: { source: credential.source, patUsername: credential.patUsername },
     };
     const call = backend[tool] as (c: BackendContext, i: Record<string, unknown>) => Promise<ToolResult>;
     providerCalled = true;

@@ -25,6 +25,12 @@ export type OpenedCredential = {
   scopes: string[];
   /** The provider login it belongs to, as recorded when it was connected. */
   login: string | null;
+  /**
+   * The user name a PAT is used with at the provider's API besides the token (Bitbucket API
+   * tokens: the Atlassian account email), as given when it was connected; null for OAuth, for
+   * providers that need none, and for connections made before it was kept.
+   */
+  patUsername: string | null;
   integration: IntegrationRef;
   endpoints: ClientEndpoints;
 };
@@ -82,6 +88,7 @@ async function openMessage(opts: OpenCredentialOptions, message: CredentialMessa
       expiresAt: message.expiresAt,
       scopes: message.scopes,
       login: message.subjectLogin,
+      patUsername: message.patUsername ?? null,
       integration: message.integration,
       endpoints: endpointsFor(message.integration),
     };

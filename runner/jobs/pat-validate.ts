@@ -10,7 +10,8 @@ import type { JobHandler } from "./types";
  * runner, host and user), checks it at the provider — identity, kind (Bitbucket app passwords and
  * Azure DevOps all-organization PATs are refused), the integration's PAT scopes, expiry, and the
  * repository when the plane names one (SAML SSO) — then re-seals it to this runner's own key as
- * the user's `access_token` and returns the `CredentialResult`. Typed failures carry field errors
+ * the user's `access_token` and returns the `CredentialResult`, with the user name the provider's
+ * API takes besides the token where it takes one (Bitbucket: the account email). Typed failures carry field errors
  * for the form: `pat_invalid`, `pat_expired`, `pat_missing_scopes` (listing them),
  * `sso_authorization_required`, `unsupported_credential_type`, `host_unreachable` (retryable).
  */
@@ -21,12 +22,14 @@ export const patValidate: JobHandler = async (raw, ctx) => {
   const token = await openBox(ctx.keys, payload.patSealed, { purpose: "pat", runnerId: ctx.runnerId, host: integration.host, userId }, "token", "token");
 
   await ctx.progress("validating");
+  const client = getProviderClient(integration.provider);
+  // Bitbucket: the Atlassian account email; Azure DevOps Services: the PAT's organization.
+  const account = client.patAccount(payload.username, integration);
   const identity = await typedFailures(() =>
-    getProviderClient(integration.provider).validatePat({
+    client.validatePat({
       endpoints: endpointsFor(integration),
       token,
-      // Bitbucket: the Atlassian account email; Azure DevOps Services: the PAT's organization.
-      ...getProviderClient(integration.provider).patAccount(payload.username, integration),
+      ...account,
       requiredScopes: integration.patScopes,
       repository: payload.repository ?? null,
       signal: ctx.signal,
@@ -39,6 +42,8 @@ export const patValidate: JobHandler = async (raw, ctx) => {
     ...sealed,
     scopes: (identity.scopes ?? []).slice(0, 100),
     subjectLogin: identity.login.slice(0, 200),
+    // What the token was just accepted with, kept so the runner can call the API with it again.
+    patUsername: account.username?.trim() || null,
     expiresAt: identity.expiresAt,
     generation,
   } satisfies CredentialResult;

@@ -20,7 +20,7 @@ export const repositoriesList: JobHandler = async (raw, ctx) => {
     if (!account) {
       throw new ProviderError(
         "unsupported_credential_type",
-        `This kind of ${integration.host} token cannot list repositories from the runner (the account's email is not kept with it). Type the repository URL, or connect with OAuth to pick from a list.`,
+        `This ${integration.host} token was connected before the account's email was kept with it, and the runner cannot list repositories with it alone. Reconnect the token in Settings > Git Authentications, entering the email, or connect with OAuth, to pick from a list; or type the repository URL.`,
       );
     }
     await ctx.progress("listing");

@@ -27,12 +27,15 @@ export const bitbucket = {
   oauthScopes: [
     { scope: "repository:write", reason: "Clone and push repositories." },
     { scope: "pullrequest:write", reason: "Open pull requests." },
+    { scope: "issue:write", reason: "Let agents read, open, update and comment on issues." },
     { scope: "account", reason: "Show which account is connected." },
   ],
   patScopes: [
     { scope: "read:user:bitbucket", reason: "Show which account is connected." },
     { scope: "read:repository:bitbucket", reason: "Clone repositories." },
     { scope: "write:repository:bitbucket", reason: "Push branches from environments." },
+    { scope: "write:pullrequest:bitbucket", reason: "Let agents open, review and comment on pull requests." },
+    { scope: "write:issue:bitbucket", reason: "Let agents read, open, update and comment on issues." },
   ],
   // OAuth consumer scopes that include others (Bitbucket's scope documentation), and API token
   // scopes where a write scope covers the matching read.
@@ -45,6 +48,7 @@ export const bitbucket = {
     "admin:repository:bitbucket": ["write:repository:bitbucket"],
     "write:repository:bitbucket": ["read:repository:bitbucket"],
     "write:pullrequest:bitbucket": ["read:pullrequest:bitbucket"],
+    "write:issue:bitbucket": ["read:issue:bitbucket"],
   },
   // OAuth scope names differ from API token scope names, and only 403 answers list what was granted.
   comparableScopes: false,

@@ -11,10 +11,11 @@ import type { AgentEnvironment } from "../run-tool-call";
 import { git, type World } from "./world";
 
 /**
- * Bitbucket environments for the agent tools' tests. Bitbucket's REST API takes API tokens only with
- * the account's email, which a connection does not keep, so the tools act with OAuth tokens: these
- * come from the sandbox's real authorization code flow, with a consumer granting what every tool
- * needs. Repositories are created with their collaborators, and git pushes as `x-token-auth`.
+ * Bitbucket environments for the agent tools' tests. The tools act with OAuth tokens by default:
+ * these come from the sandbox's real authorization code flow, with a consumer granting what every
+ * tool needs. An API token connection (`token.source: "pat"`) keeps the account email Bitbucket's
+ * REST API takes with it only when `patUsername` is given, as connections made since it is kept
+ * do. Repositories are created with their collaborators, and git pushes as `x-token-auth`.
  */
 
 /** The OAuth consumer scopes every agent tool needs on Bitbucket. */
@@ -66,8 +67,11 @@ export type BitbucketSetup = {
   login: string;
   repo: string;
   collaborators?: { login: string; permission: "read" | "write" | "admin" }[];
-  /** The token the owner connected with (default: a fresh OAuth token); `source` says how. */
-  token?: { value: string; source: "oauth" | "pat" };
+  /**
+   * The token the owner connected with (default: a fresh OAuth token); `source` says how, and
+   * `patUsername` what an API token was connected with (none: a connection from before it was kept).
+   */
+  token?: { value: string; source: "oauth" | "pat"; patUsername?: string | null };
   /** Clone a working copy the tests push from (as the environment's checkout). */
   workdir?: boolean;
 };
@@ -101,6 +105,7 @@ export async function addBitbucketEnvironment(world: World, setup: BitbucketSetu
     expiresAt: oauth ? new Date(Date.now() + 60 * 60_000) : null,
     keyId: world.runner.keyId,
     subjectLogin: setup.login,
+    patUsername: setup.token?.patUsername ?? null,
   });
   const [row] = await db
     .insert(environments)

@@ -3,7 +3,7 @@ import { failureFromAnswer } from "../../agent-tools/provider-failure";
 import { ToolFailure } from "../../agent-tools/tool-error";
 import { readLimited } from "../../net/http";
 import { asObject } from "../answer";
-import type { HttpAnswer } from "../http";
+import { basicAuth, type HttpAnswer } from "../http";
 import { bitbucketTokenKind } from "./client";
 
 /**
@@ -42,17 +42,24 @@ export function bbqlString(value: string): string {
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
+/** Whether the owner connected with an API token: as the connection says, else by the token's documented prefix. */
+export function isApiToken(ctx: BackendContext): boolean {
+  return ctx.account ? ctx.account.source === "pat" : bitbucketTokenKind(ctx.token) === "api_token";
+}
+
 function authorization(ctx: BackendContext): string {
-  // API tokens are used with the account's email over Basic, and the connection keeps the
-  // Bitbucket user name only; refuse here rather than send a request Bitbucket answers 401
-  // (which would mark a working connection for reconnection).
-  if (bitbucketTokenKind(ctx.token) === "api_token") {
+  if (!isApiToken(ctx)) return `Bearer ${ctx.token}`;
+  // API tokens are used with the account's email over Basic. A connection made before the email
+  // was kept has none: refuse here rather than send a request Bitbucket answers 401 (which would
+  // mark a working connection for reconnection).
+  const email = ctx.account?.patUsername;
+  if (!email) {
     throw new ToolFailure(
       "unsupported_credential_type",
-      `The environment owner connected ${ctx.host} with an API token, which Bitbucket's REST API accepts only together with the account's email, and the connection does not keep the email. Nothing was sent to Bitbucket. The owner can reconnect Bitbucket with OAuth (Settings > Git Authentications) for the agent tools; git keeps working as it is.`,
+      `The environment owner connected ${ctx.host} with an API token before connections kept the Atlassian account email, which Bitbucket's REST API takes together with an API token. Nothing was sent to Bitbucket. The owner can reconnect the API token in Settings > Git Authentications, entering the email, or connect Bitbucket with OAuth; git keeps working as it is.`,
     );
   }
-  return `Bearer ${ctx.token}`;
+  return basicAuth(email, ctx.token);
 }
 
 function url(ctx: BackendContext, path: string, query: Query = {}): string {
@@ -76,10 +83,10 @@ export function bitbucketFailure(ctx: BackendContext, answer: HttpAnswer): ToolF
   const detail = asObject(error?.detail);
   if (answer.status === 403 && Array.isArray(detail?.required)) {
     const required = detail.required.filter((s): s is string => typeof s === "string" && /^[a-z:_]{1,60}$/.test(s));
-    return new ToolFailure(
-      "pat_missing_scopes",
-      `Bitbucket refused: the environment owner's connection lacks the ${required.join(", ") || "required"} scope this needs. Nothing was done. Reconnect Bitbucket with an OAuth consumer that grants it (Settings > Git Authentications).`,
-    );
+    const remedy = isApiToken(ctx)
+      ? "The owner can create an API token with it and reconnect it (Settings > Git Authentications)."
+      : "Reconnect Bitbucket with an OAuth consumer that grants it (Settings > Git Authentications).";
+    return new ToolFailure("pat_missing_scopes", `Bitbucket refused: the environment owner's connection lacks the ${required.join(", ") || "required"} scope this needs. Nothing was done. ${remedy}`);
   }
   return failureFromAnswer(answer, { host: ctx.host, repository: ctx.repository, token: ctx.token });
 }

@@ -177,6 +177,16 @@ async function listRepositories(opts: ListRepositoriesOptions): Promise<Reposito
 }
 
 /**
+ * A stored credential's account fields: an API token goes with the account email it was connected
+ * with (the opened credential's `patUsername`); a connection made before the email was kept has
+ * none, and neither the runner nor the API can recover it, so there is nothing to call with.
+ */
+function storedAccount(credential: { source: CredentialSource; login: string | null; patUsername?: string | null }): { username: string | null; organization: null } | null {
+  if (credential.source !== "pat") return { username: credential.login, organization: null };
+  return credential.patUsername ? { username: credential.patUsername, organization: null } : null;
+}
+
+/**
  * Bitbucket Cloud. OAuth access tokens live 2 hours; refresh tokens do not rotate. There is no
  * API to revoke a token, so disconnecting sends the person to the page where they do it.
  */
@@ -194,6 +204,5 @@ export const bitbucketClient: ProviderClient = {
   gitCredentials: (source, login, token) => ({ username: getProvider("bitbucket").gitUsername(source, login), password: token }),
   // The form's username is the Atlassian account email API tokens are used with.
   patAccount: (username) => ({ username, organization: null }),
-  // A stored API token's login is its email only when it was connected with one.
-  storedAccount: (credential) => (credential.source === "pat" && !/@/.test(credential.login ?? "") ? null : { username: credential.login, organization: null }),
+  storedAccount: storedAccount,
 };
