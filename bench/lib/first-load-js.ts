@@ -67,7 +67,10 @@ const SIGNATURES: Array<[RegExp, string]> = [
   [/process\.binding is not supported/, "process polyfill"],
   [/ZodError|invalid_type/, "zod"],
   [/refetchOnWindowFocus/, "@tanstack/react-query"],
-  [/Some fields need attention/, "lib/errors/catalogue"],
+  // Titles only the catalogue holds: "Some fields need attention" is validation-failed's, which
+  // forms import alone (the catalogue includes it too, so a catalogue chunk shows both labels).
+  [/Password reset link already used|Callback URL not registered at the provider/, "lib/errors/catalogue"],
+  [/Some fields need attention/, "lib/errors/validation-failed"],
   [/core-js/, "core-js legacy polyfills"],
 ];
 

@@ -16,7 +16,7 @@ import {
 import { generateKeyPair, keyIdOf } from "../../lib/crypto/sealed-box";
 import { hashPassword } from "../../lib/passwords/passwords";
 import { rng } from "./seed";
-import { agentActivityRows, scmEventRows } from "./trail-seed";
+import { agentActivityRows, environmentTrailRows, scmEventRows } from "./trail-seed";
 
 export type SettingsSeedOptions = {
   orgId: string;
@@ -39,6 +39,8 @@ export type SettingsSeedResult = {
   runners: number;
   /** The runner with the most integrations (github.com, gitlab.com and a GitHub Enterprise host). */
   detailRunner: { id: string; name: string; hosts: string[] };
+  /** A ready environment of the admin's with its clone's path and OS user and a full trail: the environment page's subject. */
+  detailEnvironment: { id: string; name: string; clonePath: string };
   integrations: number;
   tokens: number;
   /** Tokens of the admin and of the member (each also sees every integration as a row). */
@@ -228,6 +230,10 @@ export async function seedSettingsData(db: Db, opts: SettingsSeedOptions): Promi
       readyAt: status === "ready" ? new Date(createdAt.getTime() + 30_000) : null,
     });
   });
+  // The environment page's subject: the admin's first ready environment, as the runner reported its clone.
+  const detail = envRows.find((e) => e.ownerId === opts.adminUserId && e.status === "ready");
+  if (!detail) throw new Error("the admin has no ready environment to open");
+  Object.assign(detail, { branch: "main", clonePath: `/var/lib/scm-runner/environments/${detail.id}/${detail.name}`, osUser: `scm-env-${detail.id.slice(0, 8)}` });
   await insertChunked(jobRows, chunk, (c) => db.insert(runnerJobs).values(c));
   await insertChunked(envRows, chunk, (c) => db.insert(environments).values(c));
 
@@ -235,7 +241,11 @@ export async function seedSettingsData(db: Db, opts: SettingsSeedOptions): Promi
   const featured = new Set([opts.adminUserId, member.id]);
   const activityRows = agentActivityRows({ orgId: opts.orgId, environments: envRows, featured, count: opts.agentActivity, random });
   await insertChunked(activityRows, chunk, (c) => db.insert(agentActivity).values(c));
-  const eventRows = scmEventRows({ orgId: opts.orgId, tokens: tokenSeeds, count: opts.scmEvents, random });
+  const eventRows = [
+    ...scmEventRows({ orgId: opts.orgId, tokens: tokenSeeds, count: opts.scmEvents, random }),
+    // More than the page lists of each kind (30 and 20): it shows the newest.
+    ...environmentTrailRows({ orgId: opts.orgId, environment: detail, integrationId: detail.integrationId!, history: 40, gitRequests: 25, random }),
+  ];
   await insertChunked(eventRows, chunk, (c) => db.insert(scmEvents).values(c));
   await db.execute(sql`analyze`);
 
@@ -245,6 +255,7 @@ export async function seedSettingsData(db: Db, opts: SettingsSeedOptions): Promi
     memberUserId: member.id,
     runners: runnerRows.length,
     detailRunner: { id: first.id, name: first.name!, hosts: integrations.filter((x) => x.runnerIndex === 0).map((x) => x.host) },
+    detailEnvironment: { id: detail.id, name: detail.name, clonePath: detail.clonePath! },
     integrations: integrations.length,
     tokens: tokenRows.length,
     adminTokens: tokenSeeds.filter((t) => t.userId === opts.adminUserId).length,

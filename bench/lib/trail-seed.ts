@@ -89,3 +89,29 @@ export function scmEventRows(opts: { orgId: string; tokens: TokenSeed[]; count: 
   rows.length = opts.count;
   return rows;
 }
+
+/**
+ * The trail of the environment whose page the benchmark opens: its clone (requested, cloning,
+ * ready), agent tool calls, and `gitRequests` git credential requests served by its runner, so the
+ * page's state history and last git operations are full lists, as on an environment in use.
+ */
+export function environmentTrailRows(opts: { orgId: string; environment: EnvironmentSeed; integrationId: string; history: number; gitRequests: number; random: () => number }): Array<typeof scmEvents.$inferInsert> {
+  const { environment: env, random } = opts;
+  const now = Date.now();
+  const base = { orgId: opts.orgId, runnerId: env.runnerId, integrationId: opts.integrationId, userId: env.ownerId, host: env.host, provider: env.host === "gitlab.com" ? "gitlab" : "github", environmentId: env.id } as const;
+  const cloneId = `bench-clone-${crypto.randomBytes(6).toString("hex")}`;
+  const cloneAt = now - 20 * DAY;
+  const rows: Array<typeof scmEvents.$inferInsert> = [
+    { ...base, at: new Date(cloneAt), actorType: "user", actorId: env.ownerId, operation: "clone", stage: "request", outcome: "started", correlationId: cloneId, detail: {} },
+    { ...base, at: new Date(cloneAt + 2_000), actorType: "runner", operation: "clone", stage: "cloning", outcome: "started", correlationId: cloneId, detail: {} },
+    { ...base, at: new Date(cloneAt + 30_000), actorType: "runner", operation: "clone", stage: "ready", outcome: "succeeded", durationMs: 30_000, correlationId: cloneId, detail: {} },
+  ];
+  while (rows.length < opts.history) {
+    const failed = random() < 0.1;
+    rows.push({ ...base, at: new Date(now - Math.floor(random() * 19 * DAY)), actorType: "runner", operation: "agent.tool_call", stage: "provider", outcome: failed ? "failed" : "succeeded", errorCode: failed ? "repository_permission_denied" : null, durationMs: 50 + Math.floor(random() * 1500), correlationId: null, detail: {} });
+  }
+  for (let n = 0; n < opts.gitRequests; n++) {
+    rows.push({ ...base, at: new Date(now - Math.floor(random() * 19 * DAY)), actorType: "runner", operation: "git.credential", stage: "served", outcome: "succeeded", durationMs: 2 + Math.floor(random() * 30), correlationId: null, detail: { environmentId: env.id } });
+  }
+  return rows;
+}
