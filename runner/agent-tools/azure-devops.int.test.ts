@@ -71,6 +71,15 @@ describe("agent SCM tools on the Azure DevOps sandbox", () => {
     await world?.close();
   });
 
+  it("says in the tool list where Azure DevOps differs: work items for issues, votes for reviews, no text search", async () => {
+    const { tools } = await session.client.listTools();
+    const described = (name: string) => tools.find((t) => t.name === name)?.description ?? "";
+    expect(described("get_issue")).toContain("On Azure DevOps these are work items");
+    expect(described("list_reviews")).toContain("votes");
+    expect(described("search_pull_requests")).toContain("no text search");
+    expect(described("create_pull_request")).not.toContain("Azure DevOps");
+  });
+
   it("the task end to end: reads a work item with its comments, pushes a fix, opens a pull request, answers two line threads and watches its checks pass", async () => {
     const item = await az("ado-reviewer", "POST", "proj/_apis/wit/workitems/$Issue", fields({ "System.Title": "The README does not say what the app is", "System.Description": "<p>Name it.</p>" }), { patch: true });
     const wi = item.body.id as number;

@@ -6,6 +6,7 @@ import { isToolName, toolCapabilities, type ToolName } from "@/lib/agents/capabi
 import type { RunnerKeyPair } from "@/lib/crypto/sealed-box";
 import { getProvider } from "@/lib/providers";
 import { createCredentialBroker, type CredentialBroker } from "../credentials/credential-broker";
+import { scmBackends } from "../providers";
 import { RUNNER_VERSION } from "../version";
 import { createAgentToolsPlane, type AgentToolsPlane, type PlaneConnection } from "./plane-api";
 import { quoted, runToolCall, schemasFor, type AgentEnvironment } from "./run-tool-call";
@@ -88,7 +89,9 @@ export function createAgentToolsServer(opts: AgentToolsServerOptions): McpServer
   const registered = new Map<ToolName, RegisteredTool>();
   for (const tool of Object.keys(toolCapabilities) as ToolName[]) {
     // destructive: may change or remove what exists (update_issue replaces labels and can close).
-    const { title, description, readOnly, destructive = false } = toolDescriptions[tool];
+    const { title, description: general, readOnly, destructive = false } = toolDescriptions[tool];
+    const note = scmBackends[opts.environment.provider]?.toolNotes?.[tool];
+    const description = note ? `${general} ${note}` : general;
     registered.set(
       tool,
       server.registerTool(

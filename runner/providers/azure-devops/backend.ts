@@ -5,6 +5,7 @@ import { pullRequestTools } from "./pull-requests";
 import { AzureRest, offsetOf, pageOf, PREVIEW_1 } from "./rest";
 import { reviewTools } from "./reviews";
 import { workItemTools } from "./work-items";
+import { azureDevopsToolNotes } from "./tool-notes";
 
 /**
  * Azure DevOps Services and Server, on the REST API 7.1 with the runner's bounded fetch
@@ -55,4 +56,6 @@ export const azureDevopsBackend: ScmBackend = {
     const item = kind === "pull" ? await rest.raw("GET", rest.repo(`pullrequests/${n}`)) : await rest.raw("GET", rest.org(`wit/workitems/${n}`));
     return item.status === 404;
   },
+
+  toolNotes: azureDevopsToolNotes,
 };

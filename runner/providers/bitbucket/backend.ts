@@ -4,6 +4,7 @@ import { pullRequestTools } from "./pull-requests";
 import { itemMissing, repositoryTools } from "./repository-tools";
 import { reviewCommentTools } from "./review-comments";
 import { reviewTools } from "./reviews";
+import { bitbucketToolNotes } from "./tool-notes";
 
 /**
  * The agent tools on Bitbucket Cloud's REST API 2.0, acting with the environment owner's OAuth
@@ -18,4 +19,5 @@ export const bitbucketBackend: ScmBackend = {
   ...issueTools,
   ...repositoryTools,
   itemMissing,
+  toolNotes: bitbucketToolNotes,
 };

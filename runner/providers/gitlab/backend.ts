@@ -4,6 +4,7 @@ import { issueTools } from "./issues";
 import { mergeRequestTools } from "./merge-requests";
 import { itemMissing, repositoryTools } from "./repository";
 import { reviewTools } from "./reviews";
+import { gitlabToolNotes } from "./tool-notes";
 
 /**
  * GitLab (gitlab.com and self-managed) through `@gitbeaker/rest`: merge requests, issues, notes,
@@ -17,4 +18,5 @@ export const gitlabBackend: ScmBackend = {
   ...checkTools,
   ...repositoryTools,
   itemMissing,
+  toolNotes: gitlabToolNotes,
 };
