@@ -20,7 +20,7 @@ import type { Sandbox } from "@/sandbox";
 import { testEngines } from "@/tests/helpers/test-database";
 import { dumpDatabase } from "../test/support/fixtures";
 import { sandboxForFile } from "../test/support/file-sandbox";
-import { addIntegration, Canaries, createWorld, memberWithAccount, runnerOutput, storedCredential, type SandboxIntegration, type World } from "../test/support/scm-world";
+import { addIntegration, Canaries, connectOAuth, createWorld, memberWithAccount, runnerOutput, storedCredential, type SandboxIntegration, type World } from "../test/support/scm-world";
 import type { AgentToolsEndpoint } from "./endpoint-file";
 
 vi.setConfig({ testTimeout: 90_000 });
@@ -30,7 +30,7 @@ const TOOL_SCOPES = ["read:user:bitbucket", "read:repository:bitbucket", "write:
 
 let sandbox: Sandbox;
 const canaries = new Canaries();
-sandboxForFile({ validateGithub: false }, (started) => (sandbox = started));
+sandboxForFile({ autoApprove: true, validateGithub: false }, (started) => (sandbox = started));
 
 /** The tables of a database dump (`-- name` sections) whose rows contain `needle`. */
 function tablesContaining(dump: string, needle: string): string[] {
@@ -95,7 +95,7 @@ describe.each(testEngines())("Bitbucket with an API token through a runner proce
     restoreSink = setLogSink((line) => planeLog.push(line));
     database = await engine.open();
     world = await createWorld({ database, sandbox });
-    bitbucket = await addIntegration(world, sandbox, canaries, "bitbucket", { oauth: false, pat: true });
+    bitbucket = await addIntegration(world, sandbox, canaries, "bitbucket", { oauth: true, pat: true });
     await world.startRunner();
   });
 
@@ -190,5 +190,14 @@ describe.each(testEngines())("Bitbucket with an API token through a runner proce
     expect(sandbox.admin.requests({ provider: "bitbucket", since }).filter((r) => r.path.startsWith("/2.0/"))).toEqual([]);
     // Refusing is not the provider refusing the token: the connection is not marked for reconnection.
     expect(await storedCredential(world, member.userId, bitbucket.host)).toMatchObject({ needsReauthReason: null });
+  });
+
+  it("reconnecting with OAuth drops the email an earlier API token was used with", async () => {
+    const { member, login, email } = await memberWithAccount(world, sandbox, "bitbucket");
+    await connectApiToken(member, login, email);
+    expect(await storedCredential(world, member.userId, bitbucket.host)).toMatchObject({ source: "pat", patUsername: email });
+    expect(await connectOAuth(world, sandbox, bitbucket, member, login)).toMatchObject({ status: "succeeded" });
+    expect(await storedCredential(world, member.userId, bitbucket.host)).toMatchObject({ source: "oauth", subjectLogin: login, patUsername: null });
+    expect(tablesContaining(await dumpDatabase(database.db), email)).not.toContain("host_auth_tokens");
   });
 });

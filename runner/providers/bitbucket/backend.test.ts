@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { offsetPage, positionOf } from "./api";
+import type { BackendContext } from "../../agent-tools/backend";
+import { isApiToken, offsetPage, positionOf } from "./api";
+import { bitbucketClient } from "./client";
 import { checkState, splitDiff } from "./pull-requests";
 import { issueItem, pullItem } from "./views";
 
@@ -47,5 +49,24 @@ describe("the Bitbucket backend's readings", () => {
     expect(offsetPage([1, 2, 3, 4, 5], undefined, 2)).toEqual({ items: [1, 2], hasMore: true, nextCursor: "2" });
     expect(offsetPage([1, 2, 3, 4, 5], "4", 2)).toEqual({ items: [5], hasMore: false, nextCursor: null });
     expect(offsetPage([1, 2], "0", 2)).toEqual({ items: [1, 2], hasMore: false, nextCursor: null });
+  });
+
+  it("uses a stored API token with the email it was connected with, and has nothing to call with for one connected before it was kept", () => {
+    const repo = { host: "bitbucket.org", virtualDirectory: null, repository: "" };
+    // As the jobs pass it: the opened credential, which carries more than the interface names.
+    const emailed = { source: "pat" as const, login: "ada", patUsername: "ada@example.com" };
+    const legacy = { source: "pat" as const, login: "ada", patUsername: null };
+    expect(bitbucketClient.storedAccount(emailed, repo)).toEqual({ username: "ada@example.com", organization: null });
+    expect(bitbucketClient.storedAccount(legacy, repo)).toBeNull();
+    expect(bitbucketClient.storedAccount({ source: "pat", login: "ada" }, repo)).toBeNull();
+    expect(bitbucketClient.storedAccount({ source: "oauth", login: "ada" }, repo)).toEqual({ username: "ada", organization: null });
+  });
+
+  it("tells an API token from an OAuth token by the connection, and by the token's prefix where the connection is not known", () => {
+    const ctx = (token: string, account?: BackendContext["account"]) => ({ token, account }) as BackendContext;
+    expect(isApiToken(ctx("opaque", { source: "pat", patUsername: "ada@example.com" }))).toBe(true);
+    expect(isApiToken(ctx("ATATT3xFfGF0abc", { source: "oauth", patUsername: null }))).toBe(false);
+    expect(isApiToken(ctx("ATATT3xFfGF0abc"))).toBe(true);
+    expect(isApiToken(ctx("opaque"))).toBe(false);
   });
 });
