@@ -127,7 +127,7 @@ const bench: Bench = {
         path: `/environments/${data.detailEnvironment.id}`,
         shown: "/environments/<id>",
         as: "admin",
-        expect: [ADMIN_EMAIL, data.detailEnvironment.name, data.detailEnvironment.clonePath, 'data-testid="environment-state"', 'data-operation="git.credential"', 'data-operation="clone"'],
+        expect: [ADMIN_EMAIL, data.detailEnvironment.name, data.detailEnvironment.clonePath, 'data-testid="environment-state"', 'data-git-outcome="served"', 'data-operation="agent.tool_call"'],
       },
       { id: "git_authentications_member", path: "/settings/git-authentications", as: "member", expect: [data.memberEmail, "data-integration-id=", 'data-connection-state="connected"'] },
       { id: "environments_member", path: "/environments", as: "member", expect: [data.memberEmail, "data-environment-id=", 'data-status="ready"'] },
