@@ -8,9 +8,10 @@ import { bitbucketToolNotes } from "./tool-notes";
 
 /**
  * The agent tools on Bitbucket Cloud's REST API 2.0, acting with the environment owner's OAuth
- * token, or API token with the account email it was connected with: pull requests, their comments and review threads, approvals and requests for changes
- * standing in for reviews, build statuses as checks, issues where the repository's issue tracker
- * is on, components standing in for labels, and the workspace's members as assignable users.
+ * token, or API token with the account email it was connected with: pull requests, their comments
+ * and review threads, approvals and requests for changes standing in for reviews, build statuses
+ * as checks, issues where the repository's issue tracker is on, components standing in for labels,
+ * and the workspace's members as assignable users.
  */
 export const bitbucketBackend: ScmBackend = {
   ...pullRequestTools,
