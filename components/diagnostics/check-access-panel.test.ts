@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { createElement } from "react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer } from "@/components/query/test-kit";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { inApp, ManualIntervals, recordingRouter, ScriptedServer, serveScripted } from "@/components/query/test-kit";
 import type { ActionResult } from "@/lib/actions/result";
 import type { AccessCheckView } from "@/lib/diagnostics/check-access";
 import type { AccessStepView } from "@/lib/diagnostics/access-check-steps";
@@ -40,14 +40,8 @@ const result = () => screen.getByTestId("access-check");
 const announced = () => within(result()).getByRole("status").textContent;
 const stateOf = (id: AccessStepId) => result().querySelector(`[data-step='${id}']`)?.getAttribute("data-step-state");
 
-beforeAll(() => server.start());
-afterAll(() => server.close());
+serveScripted(server);
 beforeEach(() => actions.startAccessCheckAction.mockReset());
-afterEach(() => {
-  cleanup();
-  resetLiveQueries();
-  server.reset();
-});
 
 describe("CheckAccessPanel", () => {
   it("shows the plane's steps at once, follows the runner's as they run, and ends at the failed one with its remedy", async () => {

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { createElement, Fragment } from "react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer, untilIdle } from "@/components/query/test-kit";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { inApp, ManualIntervals, recordingRouter, ScriptedServer, untilIdle, serveScripted } from "@/components/query/test-kit";
 import { describeCode } from "@/lib/errors/catalogue";
 import type { EnvironmentState } from "@/lib/environments/environment-state";
 import { DeleteEnvironmentButton } from "./delete-environment-button";
@@ -32,14 +32,8 @@ function confirmDelete() {
   return dialog;
 }
 
-beforeAll(() => server.start());
-afterAll(() => server.close());
+serveScripted(server);
 beforeEach(() => actions.deleteEnvironmentAction.mockReset());
-afterEach(() => {
-  cleanup();
-  resetLiveQueries();
-  server.reset();
-});
 
 describe("DeleteEnvironmentButton", () => {
   it("says what deleting does and does not do before it deletes", () => {

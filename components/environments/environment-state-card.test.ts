@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import { createElement } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getQueryClient } from "@/components/query/client";
 import { invalidateLive } from "@/components/query/invalidate";
 import { queryKeys } from "@/components/query/keys";
-import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer } from "@/components/query/test-kit";
+import { inApp, ManualIntervals, recordingRouter, ScriptedServer, serveScripted } from "@/components/query/test-kit";
 import type { EnvironmentState } from "@/lib/environments/environment-state";
 import { EnvironmentStateCard } from "./environment-state-card";
 import { ENVIRONMENT_POLL_MS, type EnvironmentSnapshot } from "./use-environment-state";
@@ -22,13 +22,7 @@ function show(environmentId: string, status: EnvironmentState) {
   return calls;
 }
 
-beforeAll(() => server.start());
-afterAll(() => server.close());
-afterEach(() => {
-  cleanup();
-  resetLiveQueries();
-  server.reset();
-});
+serveScripted(server);
 
 describe("EnvironmentStateCard", () => {
   it("shows the clone's progress while it is created, then reloads the page once it is ready and stops asking", async () => {

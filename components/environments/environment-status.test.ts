@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import { createElement } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getQueryClient } from "@/components/query/client";
 import { invalidateLive } from "@/components/query/invalidate";
 import { queryKeys } from "@/components/query/keys";
-import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer, untilIdle } from "@/components/query/test-kit";
+import { inApp, ManualIntervals, recordingRouter, ScriptedServer, untilIdle, serveScripted } from "@/components/query/test-kit";
 import { CONNECTION_JOB_POLL_MS, type ConnectionJob } from "@/components/settings/git-auth/use-connection-job";
 import type { EnvironmentState } from "@/lib/environments/environment-state";
 import { describeCode } from "@/lib/errors/catalogue";
@@ -28,13 +28,7 @@ function row(patch: Partial<StatusProps> & Pick<StatusProps, "environmentId" | "
 }
 const announced = () => within(screen.getByTestId("row")).getByRole("status").textContent;
 
-beforeAll(() => server.start());
-afterAll(() => server.close());
-afterEach(() => {
-  cleanup();
-  resetLiveQueries();
-  server.reset();
-});
+serveScripted(server);
 
 describe("EnvironmentStatus (a row of the environments list)", () => {
   it("shows the clone's stage as the runner reports it, reloads the list once the clone ends, and stops asking", async () => {

@@ -1,5 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { cleanup } from "@testing-library/react";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { timeoutManager, type ManagedTimerId, type TimeoutCallback, type TimeoutProvider } from "@tanstack/react-query";
 import { AppRouterContext, type AppRouterInstance } from "next/dist/shared/lib/app-router-context.shared-runtime";
 import { createElement, type ReactNode } from "react";
@@ -134,4 +136,18 @@ export function recordingRouter(): { router: AppRouterInstance; calls: string[] 
 /** `node` as the App Router renders it: under a router (`recordingRouter`) and the toasts' provider. */
 export function inApp(router: AppRouterInstance, node: ReactNode): ReactNode {
   return createElement(AppRouterContext.Provider, { value: router }, createElement(ToastProvider, null, node));
+}
+
+/**
+ * The hooks every component test of a live part needs around a scripted server: start it once,
+ * and after each test unmount what was rendered, forget the live queries and the scripts.
+ */
+export function serveScripted(server: ScriptedServer): void {
+  beforeAll(() => server.start());
+  afterAll(() => server.close());
+  afterEach(() => {
+    cleanup();
+    resetLiveQueries();
+    server.reset();
+  });
 }

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import { createElement } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getQueryClient } from "@/components/query/client";
-import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer, untilIdle } from "@/components/query/test-kit";
+import { inApp, ManualIntervals, recordingRouter, ScriptedServer, untilIdle, serveScripted } from "@/components/query/test-kit";
 import { describeCode } from "@/lib/errors/catalogue";
 import { GitAuthReturn } from "./git-auth-return";
 import type { ReturnError } from "./oauth-return-status";
@@ -21,13 +21,7 @@ function page(props: { jobId: string | null; error: ReturnError | null; host: st
   return { calls, view };
 }
 
-beforeAll(() => server.start());
-afterAll(() => server.close());
-afterEach(() => {
-  cleanup();
-  resetLiveQueries();
-  server.reset();
-});
+serveScripted(server);
 
 describe("GitAuthReturn (Settings > Git Authentications after the provider)", () => {
   it("follows the OAuth exchange to 'connected', then reloads the rows once and stops asking", async () => {

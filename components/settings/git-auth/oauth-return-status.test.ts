@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import { createElement } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeCode } from "@/lib/errors/catalogue";
-import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer, untilIdle } from "@/components/query/test-kit";
+import { inApp, ManualIntervals, recordingRouter, ScriptedServer, untilIdle, serveScripted } from "@/components/query/test-kit";
 import { CONNECTION_JOB_POLL_MS, type ConnectionJob } from "./use-connection-job";
 import { OAuthReturnStatus, returnErrorMessage } from "./oauth-return-status";
 
@@ -18,13 +18,7 @@ function show(jobId: string, connected: string[]) {
   return render(inApp(router, createElement(OAuthReturnStatus, { jobId, error: null, host: "gitlab.example.com", onConnected: () => connected.push(jobId) })));
 }
 
-beforeAll(() => server.start());
-afterAll(() => server.close());
-afterEach(() => {
-  cleanup();
-  resetLiveQueries();
-  server.reset();
-});
+serveScripted(server);
 
 describe("OAuthReturnStatus", () => {
   it("shows progress while the runner exchanges the authorization, then 'connected', and stops asking", async () => {

@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import { createElement } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getQueryClient } from "@/components/query/client";
 import { invalidateLive } from "@/components/query/invalidate";
 import { queryKeys } from "@/components/query/keys";
-import { inApp, ManualIntervals, recordingRouter, resetLiveQueries, ScriptedServer } from "@/components/query/test-kit";
+import { inApp, ManualIntervals, recordingRouter, ScriptedServer, serveScripted } from "@/components/query/test-kit";
 import type { LiveRunner } from "./live-runner";
 import { RunnerStatusBadge } from "./runner-status-badge";
 import { RUNNER_STATUS_POLL_MS, ShownRunnersProvider } from "./use-runner-status";
@@ -23,13 +23,7 @@ function badge(r: LiveRunner) {
   return createElement("span", { key: r.id, "data-testid": `badge-${r.id}` }, createElement(RunnerStatusBadge, { initial: r, renderedAt: RENDERED_AT }));
 }
 
-beforeAll(() => server.start());
-afterAll(() => server.close());
-afterEach(() => {
-  cleanup();
-  resetLiveQueries();
-  server.reset();
-});
+serveScripted(server);
 
 describe("RunnerStatusBadge", () => {
   it("starts from what the server rendered without asking again at once, then follows the runner every interval", async () => {

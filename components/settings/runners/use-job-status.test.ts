@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
-import { cleanup, renderHook, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { renderHook, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { LiveQueryProvider } from "@/components/query/live-query-provider";
-import { ManualIntervals, resetLiveQueries, ScriptedServer } from "@/components/query/test-kit";
+import { ManualIntervals, ScriptedServer, serveScripted } from "@/components/query/test-kit";
 import { AppError, errorBody } from "@/lib/errors/app-error";
 import type { JobStatusView } from "@/lib/integrations/read-job-status";
 import type { CheckOutcome } from "@/lib/integrations/test-outcome";
@@ -15,13 +15,7 @@ const WAIT = { timeout: 10_000 };
 const check = (id: CheckOutcome["id"]): CheckOutcome => ({ id, ok: true, code: null, field: null, durationMs: 5 });
 const view = (patch: Partial<JobStatusView>): JobStatusView => ({ jobId: "t-1", kind: "integration.test", status: "running", stage: "reachable", done: false, ok: null, checks: [], errorCode: null, fieldErrors: null, ...patch });
 
-beforeAll(() => server.start());
-afterAll(() => server.close());
-afterEach(() => {
-  cleanup();
-  resetLiveQueries();
-  server.reset();
-});
+serveScripted(server);
 
 describe("useJobStatus (Save & Test progress)", () => {
   it("follows each check while the job runs and stops once it is done", async () => {
