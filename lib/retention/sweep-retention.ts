@@ -28,7 +28,9 @@ export type SweepCounts = { jobsErased: number; jobsDeleted: number; events: num
 /**
  * The batches of one sweep, each one statement over at most RETENTION_BATCH rows found by an index.
  * Erasing replaces every sealed box (`sbx1.…`) anywhere in a finished job's payload and result by
- * null and keeps the rest (who, which integration, the outcome) for Diagnostics. Events, agent
+ * null, drops the account name a PAT was validated with (Bitbucket's Atlassian email: the
+ * credential row keeps it while the connection lives), and keeps the rest (who, which
+ * integration, the outcome) for Diagnostics. Events, agent
  * activity and finished jobs are deleted per organization, after its own period (`keptDays`).
  */
 function statements(policy: RetentionPolicy, orgs: Array<{ id: string; keptDays: number }>, batch: number): Array<[Counter, SQL]> {
@@ -45,7 +47,7 @@ function statements(policy: RetentionPolicy, orgs: Array<{ id: string; keptDays:
   return [
     [
       "jobsErased",
-      sql`update runner_jobs set payload = ${erase(sql`payload`)}, result = ${erase(sql`result`)}, payload_erased_at = now()
+      sql`update runner_jobs set payload = ${erase(sql`payload`)} - 'username', result = ${erase(sql`result`)} - 'patUsername', payload_erased_at = now()
           where id in (select id from runner_jobs where payload_erased_at is null and finished_at is not null and finished_at < ${jobsAfter}
                        and status in ('succeeded', 'failed', 'cancelled') limit ${batch} for update skip locked)`,
     ],

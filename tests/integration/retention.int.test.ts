@@ -27,9 +27,9 @@ describe.each(testEngines())("Retention sweep on $name", (engine) => {
     const [runner] = await db.insert(runners).values({ orgId, name: "r" }).returning();
     const [integration] = await db.insert(scmIntegrations).values({ orgId, runnerId: runner!.id, provider: "github", host: "github.com", baseUrl: "https://api.github.com" }).returning();
 
-    const payload = { userId: admin.userId, integration: { host: "github.com", oauth: { clientSecretSealed: BOX } }, patSealed: BOX };
+    const payload = { userId: admin.userId, integration: { host: "github.com", oauth: { clientSecretSealed: BOX } }, patSealed: BOX, username: "ada@example.com" };
     const job = (key: string, status: "pending" | "running" | "succeeded" | "failed", finishedAt: Date | null) => ({
-      orgId, runnerId: runner!.id, kind: "pat.validate", payload, result: finishedAt ? { tokenSealed: BOX, subjectLogin: "ada" } : null, idempotencyKey: key, status, finishedAt,
+      orgId, runnerId: runner!.id, kind: "pat.validate", payload, result: finishedAt ? { tokenSealed: BOX, subjectLogin: "ada", patUsername: "ada@example.com" } : null, idempotencyKey: key, status, finishedAt,
     });
     const jobs = await db
       .insert(runnerJobs)
@@ -59,6 +59,8 @@ describe.each(testEngines())("Retention sweep on $name", (engine) => {
     for (const key of ["done-2h", "failed-2h"]) {
       expect(JSON.stringify(byKey[key]!.payload)).not.toContain("sbx1.");
       expect(JSON.stringify(byKey[key]!.result)).not.toContain("sbx1.");
+      // The account email a PAT was validated with goes with the sealed boxes.
+      expect(JSON.stringify([byKey[key]!.payload, byKey[key]!.result])).not.toContain("ada@example.com");
       expect(byKey[key]!.payload).toMatchObject({ userId: admin.userId, integration: { host: "github.com", oauth: { clientSecretSealed: null } }, patSealed: null });
       expect(byKey[key]!.payloadErasedAt).not.toBeNull();
     }
