@@ -20,7 +20,7 @@ function failedStep(e: unknown, signal: AbortSignal): StepOutcome {
   throw e;
 }
 
-/** Who the provider says the token belongs to. Bitbucket API tokens need the account email, which is not stored: git checks those. */
+/** Who the provider says the token belongs to. Bitbucket API tokens need the account email: kept with connections made since it was stored; git checks older ones. */
 async function identify(payload: AccessCheckPayload, credential: OpenedCredential, signal: AbortSignal): Promise<Identity | null> {
   const { integration } = payload;
   const client = getProviderClient(integration.provider);

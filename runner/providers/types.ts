@@ -156,9 +156,10 @@ export interface ProviderClient {
   /**
    * The account fields `identify` needs for a stored credential checked against `repository`
    * (`owner/name`); null when the runner does not store what this kind of credential needs (git
-   * checks it instead).
+   * checks it instead). `patUsername`: the PAT form's username kept with the connection (Bitbucket's
+   * Atlassian account email), null for connections from before it was kept.
    */
-  storedAccount(credential: { source: CredentialSource; login: string | null }, integration: AccountIntegration & { repository: string }): AccountFields | null;
+  storedAccount(credential: { source: CredentialSource; login: string | null; patUsername?: string | null }, integration: AccountIntegration & { repository: string }): AccountFields | null;
 }
 
 /**
