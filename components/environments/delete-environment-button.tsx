@@ -3,12 +3,11 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { deleteEnvironmentAction } from "@/app/(settings)/environments/actions";
-import { invalidateLive } from "@/components/query/invalidate";
-import { queryKeys } from "@/components/query/keys";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { useActionCall } from "@/components/ui/use-action-call";
 import { STATE_HEADING_ID } from "./environment-state-card";
+import { invalidateEnvironment } from "./invalidate-environment";
 
 /**
  * Delete, with a confirmation that says what happens on the runner and what does not change
@@ -57,7 +56,7 @@ export function DeleteEnvironmentButton({ environment }: { environment: { id: st
               onSuccess: () => {
                 deleted.current = true;
                 setOpen(false);
-                void invalidateLive(queryKeys.environments.detail(environment.id));
+                void invalidateEnvironment(environment.id);
                 router.refresh();
               },
             },

@@ -28,8 +28,12 @@ describe("EnvironmentStateCard", () => {
   it("shows the clone's progress while it is created, then reloads the page once it is ready and stops asking", async () => {
     server.answer("/api/environments/env-1", { status: 200, body: snapshot("env-1", "creating", "receiving_objects: 45%") }, { status: 200, body: snapshot("env-1", "ready") });
     const calls = show("env-1", "creating");
+    // Shown before the live part has loaded, and the same heading after (focus moved to it stays).
+    const heading = screen.getByRole("heading", { name: /Status/ });
+    expect(screen.getByText("Creating…")).toBeTruthy();
 
     expect(await screen.findByText("Creating: receiving objects: 45%…", undefined, WAIT)).toBeTruthy();
+    expect(screen.getByRole("heading", { name: /Status/ })).toBe(heading);
     expect(calls).toEqual([]);
     expect(intervals.scheduled()).toEqual([ENVIRONMENT_POLL_MS]);
 

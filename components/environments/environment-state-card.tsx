@@ -1,15 +1,20 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect, useRef } from "react";
-import { LiveQueryProvider } from "@/components/query/live-query-provider";
+import { lazy, Suspense } from "react";
 import { Badge } from "@/components/ui/badge";
-import { useToast } from "@/components/ui/toast";
 import type { EnvironmentState } from "@/lib/environments/environment-state";
 import type { ErrorDescription } from "@/lib/errors/error-description";
 import { troubleshootingHref } from "@/lib/errors/troubleshooting-href";
+import { EnvironmentStateProgress } from "./environment-state-progress";
 import { stateBadges } from "./environment-status-view";
-import { useEnvironmentState } from "./use-environment-state";
+
+/**
+ * The live part (react-query and polling) in a chunk of its own, so the environment's page loads
+ * none of it on first load: the server's HTML already shows the state, and the browser loads the
+ * live part after hydration, only while the environment is being created or deleted. `React.lazy`
+ * rather than `next/dynamic`, which would preload the chunk with the page's scripts.
+ */
+const LiveEnvironmentState = lazy(() => import("./live-environment-state").then((m) => ({ default: m.LiveEnvironmentState })));
 
 /** The heading the page moves focus to once a delete is confirmed (the Delete button goes away). */
 export const STATE_HEADING_ID = "environment-state-heading";
@@ -25,20 +30,6 @@ const summaries: Record<EnvironmentState, string> = {
   deleted: "The clone, its credential access and its OS user are gone.",
 };
 
-/**
- * The environment's state with what it means and what to do (the catalogue entry of its error,
- * described by the server page and passed in, so the browser ships no catalogue). While the
- * environment is being created or deleted it follows it: when a clone ends the page reloads, and
- * once deleted the person is taken back to the list, which no longer shows it.
- */
-export function EnvironmentStateCard(props: CardProps) {
-  return (
-    <LiveQueryProvider>
-      <LiveStateCard {...props} />
-    </LiveQueryProvider>
-  );
-}
-
 type CardProps = {
   environmentId: string;
   status: EnvironmentState;
@@ -47,38 +38,26 @@ type CardProps = {
   progress: string | null;
 };
 
-function LiveStateCard({ environmentId, status, error, progress }: CardProps) {
-  const router = useRouter();
-  const toast = useToast();
+/**
+ * The environment's state with what it means and what to do (the catalogue entry of its error,
+ * described by the server page and passed in, so the browser ships no catalogue). While the
+ * environment is being created or deleted its live part follows it; the heading stays outside
+ * the live part, so focus moved to it survives the live part's arrival.
+ */
+export function EnvironmentStateCard({ environmentId, status, error, progress }: CardProps) {
   const following = status === "creating" || status === "deleting";
-  const live = useEnvironmentState(environmentId, status, following);
-  const changed = live.isError || (live.data !== undefined && live.data.status !== status);
-  // Once per state shown: the page re-renders with the new state after a refresh, and follows it in turn.
-  const handled = useRef<EnvironmentState | null>(null);
-  useEffect(() => {
-    if (!changed || handled.current === status) return;
-    handled.current = status;
-    if (status === "deleting") {
-      toast.show({ tone: "success", title: "Environment deleted", body: "The runner removed its clone and OS user." });
-      router.push("/environments");
-    } else router.refresh();
-  }, [changed, status, router, toast]);
-
   const code = error?.code ?? null;
   const entry = error?.entry ?? null;
   const badge = stateBadges[status];
-  const working = following && !changed;
-  const liveProgress = live.data?.progress ?? progress;
   return (
     <section aria-labelledby={STATE_HEADING_ID} className="rounded-lg border border-gray-300 bg-white p-4" data-testid="environment-state" data-status={status} data-error-code={code ?? undefined}>
       <h2 id={STATE_HEADING_ID} tabIndex={-1} className="flex flex-wrap items-center gap-2 text-lg font-semibold text-gray-900 focus:outline-none">
         Status <Badge tone={badge.tone}>{badge.text}</Badge>
       </h2>
-      {working ? (
-        <p role="status" className="mt-2 flex items-center gap-2 text-sm text-gray-800">
-          <span aria-hidden="true" className="h-3.5 w-3.5 animate-spin rounded-full border-2 border-current border-t-transparent" />
-          {status === "deleting" ? "Deleting…" : liveProgress ? `Creating: ${liveProgress.replace(/[_-]+/g, " ")}…` : "Creating…"}
-        </p>
+      {following ? (
+        <Suspense fallback={<EnvironmentStateProgress status={status} progress={progress} />}>
+          <LiveEnvironmentState environmentId={environmentId} status={status} progress={progress} />
+        </Suspense>
       ) : null}
       <p className="mt-2 text-sm text-gray-800">{summaries[status]}</p>
       {entry && code ? (

@@ -3,11 +3,10 @@
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback } from "react";
-import { invalidateLive } from "@/components/query/invalidate";
-import { queryKeys } from "@/components/query/keys";
 import { OAuthReturnNotice } from "@/components/settings/git-auth/oauth-return-notice";
 import type { AuthorizationTarget } from "@/lib/environments/authorization-target";
 import type { DescribedError } from "@/lib/errors/describe-for-browser";
+import { invalidateEnvironment } from "./invalidate-environment";
 
 /** In a chunk of its own: only an environment that needs reconnecting, seen by its owner, shows it. */
 const AuthorizationPrompt = dynamic(() => import("./authorization-prompt").then((m) => m.AuthorizationPrompt));
@@ -39,7 +38,7 @@ export function ReconnectPanel({
 }) {
   const router = useRouter();
   const refresh = useCallback(() => {
-    void invalidateLive(queryKeys.environments.detail(environmentId));
+    void invalidateEnvironment(environmentId);
     router.refresh();
   }, [router, environmentId]);
   return (
