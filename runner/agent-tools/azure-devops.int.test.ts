@@ -245,6 +245,10 @@ describe("agent SCM tools on the Azure DevOps sandbox", () => {
     expect(data(await session.call("search_issues", { query: "crash", state: "open" }))).toMatchObject({ issues: [], count: 0 });
     expect(data(await session.call("list_labels", {}))).toMatchObject({ labels: [{ name: "bug" }, { name: "p1" }], hasMore: false });
     expect(errorOf(await session.call("create_issue", { title: "Nobody's", assignees: ["nobody"] }))).toMatchObject({ code: "validation_failed" });
+    // Azure DevOps names people by their sign-in address: the address itself is a user name too.
+    const byAddress = await session.call("update_issue", { number: issue.number, assignees: ["ado-reviewer@users.sandbox.test"] });
+    expect(data(byAddress)).toMatchObject({ issue: { assignees: ["ado-reviewer"] } });
+    expect(((await az("ado-owner", "GET", `_apis/wit/workitems/${issue.number}`)).body.fields as Record<string, unknown>)["System.AssignedTo"]).toMatchObject({ uniqueName: "ado-reviewer@users.sandbox.test" });
   });
 
   it("says who the owner is and who can be named, and pages every list with cursors", async () => {

@@ -373,6 +373,8 @@ describe("agent SCM tools on the GitHub sandbox (Enterprise Server layout)", () 
       const rest = await session.call("list_issue_comments", { repository, number: issue.number, cursor: read.commentsNextCursor });
       expect(rest.structuredContent).toMatchObject({ count: 1, hasMore: false, comments: [{ body: "Thanks.", author: "octo-helper" }] });
       expect(errorOf(await session.call("get_issue", { repository, number }))).toMatchObject({ code: "scm_item_not_found", message: expect.stringContaining("is a pull request") });
+      // The same endpoint answers an issue's number on GitHub: the pull request tool says it is none.
+      expect(errorOf(await session.call("list_pull_request_comments", { repository, number: issue.number }))).toMatchObject({ code: "scm_item_not_found", message: expect.stringContaining(`pull request #${issue.number}`) });
 
       expect((await session.call("search_issues", { repository, query: "crash" })).structuredContent).toMatchObject({ count: 1, issues: [{ number: issue.number, title: "Crash on save" }] });
       expect((await session.call("search_issues", { repository, query: "crash", state: "closed" })).structuredContent).toMatchObject({ count: 0, hasMore: false });

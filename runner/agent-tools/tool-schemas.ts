@@ -40,7 +40,13 @@ const threadId = z
   .max(200)
   .describe("The thread's id, exactly as list_review_threads returns it (an opaque string, not a comment's number).");
 const query = z.string().trim().min(1).max(256).describe("Words to look for in titles and descriptions (the provider's own search; no qualifiers needed, the repository is added).");
-const login = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, "must be a user name");
+/** A user name (login); Azure DevOps names people by their sign-in address, so an address is one too. */
+const login = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.+-]+(?:@[A-Za-z0-9.-]+)?$/, "must be a user name (or, on Azure DevOps, a sign-in address)");
 const label = z.string().trim().min(1).max(100).regex(/^[^,]+$/, "must not contain a comma");
 
 /** The field every tool shares: which repository, by default the environment's. */

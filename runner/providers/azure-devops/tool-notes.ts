@@ -11,5 +11,5 @@ export const azureDevopsToolNotes: ScmBackend["toolNotes"] = {
   get_pull_request_checks: "On Azure DevOps, the pull request's statuses and its branch policy evaluations.",
   list_pull_request_files: "Azure DevOps gives no patch or line counts: those are null.",
   list_labels: "On Azure DevOps, the project's work item tags.",
-  list_assignable_users: "On Azure DevOps, the members of the project's default team; a user name is the account part of the sign-in address.",
+  list_assignable_users: "On Azure DevOps, the members of the project's default team; a user name is the account part of the sign-in address (the whole address is taken too).",
 };

@@ -148,14 +148,16 @@ export const getPullRequestChecks: ScmBackend["get_pull_request_checks"] = async
 
 export const listPullRequestComments: ScmBackend["list_pull_request_comments"] = async (ctx, input) => {
   const octokit = client(ctx);
-  // A pull request's conversation is its issue's comments on GitHub (oldest first).
-  const page = await readPage({
+  // A pull request's conversation is its issue's comments on GitHub (oldest first); an issue's
+  // number answers the same endpoint, so the first page also asks that it is a pull request.
+  const isPull = input.cursor ? Promise.resolve() : call(ctx, () => octokit.rest.pulls.get({ ...ownerAndName(ctx), pull_number: input.number }));
+  const [, page] = await Promise.all([isPull, readPage({
     cursor: input.cursor,
     limit: input.limit,
     fetch: async (page, perPage) => {
       const answer = await call(ctx, () => octokit.rest.issues.listComments({ ...ownerAndName(ctx), issue_number: input.number, per_page: perPage, page }));
       return { items: answer.data.map(commentView), hasNext: linksNext(answer.headers.link) };
     },
-  });
+  })]);
   return { url: null, data: { comments: page.items, hasMore: page.hasMore, nextCursor: page.nextCursor } };
 };
