@@ -378,6 +378,10 @@ describe("agent SCM tools on the GitHub sandbox (Enterprise Server layout)", () 
 
       expect((await session.call("search_issues", { repository, query: "crash" })).structuredContent).toMatchObject({ count: 1, issues: [{ number: issue.number, title: "Crash on save" }] });
       expect((await session.call("search_issues", { repository, query: "crash", state: "closed" })).structuredContent).toMatchObject({ count: 0, hasMore: false });
+      // A qualifier in the words would widen the search past the repository the call names: dropped, and said so.
+      const widened = await session.call("search_issues", { repository, query: "crash is:closed repo:octo-owner/elsewhere" });
+      expect(widened.structuredContent).toMatchObject({ count: 1, issues: [{ number: issue.number }], notes: [expect.stringContaining("not taken")] });
+      expect(errorOf(await session.call("search_pull_requests", { repository, query: "repo:octo-owner/elsewhere" }))).toMatchObject({ code: "validation_failed", fieldErrors: { query: [expect.any(String)] } });
       expect((await session.call("search_pull_requests", { repository, query: "explained", state: "open" })).structuredContent).toMatchObject({ count: 1, pullRequests: [{ number, head: "topic", base: "main", headSha }] });
     });
 

@@ -3,6 +3,7 @@ import { ToolFailure } from "../../agent-tools/tool-error";
 import { call, client, ownerAndName } from "./octokit";
 import { linksNext, positionAfter, readPage } from "./paging";
 import { commentView, issueDetail, issueView, madeComment, type GithubIssue } from "./views";
+import { searchWords } from "./search-query";
 
 export const createIssue: ScmBackend["create_issue"] = async (ctx, input) => {
   const { data } = await call(ctx, () => client(ctx).rest.issues.create({ ...ownerAndName(ctx), title: input.title, body: input.body, labels: input.labels, assignees: input.assignees }));
@@ -72,7 +73,8 @@ const ISSUE_STATE: Record<"open" | "closed" | "all", string> = { open: "is:open"
 
 export const searchIssues: ScmBackend["search_issues"] = async (ctx, input) => {
   const octokit = client(ctx);
-  const q = `repo:${ctx.repository} is:issue ${ISSUE_STATE[input.state]} ${input.query}`.replace(/\s+/g, " ");
+  const { words, notes } = searchWords(input.query);
+  const q = `repo:${ctx.repository} is:issue ${ISSUE_STATE[input.state]} ${words}`.replace(/\s+/g, " ");
   const page = await readPage({
     cursor: input.cursor,
     limit: input.limit,
@@ -81,7 +83,7 @@ export const searchIssues: ScmBackend["search_issues"] = async (ctx, input) => {
       return { items: answer.data.items.map((i) => issueView(i as GithubIssue)), hasNext: linksNext(answer.headers.link) };
     },
   });
-  return { url: null, data: { issues: page.items, hasMore: page.hasMore, nextCursor: page.nextCursor } };
+  return { url: null, data: { issues: page.items, hasMore: page.hasMore, nextCursor: page.nextCursor, ...(notes.length ? { notes } : {}) } };
 };
 
 export const commentOnIssue: ScmBackend["comment_on_issue"] = async (ctx, input) => {

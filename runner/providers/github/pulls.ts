@@ -4,6 +4,7 @@ import { markDraft } from "./graphql";
 import { afterApplied, call, client, mapFailure, ownerAndName, statusOf } from "./octokit";
 import { linksNext, readPage } from "./paging";
 import { checkRunCheck, commentView, fileView, pullDetail, pullView, statusCheck, type GithubPull } from "./views";
+import { searchWords } from "./search-query";
 
 /** How many pull requests are read at once when one search answer's items are completed. */
 const READ_AHEAD = 8;
@@ -59,7 +60,8 @@ const PULL_STATE: Record<"open" | "closed" | "merged" | "all", string> = { open:
 export const searchPullRequests: ScmBackend["search_pull_requests"] = async (ctx, input) => {
   const octokit = client(ctx);
   const where = ownerAndName(ctx);
-  const q = `repo:${ctx.repository} is:pr ${PULL_STATE[input.state]} ${input.query}`.replace(/\s+/g, " ");
+  const { words, notes } = searchWords(input.query);
+  const q = `repo:${ctx.repository} is:pr ${PULL_STATE[input.state]} ${words}`.replace(/\s+/g, " ");
   const found = await readPage({
     cursor: input.cursor,
     limit: input.limit,
@@ -75,7 +77,7 @@ export const searchPullRequests: ScmBackend["search_pull_requests"] = async (ctx
     const read = await Promise.all(batch.map((n) => call(ctx, () => octokit.rest.pulls.get({ ...where, pull_number: n }))));
     pullRequests.push(...read.map((r) => pullView(r.data)));
   }
-  return { url: null, data: { pullRequests, hasMore: found.hasMore, nextCursor: found.nextCursor } };
+  return { url: null, data: { pullRequests, hasMore: found.hasMore, nextCursor: found.nextCursor, ...(notes.length ? { notes } : {}) } };
 };
 
 export const updatePullRequest: ScmBackend["update_pull_request"] = async (ctx, input) => {
