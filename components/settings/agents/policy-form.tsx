@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 import { updateAgentPolicyAction } from "@/app/(settings)/settings/agents/actions";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { ErrorAlert } from "@/components/ui/error-alert";
+import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { Switch } from "@/components/ui/switch";
 import { useToast } from "@/components/ui/toast";
 import { useFormAction } from "@/components/ui/use-form-action";
@@ -100,7 +100,7 @@ export function AgentPolicyForm({ initial, groups, toolProviders }: { initial: P
         ))}
       </fieldset>
 
-      {error && !error.fieldErrors?.allowedGroupIds ? <ErrorAlert code={error.code} message={error.message} /> : null}
+      {error && !error.fieldErrors?.allowedGroupIds ? <ErrorAlertView code={error.code} entry={error.entry} message={error.message} /> : null}
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" pending={pending}>
           Save policy
