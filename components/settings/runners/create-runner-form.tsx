@@ -1,13 +1,15 @@
 "use client";
 
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { createRunnerAction } from "@/app/(settings)/settings/runners/actions";
 import { Button } from "@/components/ui/button";
 import { ErrorAlertView } from "@/components/ui/error-alert-view";
 import { TextField } from "@/components/ui/input";
 import { useFormAction } from "@/components/ui/use-form-action";
 import type { RunnerInstall } from "@/lib/runners/runner-install";
-import { RegistrationInstructions } from "./registration-instructions";
+
+/** Shown once a runner is created, so loaded then (the copy buttons and the install commands with it). */
+const RegistrationInstructions = lazy(() => import("./registration-instructions").then((m) => ({ default: m.RegistrationInstructions })));
 
 type Created = { runnerId: string; name: string; registrationToken: string; expiresAt: string };
 
@@ -31,7 +33,11 @@ export function CreateRunnerForm({ install }: { install: RunnerInstall }) {
       </form>
       <div className="mt-3 flex flex-col gap-2">
         {error && !error.fieldErrors ? <ErrorAlertView code={error.code} entry={error.entry} message={error.message} /> : null}
-        {created ? <RegistrationInstructions runnerName={created.name} token={created.registrationToken} expiresAt={created.expiresAt} install={install} /> : null}
+        {created ? (
+          <Suspense fallback={<p className="text-sm text-gray-700">Runner {created.name} created; loading its registration token…</p>}>
+            <RegistrationInstructions runnerName={created.name} token={created.registrationToken} expiresAt={created.expiresAt} install={install} />
+          </Suspense>
+        ) : null}
       </div>
     </section>
   );

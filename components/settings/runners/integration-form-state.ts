@@ -213,6 +213,15 @@ export function savePhaseOf(state: IntegrationFormState, opts: { pending: boolea
 }
 
 /**
+ * A Save & Test job that is written but not yet picked up, as the form shows it until the job's
+ * first answer. `lib/integrations/test-outcome.ts` has the same (`pendingOutcome`) beside the
+ * server's reading of jobs, which imports zod and the error catalogue: the form ships neither.
+ */
+export function pendingTest(jobId: string): TestOutcome {
+  return { jobId, status: "pending", stage: null, done: false, ok: null, checks: [], errorCode: null, fieldErrors: null };
+}
+
+/**
  * The errors shown next to the fields: the finished test's, overridden by the action's refusal,
  * overridden by the form's own.
  */

@@ -8,7 +8,8 @@ import { queryKeys } from "@/components/query/keys";
 import { inApp, ManualIntervals, recordingRouter, ScriptedServer, serveScripted } from "@/components/query/test-kit";
 import type { LiveRunner } from "./live-runner";
 import { RunnerStatusBadge } from "./runner-status-badge";
-import { RUNNER_STATUS_POLL_MS, ShownRunnersProvider } from "./use-runner-status";
+import { ShownRunnersProvider } from "./shown-runners";
+import { RUNNER_STATUS_POLL_MS } from "./use-runner-status";
 
 const intervals = new ManualIntervals().install();
 const server = new ScriptedServer();
@@ -32,8 +33,10 @@ describe("RunnerStatusBadge", () => {
     render(inApp(router, badge(runner("r-1"))));
 
     expect(statusOf("r-1")).toBe("offline");
+    // The live part arrives after the first render (a chunk of its own) and asks nothing at once.
+    await waitFor(() => expect(intervals.scheduled()).toEqual([RUNNER_STATUS_POLL_MS]), WAIT);
     expect(getQueryClient().isFetching()).toBe(0);
-    expect(intervals.scheduled()).toEqual([RUNNER_STATUS_POLL_MS]);
+    expect(server.requests).toEqual([]);
 
     intervals.tick();
     await waitFor(() => expect(statusOf("r-1")).toBe("online"), WAIT);
@@ -46,6 +49,7 @@ describe("RunnerStatusBadge", () => {
     const { router } = recordingRouter();
     render(inApp(router, badge(runner("r-2"))));
     expect(statusOf("r-2")).toBe("offline");
+    await waitFor(() => expect(intervals.scheduled()).toEqual([RUNNER_STATUS_POLL_MS]), WAIT);
 
     await invalidateLive(queryKeys.runners.status("r-2"));
     await waitFor(() => expect(statusOf("r-2")).toBe("online"), WAIT);
@@ -55,6 +59,7 @@ describe("RunnerStatusBadge", () => {
     server.answer("/api/runners/status", { status: 200, body: { now: LATER, runners: [runner("r-3", { status: "online", keyId: "k2" })] } });
     const { router, calls } = recordingRouter();
     render(inApp(router, badge(runner("r-3"))));
+    await waitFor(() => expect(intervals.scheduled()).toEqual([RUNNER_STATUS_POLL_MS]), WAIT);
 
     intervals.tick();
     await waitFor(() => expect(calls).toEqual(["refresh"]), WAIT);
@@ -64,6 +69,7 @@ describe("RunnerStatusBadge", () => {
     server.answer("/api/runners/status", { status: 403, body: { error: { code: "forbidden" } } });
     const { router } = recordingRouter();
     render(inApp(router, badge(runner("r-4"))));
+    await waitFor(() => expect(intervals.scheduled()).toEqual([RUNNER_STATUS_POLL_MS]), WAIT);
 
     intervals.tick();
     await waitFor(() => expect(intervals.scheduled()).toEqual([]), WAIT);
@@ -82,7 +88,7 @@ describe("ShownRunnersProvider", () => {
     render(inApp(router, createElement(ShownRunnersProvider, { ids: ["a", "b"] }, badge(runner("a")), badge(runner("b")))));
 
     // One interval for the page, none for the badges.
-    expect(intervals.scheduled()).toEqual([RUNNER_STATUS_POLL_MS]);
+    await waitFor(() => expect(intervals.scheduled()).toEqual([RUNNER_STATUS_POLL_MS]), WAIT);
     intervals.tick();
     await waitFor(() => expect([statusOf("a"), statusOf("b")]).toEqual(["online", "unregistered"]), WAIT);
     expect(server.requests).toEqual([`/api/runners/status?${new URLSearchParams({ ids: "a,b" })}`]);

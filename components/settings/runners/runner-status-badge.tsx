@@ -1,47 +1,31 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect, useRef } from "react";
-import { LiveQueryProvider } from "@/components/query/live-query-provider";
-import { Badge } from "@/components/ui/badge";
-import { formatAgo } from "@/components/ui/format-time";
+import { lazy, Suspense } from "react";
 import type { LiveRunner } from "./live-runner";
-import { useLiveRunner } from "./use-runner-status";
-
-const labels = {
-  online: { tone: "green", text: "Online" },
-  offline: { tone: "red", text: "Offline" },
-  unregistered: { tone: "yellow", text: "Never registered" },
-} as const;
+import { RunnerStatus } from "./runner-status";
+import { useShownRunner } from "./shown-runners";
 
 /**
- * A runner's status with when it was last seen, kept current while the page is open. When the
- * runner registers or re-keys, the page is refreshed so everything that depends on its key
- * (fingerprint, sealing secrets in forms) follows.
+ * A badge's own status query (outside a list page), in a chunk of its own with react-query: the
+ * server's HTML already shows the status, so the browser loads it after hydration. `React.lazy`
+ * rather than `next/dynamic`, which would preload the chunk with the page's scripts.
  */
-export function RunnerStatusBadge(props: { initial: LiveRunner; renderedAt: string }) {
-  return (
-    <LiveQueryProvider>
-      <LiveBadge {...props} />
-    </LiveQueryProvider>
-  );
-}
+const LiveRunnerStatus = lazy(() => import("./live-runner-status").then((m) => ({ default: m.LiveRunnerStatus })));
 
-function LiveBadge({ initial, renderedAt }: { initial: LiveRunner; renderedAt: string }) {
-  const { runner, now } = useLiveRunner(initial, renderedAt);
-  const router = useRouter();
-  const keyId = useRef(initial.keyId);
-  useEffect(() => {
-    if (runner.keyId !== keyId.current) {
-      keyId.current = runner.keyId;
-      router.refresh();
-    }
-  }, [runner.keyId, router]);
-  const label = labels[runner.status];
+type Props = { initial: LiveRunner; renderedAt: string };
+
+/**
+ * A runner's status with when it was last seen, kept current while the page is open: from the
+ * shown runners' one query on a list page, else from its own. When the runner registers or
+ * re-keys, the page is refreshed so everything that depends on its key (fingerprint, sealing
+ * secrets in forms) follows.
+ */
+export function RunnerStatusBadge({ initial, renderedAt }: Props) {
+  const shown = useShownRunner(initial, renderedAt);
+  if (shown) return <RunnerStatus runner={shown.runner} now={shown.now} initialKeyId={initial.keyId} />;
   return (
-    <span className="inline-flex flex-wrap items-center gap-2" data-runner-status={runner.status}>
-      <Badge tone={label.tone}>{label.text}</Badge>
-      {runner.lastSeenAt ? <span className="text-xs text-gray-700">Last seen {formatAgo(runner.lastSeenAt, now)}</span> : null}
-    </span>
+    <Suspense fallback={<RunnerStatus runner={initial} now={renderedAt} initialKeyId={initial.keyId} />}>
+      <LiveRunnerStatus initial={initial} renderedAt={renderedAt} />
+    </Suspense>
   );
 }

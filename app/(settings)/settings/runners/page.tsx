@@ -7,7 +7,7 @@ import { IsolationBadge } from "@/components/settings/runners/isolation-badge";
 import { liveRunnerOf } from "@/components/settings/runners/live-runner";
 import { RunnerVersion } from "@/components/settings/runners/runner-version";
 import { RunnerStatusBadge } from "@/components/settings/runners/runner-status-badge";
-import { ShownRunnersProvider } from "@/components/settings/runners/use-runner-status";
+import { ShownRunnersProvider } from "@/components/settings/runners/shown-runners";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ListSearch, PastLastPage } from "@/components/ui/list-search";
 import { Pagination } from "@/components/ui/pagination";
