@@ -83,7 +83,8 @@ describe("ReconnectPanel", () => {
     intervals.tick();
     expect(await screen.findByText("Connected to github.com.", undefined, WAIT)).toBeTruthy();
     expect(calls).toEqual(["refresh"]);
-    expect(getQueryClient().getQueryState(cachedState)?.isInvalidated).toBe(true);
+    // The query client is imported on demand (no react-query on the page's first load): the invalidation lands once it has.
+    await waitFor(() => expect(getQueryClient().getQueryState(cachedState)?.isInvalidated).toBe(true), WAIT);
   });
 
   it("reconnects with a token from the prompt, then marks the environment's live state stale and reloads the page", async () => {
@@ -97,7 +98,8 @@ describe("ReconnectPanel", () => {
 
     await waitFor(() => expect(calls).toEqual(["refresh"]), WAIT);
     expect((actions.connectPatAction.mock.calls[0] as [null, { repository?: string }])[1].repository).toBe("acme/app");
-    expect(getQueryClient().getQueryState(cachedState)?.isInvalidated).toBe(true);
+    // The query client is imported on demand (no react-query on the page's first load): the invalidation lands once it has.
+    await waitFor(() => expect(getQueryClient().getQueryState(cachedState)?.isInvalidated).toBe(true), WAIT);
     // Nothing to follow: the token was checked by the action itself.
     expect(server.requests).toEqual([]);
   });
