@@ -1,6 +1,6 @@
-import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { CATALOGUE, chainTo, clientModules, rel, ROOT, valueImports } from "@/tests/helpers/client-imports";
 
 /**
  * Environments and Git Authentications were over their first-load JavaScript budget while their
@@ -9,64 +9,11 @@ import { describe, expect, it } from "vitest";
  * first load or on demand), by following the imports that reach the browser bundle.
  */
 
-const ROOT = path.resolve(__dirname, "../..");
-const CATALOGUE = path.join(ROOT, "lib/errors/catalogue.ts");
 const CLIENT_ROOTS = ["components/environments", "components/settings/git-auth", "app/(settings)/environments", "app/(settings)/settings/git-authentications"];
-
-/** Module specifiers a file imports as values: static imports and re-exports, and `import()`; `import type` is erased. */
-function valueImports(source: string): string[] {
-  const found: string[] = [];
-  for (const m of source.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm)) found.push(m[1]!);
-  for (const m of source.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) found.push(m[1]!);
-  return found;
-}
-
-function resolve(specifier: string, from: string): string | null {
-  const base = specifier.startsWith("@/") ? path.join(ROOT, specifier.slice(2)) : specifier.startsWith(".") ? path.resolve(path.dirname(from), specifier) : null;
-  if (!base) return null; // a package
-  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts"), path.join(base, "index.tsx")]) {
-    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
-  }
-  return null;
-}
-
-const directive = (source: string, name: string) => new RegExp(`^\\s*(?:\\/\\/[^\\n]*\\n|\\/\\*[\\s\\S]*?\\*\\/\\s*)*["']${name}["']`).test(source);
-
-/** The chain of imports from `entry` to the catalogue, or null; server actions ("use server") reach the browser as references only. */
-function pathToCatalogue(entry: string): string[] | null {
-  const seen = new Set<string>();
-  const walk = (file: string, chain: string[]): string[] | null => {
-    if (file === CATALOGUE) return chain;
-    if (seen.has(file)) return null;
-    seen.add(file);
-    const source = fs.readFileSync(file, "utf8");
-    if (directive(source, "use server")) return null;
-    for (const specifier of valueImports(source)) {
-      const next = resolve(specifier, file);
-      const found = next ? walk(next, [...chain, path.relative(ROOT, next)]) : null;
-      if (found) return found;
-    }
-    return null;
-  };
-  return walk(entry, [path.relative(ROOT, entry)]);
-}
-
-function clientModules(): string[] {
-  const files: string[] = [];
-  const visit = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) visit(full);
-      else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) && directive(fs.readFileSync(full, "utf8"), "use client")) files.push(full);
-    }
-  };
-  for (const dir of CLIENT_ROOTS) visit(path.join(ROOT, dir));
-  return files;
-}
 
 describe("the Environments and Git Authentications client bundles", () => {
   it("finds the client modules it checks", () => {
-    const names = clientModules().map((f) => path.relative(ROOT, f));
+    const names = clientModules(CLIENT_ROOTS).map(rel);
     expect(names).toContain("components/environments/create-environment-panel.tsx");
     expect(names).toContain("components/settings/git-auth/pat-dialog.tsx");
   });
@@ -75,10 +22,10 @@ describe("the Environments and Git Authentications client bundles", () => {
     expect(valueImports(`import { describeCode } from "@/lib/errors/catalogue";\nimport type { ErrorCode } from "@/lib/errors/catalogue";`)).toEqual(["@/lib/errors/catalogue"]);
     expect(valueImports(`const m = () => import("./live-environment-status");`)).toEqual(["./live-environment-status"]);
     // ErrorAlert is the server components' renderer: it imports the catalogue on purpose.
-    expect(pathToCatalogue(path.join(ROOT, "components/ui/error-alert.tsx"))).toEqual(["components/ui/error-alert.tsx", "lib/errors/catalogue.ts"]);
+    expect(chainTo(CATALOGUE, path.join(ROOT, "components/ui/error-alert.tsx"))).toEqual(["components/ui/error-alert.tsx", "lib/errors/catalogue.ts"]);
   });
 
-  it.each(clientModules().map((f) => [path.relative(ROOT, f), f]))("%s does not bring the error catalogue to the browser", (_name, file) => {
-    expect(pathToCatalogue(file)).toBeNull();
+  it.each(clientModules(CLIENT_ROOTS).map((f) => [rel(f), f]))("%s does not bring the error catalogue to the browser", (_name, file) => {
+    expect(chainTo(CATALOGUE, file)).toBeNull();
   });
 });
