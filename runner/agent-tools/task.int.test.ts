@@ -27,6 +27,39 @@ async function ok<T>(call: Call, tool: ToolName, args: Record<string, unknown> =
 }
 
 /**
+ * The tools of `environment` over stdio, started as the README documents (`agent-tools mcp
+ * --environment ID`) from the runner's data directory, as `register` and the environment.create
+ * job leave it.
+ */
+async function stdioSession(world: World, opts: { dataDir: string; environment: { id: string; ownerId: string; host: string }; cloneUrl: string; provider: "github" | "gitlab" }) {
+  const { keys, keyId, runnerId, accessToken } = world.runner;
+  const now = new Date().toISOString();
+  await saveRegistration(opts.dataDir, { ...keys, keyId, createdAt: now }, { planeUrl: world.api.url, runnerId, name: "task", accessToken, keyId, fingerprint: await fingerprintOf(keys.publicKey), registeredAt: now });
+  const env = opts.environment;
+  await writeEnvironmentRecord(opts.dataDir, { environmentId: env.id, ownerId: env.ownerId, integrationId: world.integrationIds[opts.provider], provider: opts.provider, host: env.host, protocol: "http:", repoUrl: opts.cloneUrl, createdAt: now });
+
+  const client = new Client({ name: "task-stdio", version: "1.0.0" });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: ["--import", "tsx", CLI, "mcp", "--environment", env.id, "--data-dir", opts.dataDir],
+    cwd: ROOT,
+    // The sandbox listens on loopback, which the runner reaches only when told to.
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", SCM_ALLOW_LOOPBACK_HOSTS: process.env.SCM_ALLOW_LOOPBACK_HOSTS ?? "1" },
+    stderr: "pipe",
+  });
+  const errors: Error[] = [];
+  client.onerror = (e) => errors.push(e);
+  await client.connect(transport);
+  const transcript: CallToolResult[] = [];
+  const call: Call = async (tool, args) => {
+    const result = (await client.callTool({ name: tool, arguments: args })) as CallToolResult;
+    transcript.push(result);
+    return result;
+  };
+  return { client, call, errors, transcript };
+}
+
+/**
  * The task an agent is given, played on GitHub the way an agent plays it: read the issue, fix it
  * with git in the environment's working copy, open a pull request, answer a reviewer's inline
  * comments (replying and resolving), and watch the checks go from pending to success. The reviewer
@@ -122,34 +155,42 @@ describe("the task played end to end on GitHub, as an agent plays it", () => {
   it("over stdio, started as the README documents (agent-tools mcp --environment)", async () => {
     const dataDir = path.join(world.scratch, "runner-data");
     const { environment: env, token, cloneUrl } = await environment("stdio-app", (id) => environmentDir(dataDir, id));
-    // What `npm run runner -- register` and the environment.create job leave on the runner's disk.
-    const { keys, keyId, runnerId, accessToken } = world.runner;
-    const now = new Date().toISOString();
-    await saveRegistration(dataDir, { ...keys, keyId, createdAt: now }, { planeUrl: world.api.url, runnerId, name: "task", accessToken, keyId, fingerprint: await fingerprintOf(keys.publicKey), registeredAt: now });
-    await writeEnvironmentRecord(dataDir, { environmentId: env.id, ownerId: env.ownerId, integrationId: world.integrationIds.github, provider: "github", host: env.host, protocol: "http:", repoUrl: cloneUrl, createdAt: now });
-
-    const client = new Client({ name: "task-stdio", version: "1.0.0" });
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: ["--import", "tsx", CLI, "mcp", "--environment", env.id, "--data-dir", dataDir],
-      cwd: ROOT,
-      // The sandbox listens on loopback, which the runner reaches only when told to.
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "warn", SCM_ALLOW_LOOPBACK_HOSTS: process.env.SCM_ALLOW_LOOPBACK_HOSTS ?? "1" },
-      stderr: "pipe",
-    });
-    const errors: Error[] = [];
-    client.onerror = (e) => errors.push(e);
-    await client.connect(transport);
-    const transcript: CallToolResult[] = [];
-    const call: Call = async (tool, args) => {
-      const result = (await client.callTool({ name: tool, arguments: args })) as CallToolResult;
-      transcript.push(result);
-      return result;
-    };
+    const { client, call, errors, transcript } = await stdioSession(world, { dataDir, environment: env, cloneUrl, provider: "github" });
     try {
       await playTask(world, { call, reviewer, repo: "stdio-app", workdir: env.workdir, token, login: "task-owner" });
       expect(errors).toEqual([]);
       expect(JSON.stringify(transcript)).not.toContain(token);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("the tools over stdio on GitLab", () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await startWorld(testEngines()[0]!);
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it("reads and writes issues and merge requests as the owner, through agent-tools mcp", async () => {
+    const dataDir = path.join(world.scratch, "runner-data");
+    const added = await addEnvironment(world, { provider: "gitlab", login: "gl-stdio", repo: "app", pushBranch: "feature" });
+    const { client, call, errors, transcript } = await stdioSession(world, { dataDir, environment: added.environment, cloneUrl: added.cloneUrl, provider: "gitlab" });
+    try {
+      expect(await ok(call, "get_me")).toMatchObject({ user: { login: "gl-stdio" } });
+      const { issue } = await ok<{ issue: { number: number } }>(call, "create_issue", { title: "Crash on start", body: "Steps: start it." });
+      await ok(call, "comment_on_issue", { number: issue.number, body: "Seen on main too." });
+      expect(await ok(call, "get_issue", { number: issue.number })).toMatchObject({ issue: { body: "Steps: start it." }, comments: [{ body: "Seen on main too.", author: "gl-stdio" }], commentsHasMore: false });
+      const { pullRequest } = await ok<{ pullRequest: { number: number } }>(call, "create_pull_request", { title: "Fix the crash", head: "feature" });
+      expect(await ok(call, "list_review_threads", { number: pullRequest.number })).toMatchObject({ threads: [], count: 0, hasMore: false });
+      const listed = await call("list_pull_requests", {});
+      expect((listed.content as { text: string }[])[0]!.text).toContain(`!${pullRequest.number} Fix the crash`);
+      expect(errors).toEqual([]);
+      expect(JSON.stringify(transcript)).not.toContain(added.token);
     } finally {
       await client.close();
     }
