@@ -33,6 +33,11 @@ describe("rate limits", () => {
 });
 
 describe("what may be stored about a failure", () => {
+  it("keeps a refused address's class for Diagnostics (it was dropped when the error was built)", () => {
+    const refused = new ProviderError("host_address_refused", "refused", { detail: { providerError: "link_local", addressClass: "link-local" } });
+    expect(refused.detail).toEqual({ status: null, providerError: "link_local", addressClass: "link-local" });
+  });
+
   it("keeps error identifiers, drops token-shaped or echoed text", () => {
     expect(safeIdentifier("invalid_grant AADSTS70008")).toBe("invalid_grant AADSTS70008");
     expect(safeIdentifier("Bad credentials")).toBe("Bad credentials");

@@ -42,6 +42,7 @@ function withoutNulls(detail: Partial<ProviderErrorDetail> | undefined): Partial
   const out: Partial<ProviderErrorDetail> = {};
   if (detail?.retryAfterSeconds !== undefined) out.retryAfterSeconds = detail.retryAfterSeconds;
   if (detail?.helpUrl !== undefined) out.helpUrl = detail.helpUrl;
+  if (detail?.addressClass !== undefined) out.addressClass = detail.addressClass;
   return out;
 }
 
