@@ -1,37 +1,10 @@
 import { z } from "zod";
-import type { RunnerJob } from "@/db/schema";
 import { describeError, isErrorCode, type ErrorCode } from "../errors/catalogue";
+import { pendingOutcome, testedFields, type CheckOutcome, type TestedField, type TestOutcome } from "./pending-outcome";
 import type { JobView } from "../runners/jobs/await-job";
 import { integrationCheckIds } from "../runners/protocol";
 
-/** Form fields a Save & Test check can point at. */
-export const testedFields = ["host", "oauthClientId", "oauthClientSecret", "virtualDirectory", "issuerUrl"] as const;
-export type TestedField = (typeof testedFields)[number];
-
-export type CheckOutcome = {
-  id: (typeof integrationCheckIds)[number];
-  ok: boolean;
-  code: ErrorCode | null;
-  field: TestedField | null;
-  durationMs: number;
-};
-
-/**
- * What people see of a Save & Test job, and what is kept on the integration as its last test.
- * Only typed codes and known fields: the runner's free-text messages never reach the browser.
- */
-export type TestOutcome = {
-  jobId: string;
-  status: RunnerJob["status"];
-  /** The check the runner is on while it runs (`reachable`, `api`, `oauth_client`). */
-  stage: string | null;
-  done: boolean;
-  /** Null until done. */
-  ok: boolean | null;
-  checks: CheckOutcome[];
-  errorCode: ErrorCode | null;
-  fieldErrors: Partial<Record<TestedField, string[]>> | null;
-};
+export { pendingOutcome, testedFields, type CheckOutcome, type TestedField, type TestOutcome };
 
 const checkSchema = z.object({
   id: z.enum(integrationCheckIds),
@@ -63,10 +36,6 @@ function checksOf(result: unknown): CheckOutcome[] {
   });
 }
 
-/** A job that is written but not yet picked up. */
-export function pendingOutcome(jobId: string): TestOutcome {
-  return { jobId, status: "pending", stage: null, done: false, ok: null, checks: [], errorCode: null, fieldErrors: null };
-}
 
 /** Reads a job as a test outcome, keeping only typed codes, known fields and the catalogue's titles. */
 export function outcomeOf(job: Pick<JobView, "id" | "status" | "progress" | "result" | "errorCode">): TestOutcome {

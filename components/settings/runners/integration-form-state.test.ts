@@ -7,7 +7,6 @@ import {
   initialFormState,
   integrationFormReducer,
   needsNewSecret,
-  pendingTest,
   planSave,
   SAVED_UNTESTED,
   savePhaseOf,
@@ -242,11 +241,5 @@ describe("secretStateOf", () => {
     expect(secretStateOf(saved())).toBe("stored");
     const edit = initialFormState({ saved: saved({ secretNeedsReentry: true }), runnerPublicKey: KEY, lastTest: null, savedUntested: false });
     expect(needsNewSecret(edit, saved({ secretNeedsReentry: true }))).toBe(true);
-  });
-});
-
-describe("pendingTest", () => {
-  it("is the server's pending outcome, without the catalogue the server's module imports", () => {
-    expect(pendingTest("job-9")).toEqual(pendingOutcome("job-9"));
   });
 });

@@ -1,6 +1,6 @@
 import type { ActionResult } from "@/lib/actions/result";
 import { hostForSealing } from "@/lib/integrations/seal-host";
-import type { TestOutcome } from "@/lib/integrations/test-outcome";
+import type { TestOutcome } from "@/lib/integrations/pending-outcome";
 import { getProvider, type ProviderId } from "@/lib/providers";
 import type { LocationState } from "./location-fields";
 import type { SecretState } from "./oauth-fields";
@@ -210,15 +210,6 @@ export function savePhaseOf(state: IntegrationFormState, opts: { pending: boolea
   if (opts.pending) return "saving";
   if (state.jobId === null) return "editing";
   return opts.jobDone || opts.jobFailed ? "tested" : "testing";
-}
-
-/**
- * A Save & Test job that is written but not yet picked up, as the form shows it until the job's
- * first answer. `lib/integrations/test-outcome.ts` has the same (`pendingOutcome`) beside the
- * server's reading of jobs, which imports zod and the error catalogue: the form ships neither.
- */
-export function pendingTest(jobId: string): TestOutcome {
-  return { jobId, status: "pending", stage: null, done: false, ok: null, checks: [], errorCode: null, fieldErrors: null };
 }
 
 /**

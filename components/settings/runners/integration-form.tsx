@@ -17,9 +17,9 @@ import type { SaveIntegrationResult } from "@/lib/integrations/create-integratio
 import { providerFields } from "@/lib/integrations/provider-fields";
 import { baseUrlForPreview, hostForSealing } from "@/lib/integrations/seal-host";
 import type { WithErrorDescriptions } from "@/lib/errors/error-description";
-import type { TestOutcome } from "@/lib/integrations/test-outcome";
+import { pendingOutcome, type TestOutcome } from "@/lib/integrations/pending-outcome";
 import { getProvider } from "@/lib/providers";
-import { fieldErrorsOf, initialFormState, integrationFormReducer, pendingTest, planSave, savePhaseOf, secretStateOf, type Failure, type SavedIntegration } from "./integration-form-state";
+import { fieldErrorsOf, initialFormState, integrationFormReducer, planSave, savePhaseOf, secretStateOf, type Failure, type SavedIntegration } from "./integration-form-state";
 import { LocationFields, type LocationState } from "./location-fields";
 import { OAuthFields } from "./oauth-fields";
 import { PatFields } from "./pat-fields";
@@ -81,7 +81,7 @@ export function IntegrationForm({ runner, integrationId, callbackUrl, allowLoopb
   const secretState = secretStateOf(saved);
   const baseUrl = editing ? saved.baseUrl : baseUrlForPreview(location.provider, location.deployment, location.host);
   const endpoints = baseUrl ? provider.endpoints({ host: (editing ? saved.host : hostForSealing(location.provider, location.deployment, location.host)) ?? "", baseUrl, issuerUrl: location.issuerUrl || null, virtualDirectory: location.virtualDirectory || null }) : null;
-  const outcome: TestOutcome | null = jobId ? (job.data ?? pendingTest(jobId)) : lastTest;
+  const outcome: TestOutcome | null = jobId ? (job.data ?? pendingOutcome(jobId)) : lastTest;
   const outcomeErrors = (jobId ? job.data?.errors : lastTest?.errors) ?? {};
   const errors = fieldErrorsOf(state, outcome);
 
